@@ -1,0 +1,186 @@
+/**
+ * The record contract (ECS field names, see shared design notes). NDJSON lines
+ * and SQLite rows carry the same meaning under the same names. Project fields
+ * live under `groundwatch.*`.
+ */
+import type { NameEvidence, NameSource, Severity, UnknownNameReason } from '../types.js';
+
+export type EventKind = 'event' | 'alert' | 'metric';
+
+export type Dataset =
+  | 'groundwatch.flow'
+  | 'groundwatch.dns'
+  | 'groundwatch.alert'
+  | 'groundwatch.stats'
+  | 'groundwatch.capture_gap'
+  | 'groundwatch.run';
+
+export interface EcsEndpoint {
+  ip: string;
+  port?: number;
+  mac?: string;
+  domain?: string;
+  bytes?: number;
+  packets?: number;
+  geo?: { country_iso_code?: string };
+  as?: { number?: number; organization?: { name?: string } };
+}
+
+export interface GeoEvidence {
+  country_db?: { type: string; path: string; build_date: string };
+  asn_db?: { type: string; path: string; build_date: string };
+}
+
+export interface JurisdictionFields {
+  operator_country?: string;
+  operator_name?: string;
+  special_range?: string;
+}
+
+export interface NameFields {
+  source?: NameSource;
+  /** Every name seen, with how it was learned; disagreements are kept. */
+  evidence: NameEvidence[];
+  conflict: boolean;
+  unknown_reason?: UnknownNameReason;
+  encrypted_dns?: string;
+}
+
+export interface EcsRecordBase {
+  '@timestamp': string;
+  event: {
+    kind: EventKind;
+    dataset: Dataset;
+    category?: string[];
+    type?: string[];
+    action?: string;
+    start?: string;
+    end?: string;
+    /** Nanoseconds, as ECS defines event.duration. */
+    duration?: number;
+    id?: string;
+    severity?: number;
+  };
+  source?: EcsEndpoint;
+  destination?: EcsEndpoint;
+  network?: {
+    transport?: string;
+    iana_number?: string;
+    community_id?: string;
+    protocol?: string;
+    bytes?: number;
+    packets?: number;
+    vlan?: { id: string };
+  };
+  observer?: { hostname?: string; ingress?: { interface?: { name?: string } } };
+}
+
+export interface FlowRecord extends EcsRecordBase {
+  event: EcsRecordBase['event'] & { kind: 'event'; dataset: 'groundwatch.flow' };
+  groundwatch: {
+    flow: { uid: string; end_reason: FlowEndReason };
+    name: NameFields;
+    tls?: { version?: string; alpn?: string[]; ech?: boolean; sni?: string };
+    quic?: { version?: string; sni?: string; alpn?: string[] };
+    http?: { host?: string; method?: string };
+    jurisdiction?: JurisdictionFields;
+    geoip?: GeoEvidence;
+    run_id?: string;
+  };
+}
+
+export type FlowEndReason = 'fin' | 'rst' | 'idle_timeout' | 'evicted' | 'end_of_input' | 'shutdown';
+
+export interface DnsAnswerFields {
+  name: string;
+  type: string;
+  ttl: number;
+  data: string;
+}
+
+export interface DnsRecord extends EcsRecordBase {
+  event: EcsRecordBase['event'] & { kind: 'event'; dataset: 'groundwatch.dns' };
+  dns: {
+    id: number;
+    type: 'query' | 'answer';
+    question: { name: string; type: string };
+    answers?: DnsAnswerFields[];
+    resolved_ip?: string[];
+    response_code?: string;
+  };
+  groundwatch: {
+    flow: { uid: string };
+    /** CNAME chain from the asked name to the addresses, as evidence. */
+    dns?: { chain?: string[] };
+    run_id?: string;
+  };
+}
+
+export type AlertCategory =
+  | 'cn_located'
+  | 'cn_operated'
+  | 'dji_endpoint'
+  | 'cn_resolver'
+  | 'cn_sdk'
+  | 'unnamed'
+  | 'local_data_mode'
+  | 'policy';
+
+export interface AlertRecord extends EcsRecordBase {
+  event: EcsRecordBase['event'] & { kind: 'alert'; dataset: 'groundwatch.alert'; id: string };
+  rule: { id: string; name: string; ruleset: string; version: string; description?: string; category?: string; reference?: string };
+  groundwatch: {
+    severity: Severity;
+    /** Every reason that matched, human readable, one per matcher. */
+    reasons: string[];
+    category?: AlertCategory;
+    flow: { uid: string };
+    name: NameFields;
+    jurisdiction?: JurisdictionFields;
+    geoip?: GeoEvidence;
+    /** Repeats of the same (device, destination, rule) folded into this alert. */
+    repeats: number;
+    bytes_so_far?: number;
+    /** The evidence that completed the match: 'first_packet', 'tls_sni', 'dns', ... */
+    trigger: string;
+    run_id?: string;
+    dns_query?: { name: string; type: string };
+  };
+}
+
+export interface StatsRecord extends EcsRecordBase {
+  event: EcsRecordBase['event'] & { kind: 'metric'; dataset: 'groundwatch.stats' };
+  groundwatch: {
+    stats: Record<string, unknown>;
+    run_id?: string;
+  };
+}
+
+export interface CaptureGapRecord extends EcsRecordBase {
+  event: EcsRecordBase['event'] & { kind: 'event'; dataset: 'groundwatch.capture_gap' };
+  groundwatch: {
+    gap: { start: string; end?: string; reason: string; interface: string };
+    run_id?: string;
+  };
+}
+
+export type GroundwatchRecord = FlowRecord | DnsRecord | AlertRecord | StatsRecord | CaptureGapRecord;
+
+/** One capture run (a replay or a monitor session), stored as provenance. */
+export interface CaptureRun {
+  id: string;
+  tool_version: string;
+  mode: 'replay' | 'monitor';
+  started_at: string;
+  ended_at?: string;
+  interface?: string;
+  sources: { path: string; size: number; sha256: string; format: string; compressed: boolean }[];
+  packets: number;
+  anomalies: number;
+  flows: number;
+  alerts: number;
+  rules?: string[];
+  geoip?: GeoEvidence;
+}
+
+export const SEVERITY_NUMBER: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
