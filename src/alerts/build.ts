@@ -1,0 +1,105 @@
+/**
+ * Alert records (src/records/ecs.ts AlertRecord) with the evidence a security
+ * team needs to defend them: the name and how it was learned, address, port,
+ * country, ASN, operator, GeoIP database dates, rule id + version, flow uid,
+ * device ip/mac and bytes so far.
+ */
+import { SEVERITY_NUMBER, type AlertRecord } from '../records/ecs.js';
+import { isoFromSecNsec } from '../records/time.js';
+import type { FlowSnapshot } from '../types.js';
+import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
+import { alertId } from './alert-id.js';
+import { geoEvidence, jurisdiction, ruleFields, withGeo } from './evidence.js';
+
+export type AlertTime = { tsSec: number; tsNsec: number } | string;
+
+function timestamp(ts: AlertTime): string {
+  return typeof ts === 'string' ? ts : isoFromSecNsec(ts.tsSec, ts.tsNsec);
+}
+
+export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: string, ts: AlertTime, runId?: string): AlertRecord {
+  const a = flow.attribution;
+  const rule = hit.rule;
+  return {
+    '@timestamp': timestamp(ts),
+    event: {
+      kind: 'alert',
+      dataset: 'groundwatch.alert',
+      id: alertId(runId, flow.uid, rule.id),
+      category: ['network'],
+      type: ['connection'],
+      action: rule.id,
+      start: flow.firstTsIso,
+      severity: SEVERITY_NUMBER[rule.severity],
+    },
+    source: { ip: flow.clientIp, port: flow.clientPort, ...(flow.clientMac ? { mac: flow.clientMac } : {}) },
+    destination: withGeo(
+      { ip: flow.serverIp, port: flow.serverPort, ...(a.host ? { domain: a.host } : {}), bytes: flow.bytesToServer, packets: flow.packetsToServer },
+      flow.geo,
+    ),
+    network: { transport: flow.transport, iana_number: String(flow.protocol), community_id: flow.communityId },
+    rule: ruleFields(rule),
+    groundwatch: {
+      severity: rule.severity,
+      reasons: [...hit.reasons],
+      category: rule.category,
+      flow: { uid: flow.uid },
+      name: {
+        ...(a.source ? { source: a.source } : {}),
+        evidence: a.names,
+        conflict: a.conflict,
+        ...(a.unknownReason ? { unknown_reason: a.unknownReason } : {}),
+        ...(a.encryptedDns ? { encrypted_dns: a.encryptedDns } : {}),
+      },
+      jurisdiction: jurisdiction(flow.geo),
+      geoip: geoEvidence(flow.geo),
+      repeats: 0,
+      bytes_so_far: flow.bytesToServer + flow.bytesToClient,
+      trigger,
+      ...(runId ? { run_id: runId } : {}),
+    },
+  };
+}
+
+/** Where a DNS query was seen: the flow that carried it. */
+export interface DnsQueryOrigin {
+  flowUid: string;
+  communityId?: string;
+  clientPort: number;
+  /** DNS message id, so two queries for the same name in one flow get distinct alert ids. */
+  dnsId: number;
+}
+
+export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFacts, hit: RuleHit, ts: AlertTime, runId?: string): AlertRecord {
+  const rule = hit.rule;
+  const iso = timestamp(ts);
+  return {
+    '@timestamp': iso,
+    event: {
+      kind: 'alert',
+      dataset: 'groundwatch.alert',
+      id: alertId(runId, origin.flowUid, rule.id, q.qname, q.qtype, origin.dnsId, iso),
+      category: ['network'],
+      type: ['protocol'],
+      action: rule.id,
+      severity: SEVERITY_NUMBER[rule.severity],
+    },
+    source: { ip: q.device.ip, port: origin.clientPort, ...(q.device.mac ? { mac: q.device.mac } : {}) },
+    destination: withGeo({ ip: q.resolver.ip, port: q.resolver.port }, q.resolverGeo),
+    network: { transport: q.resolver.transport, protocol: 'dns', ...(origin.communityId ? { community_id: origin.communityId } : {}) },
+    rule: ruleFields(rule),
+    groundwatch: {
+      severity: rule.severity,
+      reasons: [...hit.reasons],
+      category: rule.category,
+      flow: { uid: origin.flowUid },
+      name: { evidence: [], conflict: false },
+      jurisdiction: jurisdiction(q.resolverGeo),
+      geoip: geoEvidence(q.resolverGeo),
+      repeats: 0,
+      trigger: 'dns_query',
+      dns_query: { name: q.qname, type: q.qtype },
+      ...(runId ? { run_id: runId } : {}),
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/** Evidence blocks shared by flow and DNS-query alerts (geo, jurisdiction, rule). */
+import type { AlertRecord, EcsEndpoint, GeoEvidence, JurisdictionFields } from '../records/ecs.js';
+import type { GeoDatabaseRef, GeoInfo } from '../types.js';
+import type { CompiledRule } from '../rules/types.js';
+
+export function geoEvidence(geo: GeoInfo): GeoEvidence | undefined {
+  const ev: GeoEvidence = {};
+  if (geo.countryDb) ev.country_db = dbRef(geo.countryDb);
+  if (geo.asnDb) ev.asn_db = dbRef(geo.asnDb);
+  return ev.country_db || ev.asn_db ? ev : undefined;
+}
+
+function dbRef(db: GeoDatabaseRef): { type: string; path: string; build_date: string } {
+  return { type: db.type, path: db.path, build_date: db.buildDate };
+}
+
+export function jurisdiction(geo: GeoInfo): JurisdictionFields | undefined {
+  const j: JurisdictionFields = {};
+  if (geo.operatorCountry) j.operator_country = geo.operatorCountry;
+  if (geo.operatorName) j.operator_name = geo.operatorName;
+  if (geo.special) j.special_range = geo.special;
+  return Object.keys(j).length > 0 ? j : undefined;
+}
+
+/** Adds geo / AS fields of the remote side to an ECS endpoint. */
+export function withGeo(ep: EcsEndpoint, geo: GeoInfo): EcsEndpoint {
+  if (geo.countryIso) ep.geo = { country_iso_code: geo.countryIso };
+  if (geo.asn !== undefined || geo.asOrg) {
+    ep.as = { number: geo.asn, ...(geo.asOrg ? { organization: { name: geo.asOrg } } : {}) };
+  }
+  return ep;
+}
+
+export function ruleFields(rule: CompiledRule): AlertRecord['rule'] {
+  return {
+    id: rule.id,
+    name: rule.name,
+    ruleset: rule.ruleset,
+    // Rule version and the version of the ruleset it shipped in: both are needed to reproduce an alert.
+    version: `${rule.version}@${rule.rulesetVersion}`,
+    description: rule.purpose,
+    category: rule.category,
+    reference: rule.source,
+  };
+}

@@ -1,0 +1,55 @@
+/** Text for `groundwatch rules explain`: what is known about a destination and which rules fire, with reasons. */
+import type { RuleEngine } from '../rules/engine.js';
+import type { FlowFacts, RuleHit } from '../rules/types.js';
+import type { GeoInfo, Transport } from '../types.js';
+
+export interface ExplainOptions {
+  port?: number;
+  transport?: Transport;
+  deviceIp?: string;
+  deviceMac?: string;
+}
+
+export function explainDestination(engine: RuleEngine, ip: string, host: string | undefined, geo: GeoInfo, opts: ExplainOptions = {}): string[] {
+  const port = opts.port ?? 443;
+  const transport = opts.transport ?? 'tcp';
+  const facts: FlowFacts = {
+    device: { ip: opts.deviceIp ?? '0.0.0.0', ...(opts.deviceMac ? { mac: opts.deviceMac } : {}) },
+    destination: {
+      ip, port, transport, names: [],
+      ...(host ? { domain: host, nameSource: 'tls_sni' as const } : { unknownName: 'not_inspected' as const }),
+    },
+    geo,
+  };
+  const lines = [`destination ${ip}:${port}/${transport}${host ? ` name ${host} (as if learned from tls_sni)` : ' (no name)'}`];
+  lines.push(...describeGeo(geo));
+  const result = engine.matchFlow(facts);
+  if (result.alerts.length + result.suppressed.length + result.allowedBy.length === 0) {
+    lines.push(`no rule matches (${engine.rules.length} rules loaded)`);
+    return lines;
+  }
+  for (const h of result.alerts) lines.push(...describeHit('ALERT', h));
+  for (const h of result.suppressed) lines.push(...describeHit('ALLOWED (would alert)', h));
+  for (const h of result.allowedBy) lines.push(...describeHit('ALLOW', h));
+  return lines;
+}
+
+function describeGeo(geo: GeoInfo): string[] {
+  if (geo.special) return [`  address range: ${geo.special} (never geolocated)`];
+  const country = geo.countryIso ?? 'unknown';
+  const cdb = geo.countryDb ? ` [${geo.countryDb.type} built ${geo.countryDb.buildDate}]` : '';
+  const as = geo.asn !== undefined ? `AS${geo.asn}${geo.asOrg ? ` ${geo.asOrg}` : ''}` : 'unknown';
+  const adb = geo.asnDb ? ` [${geo.asnDb.type} built ${geo.asnDb.buildDate}]` : '';
+  const op = geo.operatorCountry ? `${geo.operatorName ?? 'operator'} (${geo.operatorCountry})` : 'not in the operator list';
+  return [`  located in: ${country}${cdb}`, `  network: ${as}${adb}`, `  operated by: ${op}`];
+}
+
+function describeHit(label: string, h: RuleHit): string[] {
+  const r = h.rule;
+  const sev = r.action === 'alert' ? ` severity=${r.severity} category=${r.category}` : '';
+  return [
+    `${label} ${r.id} v${r.version} (${r.ruleset}@${r.rulesetVersion}, confidence ${r.confidence})${sev}: ${r.name}`,
+    ...h.reasons.map((reason) => `    because ${reason}`),
+    `    source: ${r.source}`,
+  ];
+}

@@ -1,0 +1,85 @@
+/**
+ * Folds repeats of the same (device, destination, rule) into the first alert.
+ * The window is fixed from the emitted alert (packet time): a destination that
+ * keeps talking is alerted again once per window, so a months-long run still
+ * shows the behaviour continuing. The key table is bounded; evictions counted.
+ */
+import type { Counters } from '../counters.js';
+import type { AlertRecord } from '../records/ecs.js';
+
+export interface SuppressorOptions {
+  /** Seconds of packet time during which repeats fold into the first alert (default 300). */
+  windowSec?: number;
+  /** Most keys remembered (default 100_000); the oldest is evicted past it. */
+  maxKeys?: number;
+  counters?: Pick<Counters, 'inc'>;
+}
+
+export type Admission =
+  | { emit: true }
+  /** Not emitted: the sink layer can update the stored first alert (by id) to `repeats`. */
+  | { emit: false; firstId: string; repeats: number; first: AlertRecord };
+
+interface Entry {
+  first: AlertRecord;
+  startSec: number;
+}
+
+export class AlertSuppressor {
+  readonly windowSec: number;
+  readonly maxKeys: number;
+  private readonly entries = new Map<string, Entry>();
+  private readonly counters?: Pick<Counters, 'inc'>;
+
+  constructor(opts: SuppressorOptions = {}) {
+    this.windowSec = opts.windowSec ?? 300;
+    this.maxKeys = opts.maxKeys ?? 100_000;
+    this.counters = opts.counters;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Decide whether `alert` is emitted. `tsSec` is packet time in seconds.
+   * A suppressed repeat increments `groundwatch.repeats` on the stored first alert.
+   */
+  admit(alert: AlertRecord, tsSec: number, key: string = suppressionKey(alert)): Admission {
+    this.expire(tsSec);
+    const entry = this.entries.get(key);
+    if (entry && tsSec - entry.startSec < this.windowSec) {
+      entry.first.groundwatch.repeats++;
+      this.counters?.inc('alerts.suppressed');
+      return { emit: false, firstId: entry.first.event.id, repeats: entry.first.groundwatch.repeats, first: entry.first };
+    }
+    // Re-insert so Map order stays oldest-window-first (expire and evict read the head).
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxKeys) this.evictOldest();
+    this.entries.set(key, { first: alert, startSec: tsSec });
+    this.counters?.inc('alerts.emitted');
+    return { emit: true };
+  }
+
+  private expire(nowSec: number): void {
+    for (const [key, e] of this.entries) {
+      if (nowSec - e.startSec < this.windowSec) return;
+      this.entries.delete(key);
+    }
+  }
+
+  private evictOldest(): void {
+    const oldest = this.entries.keys().next();
+    if (oldest.done) return;
+    this.entries.delete(oldest.value);
+    this.counters?.inc('alerts.suppressor.evicted');
+  }
+}
+
+/** (device, destination domain or ip, rule id); DNS-query alerts key on the asked name. */
+export function suppressionKey(alert: AlertRecord): string {
+  // IP, not MAC: behind a router every device shares the router's MAC on the mirror port.
+  const device = alert.source?.ip ?? '';
+  const dest = alert.groundwatch.dns_query?.name ?? alert.destination?.domain ?? alert.destination?.ip ?? '';
+  return `${device}\u0000${dest.toLowerCase()}\u0000${alert.rule.id}`;
+}

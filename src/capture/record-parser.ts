@@ -1,0 +1,198 @@
+/**
+ * The push-parser frame shared by the pcap and pcapng readers: fed chunks of
+ * any size, it cuts them into length-prefixed records without copying, and
+ * copies only the record that straddles two chunks. A subclass says how long a
+ * record is and what a record means; this class owns buffering, limits and
+ * the one-problem-per-file stop.
+ */
+import type { RawPacket } from '../types.js';
+import type { AnomalyCounter } from '../counters.js';
+import { Cursor, isOutOfBounds } from '../decode/cursor.js';
+
+export type ProblemKind = 'truncated' | 'corrupt';
+
+export interface ParserProblem {
+  kind: ProblemKind;
+  detail: string;
+}
+
+export interface RecordParserOptions {
+  counters: AnomalyCounter;
+  /** Index of the input the packets come from (RawPacket.sourceIndex). */
+  sourceIndex?: number;
+  /** Longest record accepted; bounds the one straddle buffer. Default 16 MiB. */
+  maxRecordBytes?: number;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const ANOMALY_BY_KIND: Record<ProblemKind, string> = {
+  truncated: 'anomaly.capture.truncated_record',
+  corrupt: 'anomaly.capture.corrupt_block',
+};
+/** Larger than any record header either format needs before it knows a length. */
+const HEADER_SCRATCH_BYTES = 64;
+
+export abstract class RecordParser {
+  /** Set once reading must stop; later pushes are ignored. */
+  problem: ParserProblem | undefined;
+  /** Anomalies this parser counted (for the file's provenance). */
+  anomalies = 0;
+  /** Stored bytes consumed as whole records so far (for messages). */
+  offset = 0;
+  protected readonly counters: AnomalyCounter;
+  protected readonly sourceIndex: number;
+  private readonly maxRecordBytes: number;
+  private cur = new Cursor(new Uint8Array(0));
+  private readonly headerScratch = new Uint8Array(HEADER_SCRATCH_BYTES);
+  /** The straddling record: header bytes in headerScratch until its length is known. */
+  private straddle: Uint8Array | undefined;
+  private straddleLength = 0;
+  private straddleFill = 0;
+
+  protected constructor(opts: RecordParserOptions) {
+    this.counters = opts.counters;
+    this.sourceIndex = opts.sourceIndex ?? 0;
+    this.maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  }
+
+  /** Bytes needed at the start of the next record before its length is known. */
+  protected abstract headerBytes(): number;
+  /** Total length of the record at cur.pos (>= headerBytes() available); call stop() and return -1 when bad. */
+  protected abstract recordLength(cur: Cursor): number;
+  /** Handle one whole record spanning cur.pos..cur.end; call stop() and return false when bad. */
+  protected abstract record(cur: Cursor, out: RawPacket[]): boolean;
+
+  /** Parse a chunk; packets found are appended to `out` (returned for convenience). */
+  push(chunk: Uint8Array, out: RawPacket[] = []): RawPacket[] {
+    if (this.problem) return out;
+    let off = 0;
+    if (this.straddleFill > 0) off = this.continueStraddle(chunk, out);
+    if (off < chunk.length && !this.problem) off = this.parseRun(chunk, off, out);
+    if (off < chunk.length && !this.problem) this.startStraddle(chunk, off);
+    return out;
+  }
+
+  /** Input ended: a half record left over is a truncated record. */
+  finish(): ParserProblem | undefined {
+    if (!this.problem && this.straddleFill > 0) {
+      const expected = this.straddleLength > 0 ? `${this.straddleLength}` : `at least ${this.headerBytes()}`;
+      this.stop('truncated', `last record at offset ${this.offset} cut short: ${this.straddleFill} of ${expected} bytes`);
+    }
+    return this.problem;
+  }
+
+  /** Stop reading for good; the first problem is the one reported. */
+  stop(kind: ProblemKind, detail: string): void {
+    if (this.problem) return;
+    this.problem = { kind, detail };
+    this.anomaly(ANOMALY_BY_KIND[kind]);
+    this.straddle = undefined;
+    this.straddleFill = 0;
+  }
+
+  protected anomaly(name: string): void {
+    this.anomalies++;
+    this.counters.inc(name);
+  }
+
+  private parseRun(chunk: Uint8Array, start: number, out: RawPacket[]): number {
+    let off = start;
+    const end = chunk.length;
+    for (;;) {
+      if (end - off < this.headerBytes()) return off;
+      const len = this.checkedLength(chunk, off);
+      if (len < 0) return end;
+      if (end - off < len) return off;
+      if (!this.handle(chunk, off, len, out)) return end;
+      off += len;
+    }
+  }
+
+  private startStraddle(chunk: Uint8Array, off: number): void {
+    this.straddleLength = 0;
+    this.straddleFill = 0;
+    this.continueStraddle(chunk.subarray(off), []);
+  }
+
+  /** Feed the straddling record; returns how much of `chunk` it took. */
+  private continueStraddle(chunk: Uint8Array, out: RawPacket[]): number {
+    let off = 0;
+    if (this.straddleLength === 0) {
+      const header = this.headerBytes();
+      const take = Math.min(header - this.straddleFill, chunk.length);
+      this.headerScratch.set(chunk.subarray(0, take), this.straddleFill);
+      this.straddleFill += take;
+      off = take;
+      if (this.straddleFill < header) return chunk.length;
+      const len = this.checkedLength(this.headerScratch, 0);
+      if (len < 0) return chunk.length;
+      this.straddle = new Uint8Array(len);
+      this.straddle.set(this.headerScratch.subarray(0, this.straddleFill));
+      this.straddleLength = len;
+    }
+    const record = this.straddle!;
+    const take = Math.min(this.straddleLength - this.straddleFill, chunk.length - off);
+    record.set(chunk.subarray(off, off + take), this.straddleFill);
+    this.straddleFill += take;
+    off += take;
+    if (this.straddleFill < this.straddleLength) return chunk.length;
+    this.straddle = undefined;
+    this.straddleFill = 0;
+    this.straddleLength = 0;
+    this.handle(record, 0, record.length, out);
+    return off;
+  }
+
+  private checkedLength(buf: Uint8Array, off: number): number {
+    const cur = this.cursorAt(buf, off, buf.length);
+    let len: number;
+    try {
+      len = this.recordLength(cur);
+    } catch (err) {
+      if (!isOutOfBounds(err)) throw err;
+      this.stop('corrupt', `unreadable record header at offset ${this.offset}`);
+      return -1;
+    }
+    if (len < 0) return -1;
+    if (len > this.maxRecordBytes) {
+      this.counters.inc('capture.limit.max_record_bytes');
+      this.stop('corrupt', `record at offset ${this.offset} claims ${len} bytes (limit ${this.maxRecordBytes})`);
+      return -1;
+    }
+    return len;
+  }
+
+  private handle(buf: Uint8Array, off: number, len: number, out: RawPacket[]): boolean {
+    const cur = this.cursorAt(buf, off, off + len);
+    let ok: boolean;
+    try {
+      ok = this.record(cur, out);
+    } catch (err) {
+      if (!isOutOfBounds(err)) throw err;
+      this.stop('corrupt', `record at offset ${this.offset} is shorter than its fields`);
+      return false;
+    }
+    if (ok) this.offset += len;
+    return ok;
+  }
+
+  private cursorAt(buf: Uint8Array, pos: number, end: number): Cursor {
+    if (this.cur.buf !== buf) this.cur = new Cursor(buf);
+    this.cur.pos = pos;
+    this.cur.end = end;
+    return this.cur;
+  }
+}
+
+/** One shape for every packet object, so the hot path stays monomorphic. */
+export function rawPacket(
+  tsSec: number,
+  tsNsec: number,
+  linkType: number,
+  data: Uint8Array,
+  wireLen: number,
+  interfaceId: number,
+  sourceIndex: number,
+): RawPacket {
+  return { tsSec, tsNsec, linkType, data, wireLen, interfaceId, sourceIndex };
+}

@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { TOOL_VERSION } from '../engine/version.js';
+import { GeoResolver } from '../enrich/index.js';
+import { registerAlertsCommands } from './alerts-command.js';
+import { registerFlowsCommands } from './flows-command.js';
+import { registerGeoipCommands } from './geoip-command.js';
+import { registerReplayCommand } from './replay-command.js';
+import { registerRulesCommands } from './rules-command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('groundwatch')
+    .version(TOOL_VERSION)
+    .description(
+      'Network egress monitor for drone ground-control traffic: records, flow by flow, where the flight\n' +
+        "app's traffic goes (name, country, network operator) and alerts on flows to Chinese servers and DJI endpoints.",
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+  registerReplayCommand(program);
+  registerFlowsCommands(program);
+  registerAlertsCommands(program);
+  registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });
+  registerGeoipCommands(program);
+  return program;
+}

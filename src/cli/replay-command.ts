@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { runReplay, isSeverityOrNever } from '../engine/replay.js';
+import { junitReport } from '../engine/junit.js';
+import { textSummary } from '../engine/summary.js';
+import { GroundwatchError } from '../errors.js';
+import { defaultDbPath } from '../sinks/sqlite-store.js';
+import type { Severity } from '../types.js';
+import type { StdoutEvents } from './text-sink.js';
+
+interface ReplayFlags {
+  format?: 'text' | 'ndjson';
+  events: StdoutEvents;
+  db: string | false;
+  ndjson?: string;
+  rules?: string[];
+  geoip?: string;
+  device?: string[];
+  failOn: string;
+  junit?: string;
+  summary: boolean;
+}
+
+export const DEFAULT_FAIL_ON: Severity = 'high';
+
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .summary('replay pcap / pcapng (.gz) files through the monitor')
+    .description(
+      'Reads capture files (and directories of them) as one time-ordered stream, tracks flows, learns each\n' +
+        "destination's name, looks up country / ASN / operator, matches the rules and reports alerts.\n" +
+        `Records go to the SQLite store (default ${defaultDbPath()} or $GROUNDWATCH_DB) and, as asked, to stdout.\n\n` +
+        'Exit status: 0 no alert at the --fail-on severity, 1 policy violation, 2 bad input or usage.',
+    )
+    .argument('<files...>', 'capture files (.pcap, .pcapng, optionally .gz) or directories of them')
+    .addOption(new Option('--format <format>', 'stdout format (default: text on a terminal, ndjson otherwise)').choices(['text', 'ndjson']))
+    .addOption(new Option('--events <which>', 'records on stdout: alerts; flows (flows and alerts); all (also dns and stats)').choices(['alerts', 'flows', 'all']).default('alerts'))
+    .option('--db <path>', 'SQLite store to write', defaultDbPath())
+    .option('--no-db', 'do not write the SQLite store')
+    .option('--ndjson <file>', 'also write every record to this NDJSON file')
+    .option('--rules <paths...>', 'rule files or directories (default: the shipped dji and china packs)')
+    .option('--geoip <dir>', 'directory with MaxMind / compatible .mmdb files (default: system GeoIP dirs, then embedded data)')
+    .option('--device <spec...>', 'only judge these devices: IP, CIDR or MAC (default: every host that starts a flow)')
+    .option('--fail-on <severity>', 'exit 1 when an alert reaches this severity: info|low|medium|high|critical|never', DEFAULT_FAIL_ON)
+    .option('--junit <file>', 'write a JUnit XML report (one test case per rule and destination)')
+    .option('--no-summary', 'do not print the end-of-run summary (text format)')
+    .action(async (files: string[], flags: ReplayFlags) => {
+      if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
+      const format = flags.format ?? (process.stdout.isTTY ? 'text' : 'ndjson');
+      const result = await runReplay({
+        files,
+        failOn: flags.failOn,
+        dbPath: flags.db === false ? null : flags.db,
+        stdoutFormat: format,
+        events: flags.events,
+        stdout: process.stdout,
+        ...(flags.ndjson ? { ndjsonFile: flags.ndjson } : {}),
+        ...(flags.rules ? { rulePaths: flags.rules } : {}),
+        ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
+        ...(flags.device ? { devices: flags.device } : {}),
+        warn: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files));
+      if (flags.summary) {
+        const summary = textSummary(result.session, result.warnings);
+        if (format === 'text') process.stdout.write(summary);
+        else process.stderr.write(summary);
+      }
+      process.exitCode = result.exitCode;
+    });
+}

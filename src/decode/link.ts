@@ -1,0 +1,119 @@
+/**
+ * Link layers: find where the IP packet starts and which IP version it is.
+ * Non-IP frames (ARP, LLDP, ...) answer `undefined` and are counted by the caller.
+ */
+import { Cursor } from './cursor.js';
+import { formatMac } from './ip-address.js';
+import { ETHERTYPE, LINKTYPE } from './link-types.js';
+
+export interface LinkResult {
+  /** Offset of the IP header within the frame. */
+  offset: number;
+  /** 4 or 6 when known from the link layer; 0 to read it from the IP header. */
+  ipVersion: 0 | 4 | 6;
+  srcMac?: string;
+  dstMac?: string;
+  vlans?: number[];
+  /** Ethertype or AF when the frame is not IP (for counting). */
+  nonIp?: number;
+}
+
+const MAX_VLAN_TAGS = 4;
+
+export function decodeLink(linkType: number, frame: Uint8Array): LinkResult {
+  switch (linkType) {
+    case LINKTYPE.ETHERNET:
+      return decodeEthernet(frame);
+    case LINKTYPE.LINUX_SLL:
+      return decodeSll(frame);
+    case LINKTYPE.LINUX_SLL2:
+      return decodeSll2(frame);
+    case LINKTYPE.RAW:
+    case LINKTYPE.RAW_BSD12:
+    case LINKTYPE.RAW_BSD14:
+      return { offset: 0, ipVersion: 0 };
+    case LINKTYPE.IPV4:
+      return { offset: 0, ipVersion: 4 };
+    case LINKTYPE.IPV6:
+      return { offset: 0, ipVersion: 6 };
+    case LINKTYPE.NULL:
+      return decodeNull(frame, false);
+    case LINKTYPE.LOOP:
+      return decodeNull(frame, true);
+    default:
+      return { offset: 0, ipVersion: 0, nonIp: -linkType - 1 };
+  }
+}
+
+function decodeEthernet(frame: Uint8Array): LinkResult {
+  const c = new Cursor(frame);
+  c.ensure(14);
+  const dstMac = formatMac(frame, 0);
+  const srcMac = formatMac(frame, 6);
+  c.skip(12);
+  const { ethertype, vlans } = readEthertypeAndTags(c);
+  return withEthertype(ethertype, c.pos, { srcMac, dstMac, vlans });
+}
+
+function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans?: number[] } {
+  let ethertype = c.u16();
+  let vlans: number[] | undefined;
+  while (ethertype === ETHERTYPE.VLAN || ethertype === ETHERTYPE.QINQ || ethertype === ETHERTYPE.QINQ_OLD) {
+    const tci = c.u16();
+    (vlans ??= []).push(tci & 0x0fff);
+    ethertype = c.u16();
+    if (vlans.length > MAX_VLAN_TAGS) break;
+  }
+  return vlans ? { ethertype, vlans } : { ethertype };
+}
+
+function withEthertype(ethertype: number, offset: number, extra: Partial<LinkResult>): LinkResult {
+  if (ethertype === ETHERTYPE.IPV4) return { offset, ipVersion: 4, ...extra };
+  if (ethertype === ETHERTYPE.IPV6) return { offset, ipVersion: 6, ...extra };
+  return { offset, ipVersion: 0, nonIp: ethertype, ...extra };
+}
+
+/** Linux cooked capture v1: 16-byte header, protocol last. */
+function decodeSll(frame: Uint8Array): LinkResult {
+  const c = new Cursor(frame);
+  c.skip(2); // packet type
+  const hatype = c.u16();
+  const halen = c.u16();
+  const addr = c.bytes(8);
+  const srcMac = hatype === 1 && halen === 6 ? formatMac(addr, 0) : undefined;
+  const { ethertype, vlans } = readEthertypeAndTags(c);
+  return withEthertype(ethertype, c.pos, srcMac ? { srcMac, vlans } : { vlans });
+}
+
+/** Linux cooked capture v2: 20-byte header, protocol first. */
+function decodeSll2(frame: Uint8Array): LinkResult {
+  const c = new Cursor(frame);
+  const protocol = c.u16();
+  c.skip(2 + 4); // reserved, interface index
+  const hatype = c.u16();
+  c.skip(1); // packet type
+  const halen = c.u8();
+  const addr = c.bytes(8);
+  const srcMac = hatype === 1 && halen === 6 ? formatMac(addr, 0) : undefined;
+  let ethertype = protocol;
+  let vlans: number[] | undefined;
+  while ((ethertype === ETHERTYPE.VLAN || ethertype === ETHERTYPE.QINQ) && (vlans?.length ?? 0) <= MAX_VLAN_TAGS) {
+    const tci = c.u16();
+    (vlans ??= []).push(tci & 0x0fff);
+    ethertype = c.u16();
+  }
+  return withEthertype(ethertype, c.pos, srcMac ? { srcMac, vlans } : { vlans });
+}
+
+/** BSD loopback: a 4-byte address family, host order (NULL) or network order (LOOP). */
+function decodeNull(frame: Uint8Array, networkOrder: boolean): LinkResult {
+  const c = new Cursor(frame);
+  c.ensure(4);
+  const le = frame[0]! | (frame[1]! << 8) | (frame[2]! << 16) | (frame[3]! << 24);
+  const be = c.u32();
+  const family = networkOrder ? be : (le >>> 0) < 256 ? le : be;
+  if (family === 2) return { offset: 4, ipVersion: 4 };
+  // AF_INET6 differs per OS: 10 Linux, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS.
+  if (family === 10 || family === 24 || family === 28 || family === 30) return { offset: 4, ipVersion: 6 };
+  return { offset: 4, ipVersion: 0, nonIp: family };
+}

@@ -1,0 +1,91 @@
+/**
+ * Puts flows and DNS queries before the rules and turns hits into alerts, as
+ * soon as the evidence is known. One alert per (flow, rule); repeats of the
+ * same (device, destination, rule) inside the window are folded into the first.
+ */
+import type { DnsSeen } from '../attribution/attributor.js';
+import type { Counters } from '../counters.js';
+import type { Flow } from '../flow/flow.js';
+import type { AlertRecord } from '../records/ecs.js';
+import type { RuleEngine } from '../rules/engine.js';
+import type { DnsQueryFacts, FlowFacts, RuleHit } from '../rules/types.js';
+import type { FlowSnapshot } from '../types.js';
+import { AlertSuppressor, buildAlertRecord, buildDnsQueryAlertRecord } from '../alerts/index.js';
+
+export interface JudgeOutput {
+  alert(record: AlertRecord): void;
+  repeat(alertId: string, repeats: number, lastSeen: string): void;
+}
+
+export class FlowJudge {
+  constructor(
+    private engine: RuleEngine,
+    private readonly suppressor: AlertSuppressor,
+    private readonly out: JudgeOutput,
+    private readonly counters: Counters,
+  ) {}
+
+  /** Rules reloaded (SIGHUP): flows in progress are judged by the new rules from now on. */
+  setEngine(engine: RuleEngine): void {
+    this.engine = engine;
+  }
+
+  judgeFlow(flow: Flow, trigger: string): void {
+    const result = this.engine.matchFlow(flowFacts(flow));
+    if (result.allowedBy.length) this.counters.inc('alerts.allowed_by_rule', result.allowedBy.length);
+    let snapshot: FlowSnapshot | undefined;
+    for (const hit of result.alerts) {
+      if (flow.alertedRules.has(hit.rule.id)) continue;
+      flow.alertedRules.add(hit.rule.id);
+      snapshot ??= flow.snapshot();
+      this.raise(buildAlertRecord(snapshot, hit, trigger, { tsSec: flow.lastTsSec, tsNsec: flow.lastTsNsec }), hit, flow.lastTs);
+    }
+  }
+
+  judgeDnsQuery(seen: DnsSeen): void {
+    const { flow, message, packet } = seen;
+    for (const question of message.questions) {
+      const facts: DnsQueryFacts = {
+        device: { ip: flow.clientIp, ...(flow.clientMac ? { mac: flow.clientMac } : {}) },
+        resolver: { ip: flow.serverIp, port: flow.serverPort, transport: flow.transport },
+        resolverGeo: flow.geo,
+        qname: question.name,
+        qtype: question.type,
+      };
+      const origin = { flowUid: flow.uid, communityId: flow.communityId, clientPort: flow.clientPort, dnsId: message.id };
+      for (const hit of this.engine.matchDnsQuery(facts).alerts) {
+        this.raise(buildDnsQueryAlertRecord(origin, facts, hit, { tsSec: packet.tsSec, tsNsec: packet.tsNsec }), hit, packet.ts);
+      }
+    }
+  }
+
+  private raise(record: AlertRecord, hit: RuleHit, ts: number): void {
+    const verdict = this.suppressor.admit(record, ts);
+    if (!verdict.emit) {
+      this.counters.inc('alerts.suppressed_repeats');
+      this.out.repeat(verdict.firstId, verdict.repeats, record['@timestamp']);
+      return;
+    }
+    this.counters.inc(`alerts.${hit.rule.severity}`);
+    this.out.alert(record);
+  }
+}
+
+export function flowFacts(flow: Flow): FlowFacts {
+  const a = flow.attribution;
+  const destination: FlowFacts['destination'] = {
+    ip: flow.serverIp,
+    port: flow.serverPort,
+    transport: flow.transport,
+    names: a.names,
+  };
+  if (a.host !== undefined) destination.domain = a.host;
+  if (a.source) destination.nameSource = a.source;
+  if (a.unknownReason) destination.unknownName = a.unknownReason;
+  if (a.encryptedDns) destination.encryptedDns = a.encryptedDns;
+  return {
+    device: { ip: flow.clientIp, ...(flow.clientMac ? { mac: flow.clientMac } : {}) },
+    destination,
+    geo: flow.geo,
+  };
+}

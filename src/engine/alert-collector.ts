@@ -1,0 +1,34 @@
+/** Keeps what the CI gate needs from the alerts of a run: the highest severity and a bounded list for JUnit. */
+import type { AlertRecord, GroundwatchRecord } from '../records/ecs.js';
+import type { Sink } from '../sinks/sink.js';
+import { SEVERITY_ORDER, type Severity } from '../types.js';
+
+export class AlertCollector implements Sink {
+  readonly name = 'alert-collector';
+  readonly alerts: AlertRecord[] = [];
+  readonly repeats = new Map<string, number>();
+  highest: Severity | undefined;
+  total = 0;
+
+  constructor(private readonly keep = 100_000) {}
+
+  write(rec: GroundwatchRecord): void {
+    if (rec.event.dataset !== 'groundwatch.alert') return;
+    const alert = rec as AlertRecord;
+    this.total++;
+    const sev = alert.groundwatch.severity;
+    if (this.highest === undefined || SEVERITY_ORDER.indexOf(sev) > SEVERITY_ORDER.indexOf(this.highest)) this.highest = sev;
+    if (this.alerts.length < this.keep) this.alerts.push(alert);
+  }
+
+  updateAlertRepeats(alertId: string, repeats: number): void {
+    this.repeats.set(alertId, repeats);
+  }
+
+  reaches(threshold: Severity): boolean {
+    return this.highest !== undefined && SEVERITY_ORDER.indexOf(this.highest) >= SEVERITY_ORDER.indexOf(threshold);
+  }
+
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,175 @@
+/**
+ * Everything one capture run needs, opened in order and closed in reverse:
+ * rules, GeoIP, sinks (stdout, NDJSON file, SQLite), the pipeline, and the
+ * run's provenance record. `replay` and `monitor` share it, so the same
+ * capture gives the same records live and offline.
+ */
+import { randomUUID } from 'node:crypto';
+import { AlertSuppressor } from '../alerts/index.js';
+import { DEFAULT_LIMITS, type PipelineLimits } from '../config/limits.js';
+import { Counters } from '../counters.js';
+import { IpReassembler } from '../decode/ip-reassembly.js';
+import { DeviceSelector } from '../detect/devices.js';
+import { FlowJudge } from '../detect/judge.js';
+import { GeoResolver } from '../enrich/index.js';
+import { Pipeline } from '../pipeline.js';
+import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
+import { isoFromSeconds } from '../records/time.js';
+import { RuleEngine } from '../rules/engine.js';
+import { defaultRulePaths, loadRules } from '../rules/load.js';
+import type { RuleSet } from '../rules/types.js';
+import { SinkFanout } from '../sinks/fanout.js';
+import { NdjsonSink } from '../sinks/ndjson.js';
+import type { Sink } from '../sinks/sink.js';
+import { SqliteSink } from '../sinks/sqlite-sink.js';
+import { openStore } from '../sinks/sqlite-store.js';
+import { TextSink, wantedOnStdout, type StdoutEvents } from '../cli/text-sink.js';
+import { AlertCollector } from './alert-collector.js';
+import { buildStatsRecord } from './stats.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface SessionOptions {
+  mode: 'replay' | 'monitor';
+  /** SQLite store path, or null for none. */
+  dbPath: string | null;
+  stdoutFormat: 'text' | 'ndjson' | 'none';
+  events: StdoutEvents;
+  stdout: NodeJS.WritableStream;
+  /** Also write every record to this NDJSON file. */
+  ndjsonFile?: string;
+  rulePaths?: string[];
+  geoipDir?: string;
+  devices?: string[];
+  limits?: PipelineLimits;
+  suppressWindowSeconds?: number;
+  interfaceName?: string;
+  /** Counters shared with the capture source (opened before the session). */
+  counters?: Counters;
+  warn: (line: string) => void;
+}
+
+export class Session {
+  readonly counters: Counters;
+  readonly collector = new AlertCollector();
+  readonly run: CaptureRun;
+  readonly pipeline: Pipeline;
+  readonly sinks: SinkFanout;
+  readonly judge: FlowJudge;
+  private closed = false;
+
+  private constructor(
+    readonly options: SessionOptions,
+    readonly rules: RuleSet,
+    readonly geo: GeoResolver,
+    sinks: Sink[],
+  ) {
+    this.counters = options.counters ?? new Counters();
+    const warned = new Set<string>();
+    this.sinks = new SinkFanout([...sinks, this.collector], {
+      counters: this.counters,
+      onError: (sink, err) => {
+        const line = `groundwatch: SINK_FAILED: sink ${sink}: ${err instanceof Error ? err.message : String(err)}`;
+        if (!warned.has(line)) options.warn(line);
+        warned.add(line);
+      },
+    });
+    this.run = {
+      id: randomUUID(),
+      tool_version: TOOL_VERSION,
+      mode: options.mode,
+      started_at: new Date().toISOString(),
+      ...(options.interfaceName ? { interface: options.interfaceName } : {}),
+      sources: [],
+      packets: 0,
+      anomalies: 0,
+      flows: 0,
+      alerts: 0,
+      rules: rules.rulesets.map((r) => `${r.name}@${r.version}`),
+    };
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    this.judge = new FlowJudge(
+      new RuleEngine(rules),
+      new AlertSuppressor({ windowSec: options.suppressWindowSeconds ?? 300, counters: this.counters }),
+      {
+        alert: (record) => this.sinks.write(record),
+        repeat: (id, repeats, lastSeen) => this.sinks.updateAlertRepeats(id, repeats, lastSeen),
+      },
+      this.counters,
+    );
+    this.pipeline = new Pipeline({
+      counters: this.counters,
+      limits,
+      geo,
+      judge: this.judge,
+      devices: new DeviceSelector(options.devices ?? []),
+      reassembler: new IpReassembler(this.counters, limits.fragments),
+      write: (record: GroundwatchRecord) => this.sinks.write(record),
+    });
+  }
+
+  /** Opens rules, GeoIP and sinks; any failure is a one-line error before a packet is read. */
+  static async open(options: SessionOptions): Promise<Session> {
+    const rules = await loadRules(options.rulePaths?.length ? options.rulePaths : defaultRulePaths());
+    const geo = await GeoResolver.open({ ...(options.geoipDir ? { dir: options.geoipDir } : {}) });
+    const sinks: Sink[] = [];
+    if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout' }), options.events));
+    if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
+    if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file' }));
+    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite' }));
+    const session = new Session(options, rules, geo, sinks);
+    session.sinks.startRun?.(session.run);
+    return session;
+  }
+
+  /** Flushes when a sink asks to (bounded buffers): the caller awaits this between batches. */
+  async maybeFlush(): Promise<void> {
+    if (this.sinks.needsFlush?.()) await this.sinks.flush();
+  }
+
+  statsRecord(final: boolean): StatsRecord {
+    return buildStatsRecord(this, final);
+  }
+
+  /** Ends every flow, writes the stats record and the run's provenance, flushes and closes the sinks. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.pipeline.finish(this.options.mode === 'replay' ? 'end_of_input' : 'shutdown');
+    this.sinks.write(this.statsRecord(true));
+    this.run.ended_at = new Date().toISOString();
+    this.run.packets = this.counters.get('packets.received');
+    this.run.anomalies = this.counters.sum('anomaly.');
+    this.run.flows = this.counters.get('flow.created');
+    this.run.alerts = this.collector.total;
+    this.sinks.endRun?.(this.run);
+    await this.sinks.flush();
+    await this.sinks.close();
+  }
+
+  packetTimeIso(): string {
+    return isoFromSeconds(this.pipeline.now);
+  }
+}
+
+/** Passes on only the records asked for on stdout (`--events`). */
+class FilteredSink implements Sink {
+  readonly name: string;
+  constructor(
+    private readonly inner: Sink,
+    private readonly events: StdoutEvents,
+  ) {
+    this.name = inner.name;
+  }
+  write(rec: GroundwatchRecord): void {
+    if (wantedOnStdout(rec, this.events)) this.inner.write(rec);
+  }
+  flush(): Promise<void> {
+    return this.inner.flush();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  needsFlush(): boolean {
+    return this.inner.needsFlush?.() ?? false;
+  }
+}

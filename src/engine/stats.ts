@@ -1,0 +1,46 @@
+/** The `groundwatch.stats` record: counters per stage, coverage of names, sinks. */
+import { coverageSummary } from '../detect/coverage.js';
+import type { StatsRecord } from '../records/ecs.js';
+import { isoFromSeconds } from '../records/time.js';
+import type { Session } from './session.js';
+
+export function buildStatsRecord(session: Session, final: boolean): StatsRecord {
+  const c = session.counters;
+  const all = c.toJSON();
+  const anomalies = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('anomaly.')));
+  const ts = session.pipeline.now > 0 ? isoFromSeconds(session.pipeline.now) : new Date().toISOString();
+  return {
+    '@timestamp': ts,
+    event: { kind: 'metric', dataset: 'groundwatch.stats', ...(final ? { action: 'final' } : { action: 'interval' }) },
+    groundwatch: {
+      stats: {
+        final,
+        packets: { received: c.get('packets.received'), decoded: c.get('packets.decoded'), dropped: c.get('capture.dropped') },
+        anomalies_total: c.sum('anomaly.'),
+        anomalies,
+        flows: {
+          created: c.get('flow.created'),
+          active: session.pipeline.flows.size,
+          evicted: c.get('flow.evicted'),
+          not_judged: c.get('flow.not_judged'),
+          other_ip_conversations: session.pipeline.otherConversations.count,
+        },
+        dns: { queries: c.get('dns.queries'), responses: c.get('dns.responses') },
+        alerts: {
+          total: session.collector.total,
+          suppressed_repeats: c.get('alerts.suppressed_repeats'),
+          by_severity: {
+            info: c.get('alerts.info'),
+            low: c.get('alerts.low'),
+            medium: c.get('alerts.medium'),
+            high: c.get('alerts.high'),
+            critical: c.get('alerts.critical'),
+          },
+        },
+        coverage: coverageSummary(c),
+        sinks: Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('sink.'))),
+        capture: Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('capture.'))),
+      },
+    },
+  };
+}

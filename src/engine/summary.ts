@@ -1,0 +1,28 @@
+/** The end-of-run summary for a terminal: what was read, what was found, how much could be named. */
+import { sanitizeForTerminal as safe } from '../cli/output-format.js';
+import { coverageSummary } from '../detect/coverage.js';
+import type { Session } from './session.js';
+
+export function textSummary(session: Session, warnings: string[]): string {
+  const c = session.counters;
+  const cov = coverageSummary(c);
+  const flows = c.get('flow.created');
+  const named = Object.entries(cov.flows).filter(([k]) => k !== 'unnamed');
+  const lines = [
+    '',
+    `groundwatch ${session.run.tool_version} — ${session.run.mode} summary`,
+    ...session.run.sources.map((s) => `  input     ${safe(s.path)} (${s.format}${s.compressed ? ', gzip' : ''}, ${s.size} bytes, sha256 ${s.sha256.slice(0, 16)}…)`),
+    `  packets   ${c.get('packets.received')} read, ${c.get('packets.decoded')} decoded, ${c.sum('anomaly.')} anomalies`,
+    `  flows     ${flows} (tcp/udp), ${session.pipeline.otherConversations.count} other IP conversations, ${c.get('flow.evicted')} evicted`,
+    `  names     ${named.map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; unnamed ${cov.flows['unnamed'] ?? 0}` +
+      (Object.keys(cov.unknownReasons).length ? ` (${Object.entries(cov.unknownReasons).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''),
+    `  bytes     ${Object.entries(cov.bytes).map(([k, v]) => `${k} ${v}`).join(', ') || '0'}`,
+    `  alerts    ${session.collector.total} (${['critical', 'high', 'medium', 'low', 'info'].map((s) => `${s} ${c.get(`alerts.${s}`)}`).join(', ')}), ${c.get('alerts.suppressed_repeats')} repeats folded`,
+    `  rules     ${session.rules.rulesets.map((r) => `${r.name}@${r.version}`).join(', ')}`,
+    `  geoip     ${session.geo.databases().map((d) => `${d.type} (${d.buildDate.slice(0, 10)})`).join(', ')}`,
+  ];
+  const anomalies = Object.entries(c.toJSON()).filter(([k]) => k.startsWith('anomaly.'));
+  if (anomalies.length) lines.push(`  anomalies ${anomalies.map(([k, v]) => `${k.slice(8)} ${v}`).join(', ')}`);
+  if (warnings.length) lines.push(`  warnings  ${warnings.length} (see above)`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,107 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Reader } from 'maxmind';
+import { recordRole } from './record-shape.js';
+
+export type DbRole = 'country' | 'asn';
+export type DbOrigin = 'explicit' | 'system' | 'embedded';
+
+/** One opened MMDB with what the resolver and `geoip info` need to say about it. */
+export interface OpenedDb {
+  reader: Reader<Record<string, unknown>>;
+  path: string;
+  origin: DbOrigin;
+  role: DbRole;
+  type: string;
+  description: string;
+  buildDate: Date;
+  nodeCount: number;
+  recordSize: number;
+  ipVersion: number;
+  fileSize: number;
+}
+
+const PROBE_ADDRESSES = ['1.1.1.1', '8.8.8.8', '81.2.69.160', '89.160.20.128', '120.24.10.20', '2001:4860:4860::8888'];
+
+/**
+ * Opens and sanity-checks an MMDB (metadata parses, tree fits in the file, probe lookups
+ * do not throw). Throws a plain Error with a one-line reason; callers decide how loud to be.
+ */
+export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): OpenedDb {
+  const buf = bytes ?? readFileSync(path);
+  let reader: Reader<Record<string, unknown>>;
+  try {
+    reader = new Reader<Record<string, unknown>>(buf);
+  } catch (err) {
+    throw new Error(`${path}: not a MaxMind DB (${(err as Error).message})`);
+  }
+  const m = reader.metadata;
+  if (m.binaryFormatMajorVersion !== 2 || m.searchTreeSize + 16 > buf.length || !(m.nodeCount > 0)) {
+    throw new Error(`${path}: MaxMind DB metadata inconsistent with file size`);
+  }
+  const role = detectRole(reader, path);
+  const db: OpenedDb = {
+    reader,
+    path,
+    origin,
+    role,
+    type: typeof m.databaseType === 'string' && m.databaseType !== '' ? m.databaseType : basename(path, '.mmdb'),
+    description: describe(m.description),
+    buildDate: m.buildEpoch,
+    nodeCount: m.nodeCount,
+    recordSize: m.recordSize,
+    ipVersion: m.ipVersion,
+    fileSize: bytes ? bytes.length : statSync(path).size,
+  };
+  probeMmdb(db);
+  return db;
+}
+
+function describe(d: unknown): string {
+  if (typeof d === 'string') return d;
+  if (d && typeof d === 'object') {
+    const map = d as Record<string, unknown>;
+    const text = map.en ?? Object.values(map)[0];
+    return typeof text === 'string' ? text : '';
+  }
+  return '';
+}
+
+/** By database_type first (MaxMind, DB-IP, ip-location-db names), then by probing record shapes. */
+function detectRole(reader: Reader<Record<string, unknown>>, path: string): DbRole {
+  const type = String(reader.metadata.databaseType ?? '').toLowerCase();
+  if (/\basn\b|-asn|asn-|\bisp\b|-isp/.test(type)) return 'asn';
+  if (/country|city/.test(type)) return 'country';
+  for (const ip of PROBE_ADDRESSES) {
+    let rec: unknown;
+    try {
+      rec = reader.get(ip);
+    } catch (err) {
+      throw new Error(`${path}: lookup failed (${(err as Error).message})`);
+    }
+    const role = recordRole(rec);
+    if (role) return role;
+  }
+  throw new Error(`${path}: neither a country nor an ASN database (type "${reader.metadata.databaseType}")`);
+}
+
+/** Lookups must never throw into the pipeline: a damaged tree becomes "not found". */
+export function safeGet(db: OpenedDb, ip: string): unknown {
+  try {
+    return db.reader.get(ip);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Probe lookups so that a file damaged behind intact metadata is refused at open time. */
+export function probeMmdb(db: OpenedDb): void {
+  for (const ip of PROBE_ADDRESSES) {
+    if (db.ipVersion === 4 && ip.includes(':')) continue;
+    try {
+      db.reader.get(ip);
+    } catch (err) {
+      throw new Error(`${db.path}: lookup failed (${(err as Error).message})`);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Bidirectional flows on the 5-tuple. Timeouts run on packet time so a replay
+ * is deterministic; the daemon drives the same clock from the wall clock.
+ */
+import type { Counters } from '../counters.js';
+import type { FlowEndReason } from '../records/ecs.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Decoded } from '../types.js';
+import { Flow, type Direction } from './flow.js';
+
+export interface FlowLimits {
+  /** Concurrent flows kept; the oldest is evicted (and counted) beyond it. */
+  maxFlows: number;
+  tcpIdleSeconds: number;
+  udpIdleSeconds: number;
+  /** Time a closed TCP flow stays to absorb the last ACKs before it is written. */
+  closedLingerSeconds: number;
+}
+
+export const DEFAULT_FLOW_LIMITS: FlowLimits = {
+  maxFlows: 1_000_000,
+  tcpIdleSeconds: 300,
+  udpIdleSeconds: 60,
+  closedLingerSeconds: 5,
+};
+
+export interface TrackResult {
+  flow: Flow;
+  direction: Direction;
+  isNew: boolean;
+}
+
+export type FlowEndHandler = (flow: Flow, reason: FlowEndReason) => void;
+
+export class FlowTable {
+  private readonly flows = new Map<string, Flow>();
+  private seq = 0;
+
+  constructor(
+    private readonly limits: FlowLimits,
+    private readonly counters: Counters,
+    private readonly onEnd: FlowEndHandler,
+  ) {}
+
+  get size(): number {
+    return this.flows.size;
+  }
+
+  track(p: Decoded): TrackResult {
+    const forward = `${p.protocol}|${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}`;
+    let flow = this.flows.get(forward);
+    let direction: Direction = 'to_server';
+    if (!flow) {
+      const reverse = `${p.protocol}|${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
+      flow = this.flows.get(reverse);
+      if (flow) direction = 'to_client';
+    }
+    if (flow && this.isReuse(flow, p, direction)) {
+      this.end(flow, flow.closeReason ?? 'idle_timeout');
+      flow = undefined;
+    }
+    let isNew = false;
+    if (!flow) {
+      ({ flow, direction } = this.create(p, forward));
+      isNew = true;
+    }
+    this.account(flow, direction, p);
+    return { flow, direction, isNew };
+  }
+
+  /** End flows idle past their timeout, and closed flows past their linger. */
+  expire(now: number): void {
+    for (const flow of this.flows.values()) {
+      if (flow.closedAt !== undefined && now - flow.lastTs >= this.limits.closedLingerSeconds) {
+        this.end(flow, flow.closeReason ?? 'fin');
+        continue;
+      }
+      const idle = flow.transport === 'tcp' ? this.limits.tcpIdleSeconds : this.limits.udpIdleSeconds;
+      if (now - flow.lastTs >= idle) this.end(flow, 'idle_timeout');
+    }
+  }
+
+  /** End every open flow (end of input, shutdown). */
+  endAll(reason: FlowEndReason): void {
+    for (const flow of [...this.flows.values()]) this.end(flow, flow.closedAt !== undefined ? (flow.closeReason ?? reason) : reason);
+  }
+
+  values(): IterableIterator<Flow> {
+    return this.flows.values();
+  }
+
+  private end(flow: Flow, reason: FlowEndReason): void {
+    if (!this.flows.delete(flow.key)) return;
+    this.onEnd(flow, reason);
+  }
+
+  /** A new SYN on a closed connection is a new flow (port reuse), as is any packet after the linger. */
+  private isReuse(flow: Flow, p: Decoded, direction: Direction): boolean {
+    if (flow.closedAt === undefined) return false;
+    const syn = (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    return (syn && direction === 'to_server') || p.ts - flow.lastTs >= this.limits.closedLingerSeconds;
+  }
+
+  private create(p: Decoded, forward: string): { flow: Flow; direction: Direction } {
+    if (this.flows.size >= this.limits.maxFlows) this.evictOldest();
+    // The client is the side that sent the SYN: a SYN-ACK seen first means the receiver is the client.
+    const synAck = p.transport === 'tcp' && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
+    const fromServer = synAck;
+    const key = fromServer ? `${p.protocol}|${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}` : forward;
+    const flow = new Flow({
+      key,
+      seq: this.seq++,
+      protocol: p.protocol,
+      transport: p.transport,
+      clientIp: fromServer ? p.dst : p.src,
+      clientPort: fromServer ? p.dstPort : p.srcPort,
+      serverIp: fromServer ? p.src : p.dst,
+      serverPort: fromServer ? p.srcPort : p.dstPort,
+      tsSec: p.tsSec,
+      tsNsec: p.tsNsec,
+      ts: p.ts,
+    });
+    this.flows.set(key, flow);
+    this.counters.inc('flow.created');
+    return { flow, direction: fromServer ? 'to_client' : 'to_server' };
+  }
+
+  private evictOldest(): void {
+    const oldest = this.flows.values().next();
+    if (oldest.done) return;
+    this.counters.inc('flow.evicted');
+    this.end(oldest.value, 'evicted');
+  }
+
+  private account(flow: Flow, direction: Direction, p: Decoded): void {
+    if (p.ts > flow.lastTs || (p.ts === flow.lastTs && p.tsNsec > flow.lastTsNsec)) {
+      flow.lastTs = p.ts;
+      flow.lastTsSec = p.tsSec;
+      flow.lastTsNsec = p.tsNsec;
+    }
+    if (direction === 'to_server') {
+      flow.packetsToServer++;
+      flow.bytesToServer += p.ipLen;
+      if (p.srcMac && !flow.clientMac) flow.clientMac = p.srcMac;
+      if (p.dstMac && !flow.serverMac) flow.serverMac = p.dstMac;
+    } else {
+      flow.packetsToClient++;
+      flow.bytesToClient += p.ipLen;
+      if (p.dstMac && !flow.clientMac) flow.clientMac = p.dstMac;
+      if (p.srcMac && !flow.serverMac) flow.serverMac = p.srcMac;
+    }
+    if (p.vlans && !flow.vlans) flow.vlans = p.vlans;
+    if (p.transport !== 'tcp' || flow.closedAt !== undefined) return;
+    if (p.tcpFlags & TCP_RST) {
+      flow.closedAt = p.ts;
+      flow.closeReason = 'rst';
+      return;
+    }
+    if (p.tcpFlags & TCP_FIN) {
+      if (direction === 'to_server') flow.finFromClient = true;
+      else flow.finFromServer = true;
+      if (flow.finFromClient && flow.finFromServer) {
+        flow.closedAt = p.ts;
+        flow.closeReason = 'fin';
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/** One bidirectional flow: counters, handshake state and what attribution learned. */
+import { createHash } from 'node:crypto';
+import { isoFromSecNsec } from '../records/time.js';
+import type { Attribution, FlowSnapshot, GeoInfo, Transport } from '../types.js';
+import { communityId } from './community-id.js';
+
+export type Direction = 'to_server' | 'to_client';
+
+export class Flow {
+  readonly uid: string;
+  readonly key: string;
+  readonly protocol: number;
+  readonly transport: Transport;
+  readonly clientIp: string;
+  readonly clientPort: number;
+  readonly serverIp: string;
+  readonly serverPort: number;
+  clientMac?: string;
+  serverMac?: string;
+  vlans?: number[];
+  readonly firstTs: number;
+  readonly firstTsSec: number;
+  readonly firstTsNsec: number;
+  lastTs: number;
+  lastTsSec: number;
+  lastTsNsec: number;
+  packetsToServer = 0;
+  packetsToClient = 0;
+  bytesToServer = 0;
+  bytesToClient = 0;
+  finFromClient = false;
+  finFromServer = false;
+  /** Packet time the TCP connection closed (FIN both ways or RST). */
+  closedAt?: number;
+  closeReason?: 'fin' | 'rst';
+  attribution: Attribution = { names: [], conflict: false };
+  geo: GeoInfo = {};
+  /** Per-protocol inspection state, owned by attribution/. */
+  inspection: unknown;
+  /** Rule ids already alerted for this flow: one alert per (flow, rule). */
+  readonly alertedRules = new Set<string>();
+  /** Rules have been evaluated at least once (evaluation waits briefly for the name). */
+  evaluated = false;
+  /** Device judged by the rules (false: another host on the mirror, counted only). */
+  judged = true;
+  private cachedCommunityId?: string;
+
+  constructor(init: {
+    key: string;
+    seq: number;
+    protocol: number;
+    transport: Transport;
+    clientIp: string;
+    clientPort: number;
+    serverIp: string;
+    serverPort: number;
+    tsSec: number;
+    tsNsec: number;
+    ts: number;
+  }) {
+    this.key = init.key;
+    this.protocol = init.protocol;
+    this.transport = init.transport;
+    this.clientIp = init.clientIp;
+    this.clientPort = init.clientPort;
+    this.serverIp = init.serverIp;
+    this.serverPort = init.serverPort;
+    this.firstTs = this.lastTs = init.ts;
+    this.firstTsSec = this.lastTsSec = init.tsSec;
+    this.firstTsNsec = this.lastTsNsec = init.tsNsec;
+    this.uid = flowUid(init.key, init.tsSec, init.tsNsec, init.seq);
+  }
+
+  get communityId(): string {
+    this.cachedCommunityId ??= communityId(this.clientIp, this.serverIp, this.clientPort, this.serverPort, this.protocol);
+    return this.cachedCommunityId;
+  }
+
+  snapshot(): FlowSnapshot {
+    const s: FlowSnapshot = {
+      uid: this.uid,
+      communityId: this.communityId,
+      protocol: this.protocol,
+      transport: this.transport,
+      clientIp: this.clientIp,
+      clientPort: this.clientPort,
+      serverIp: this.serverIp,
+      serverPort: this.serverPort,
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+      firstTsIso: isoFromSecNsec(this.firstTsSec, this.firstTsNsec),
+      lastTsIso: isoFromSecNsec(this.lastTsSec, this.lastTsNsec),
+      packetsToServer: this.packetsToServer,
+      packetsToClient: this.packetsToClient,
+      bytesToServer: this.bytesToServer,
+      bytesToClient: this.bytesToClient,
+      attribution: this.attribution,
+      geo: this.geo,
+    };
+    if (this.clientMac) s.clientMac = this.clientMac;
+    if (this.serverMac) s.serverMac = this.serverMac;
+    if (this.vlans) s.vlans = this.vlans;
+    return s;
+  }
+}
+
+/**
+ * A uid like Zeek's (C + 17 base62-ish chars), derived from the first packet
+ * so that replaying the same capture gives the same uids (deterministic output).
+ */
+function flowUid(key: string, tsSec: number, tsNsec: number, seq: number): string {
+  const digest = createHash('sha256').update(`${tsSec}.${tsNsec}|${key}|${seq}`).digest();
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = 'C';
+  for (let i = 0; i < 17; i++) out += alphabet[digest[i]! % 62];
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * The one place that wires the stages in order, per packet:
+ *   decode -> flow table -> geo (new flows) -> attribution -> judge (rules, alerts) -> sinks
+ * Everything runs on packet time; the daemon drives `tick` from its clock.
+ */
+import { Attributor, type DnsSeen } from './attribution/attributor.js';
+import { DnsNameCache } from './attribution/dns/index.js';
+import type { Counters } from './counters.js';
+import { decodeFrame, type FragmentReassembler } from './decode/decode.js';
+import type { DeviceSelector } from './detect/devices.js';
+import type { FlowJudge } from './detect/judge.js';
+import type { Flow } from './flow/flow.js';
+import { FlowTable } from './flow/flow-table.js';
+import type { PipelineLimits } from './config/limits.js';
+import { buildDnsRecord } from './records/dns-record.js';
+import type { FlowEndReason, GroundwatchRecord } from './records/ecs.js';
+import { buildFlowRecord } from './records/flow-record.js';
+import type { GeoLookup, RawPacket } from './types.js';
+import { OtherIpConversations } from './flow/other-conversations.js';
+import { recordCoverage } from './detect/coverage.js';
+
+export interface PipelineDeps {
+  counters: Counters;
+  limits: PipelineLimits;
+  geo: GeoLookup;
+  judge: FlowJudge;
+  devices: DeviceSelector;
+  reassembler: FragmentReassembler & { expire(now: number): void };
+  write(record: GroundwatchRecord): void;
+  runId?: string;
+}
+
+/** How often (packet time) idle flows and fragments are swept. */
+const SWEEP_SECONDS = 1;
+
+export class Pipeline {
+  readonly flows: FlowTable;
+  readonly otherConversations: OtherIpConversations;
+  private readonly attributor: Attributor;
+  private readonly pendingJudgement = new Set<Flow>();
+  private lastSweep = -Infinity;
+  /** Latest packet time seen: the pipeline's clock. */
+  now = 0;
+
+  constructor(private readonly deps: PipelineDeps) {
+    const { counters, limits } = deps;
+    this.flows = new FlowTable(limits.flows, counters, (flow, reason) => this.onFlowEnd(flow, reason));
+    this.otherConversations = new OtherIpConversations(limits.otherConversations, counters);
+    const dnsCache = new DnsNameCache({ ...limits.dnsCache, counters });
+    this.attributor = new Attributor(dnsCache, limits.attribution, counters, {
+      onName: (flow, evidence) => {
+        if (flow.evaluated) deps.judge.judgeFlow(flow, evidence.source);
+      },
+      onDns: (seen) => this.onDns(seen),
+    });
+  }
+
+  processBatch(packets: RawPacket[]): void {
+    for (let i = 0; i < packets.length; i++) this.processPacket(packets[i]!);
+  }
+
+  processPacket(raw: RawPacket): void {
+    const { counters } = this.deps;
+    counters.inc('packets.received');
+    const p = decodeFrame(raw, { counters, reassembler: this.deps.reassembler });
+    if (p === undefined) return;
+    counters.inc('packets.decoded');
+    if (p.ts > this.now) this.now = p.ts;
+    if (this.now - this.lastSweep >= SWEEP_SECONDS) this.tick(this.now);
+    if (p.transport !== 'tcp' && p.transport !== 'udp') {
+      this.otherConversations.add(p);
+      return;
+    }
+    const { flow, direction, isNew } = this.flows.track(p);
+    if (isNew) this.onFlowStart(flow);
+    if (!flow.judged) return;
+    this.attributor.onPacket(flow, direction, p);
+    if (!flow.evaluated && (this.attributor.isSettled(flow) || p.ts - flow.firstTs >= this.deps.limits.nameWaitSeconds)) {
+      this.judgeNow(flow, flow.attribution.source ?? 'first_packet');
+    }
+  }
+
+  /** Sweeps timeouts; flows still waiting for a name are judged once the wait is over. */
+  tick(now: number): void {
+    this.lastSweep = now;
+    this.flows.expire(now);
+    this.deps.reassembler.expire(now);
+    for (const flow of this.pendingJudgement) {
+      if (now - flow.firstTs >= this.deps.limits.nameWaitSeconds) this.judgeNow(flow, flow.attribution.source ?? 'first_packet');
+    }
+  }
+
+  /** End of input (or shutdown): every open flow is written. */
+  finish(reason: FlowEndReason = 'end_of_input'): void {
+    this.flows.endAll(reason);
+  }
+
+  private onFlowStart(flow: Flow): void {
+    flow.judged = this.deps.devices.matches(flow.clientIp, flow.clientMac);
+    if (!flow.judged) {
+      this.deps.counters.inc('flow.not_judged');
+      return;
+    }
+    flow.geo = this.deps.geo.lookup(flow.serverIp);
+    this.attributor.onFlowStart(flow);
+    this.pendingJudgement.add(flow);
+  }
+
+  private judgeNow(flow: Flow, trigger: string): void {
+    flow.evaluated = true;
+    this.pendingJudgement.delete(flow);
+    this.deps.judge.judgeFlow(flow, trigger);
+  }
+
+  private onFlowEnd(flow: Flow, reason: FlowEndReason): void {
+    this.pendingJudgement.delete(flow);
+    if (!flow.judged) return;
+    this.attributor.finish(flow);
+    // A flow judged before its name question was answered is judged again with the final facts.
+    this.deps.judge.judgeFlow(flow, flow.evaluated ? 'flow_end' : (flow.attribution.source ?? 'flow_end'));
+    flow.evaluated = true;
+    recordCoverage(this.deps.counters, flow);
+    this.deps.write(buildFlowRecord(flow, reason, this.deps.runId));
+  }
+
+  private onDns(seen: DnsSeen): void {
+    this.deps.write(buildDnsRecord(seen, this.deps.runId));
+    if (!seen.message.isResponse && seen.direction === 'to_server') this.deps.judge.judgeDnsQuery(seen);
+  }
+}

@@ -1,0 +1,31 @@
+import type { DnsSeen } from '../attribution/attributor.js';
+import { resolveAnswers } from '../attribution/dns/index.js';
+import type { DnsRecord } from './ecs.js';
+import { isoFromSecNsec } from './time.js';
+
+export function buildDnsRecord(seen: DnsSeen, runId?: string): DnsRecord {
+  const { flow, message, packet } = seen;
+  const question = message.questions[0] ?? { name: '', type: '' };
+  const resolutions = message.isResponse ? resolveAnswers(message) : [];
+  const chain = resolutions.find((r) => r.chain.length > 1)?.chain;
+  const resolved = resolutions.flatMap((r) => r.addresses.map((a) => a.ip));
+  const record: DnsRecord = {
+    '@timestamp': isoFromSecNsec(packet.tsSec, packet.tsNsec),
+    event: { kind: 'event', dataset: 'groundwatch.dns', category: ['network'], type: ['protocol'] },
+    source: { ip: flow.clientIp, port: flow.clientPort, ...(flow.clientMac ? { mac: flow.clientMac } : {}) },
+    destination: { ip: flow.serverIp, port: flow.serverPort },
+    network: { transport: flow.transport, protocol: 'dns', community_id: flow.communityId },
+    dns: {
+      id: message.id,
+      type: message.isResponse ? 'answer' : 'query',
+      question,
+      ...(message.isResponse ? { answers: message.answers, resolved_ip: resolved, response_code: message.rcode } : {}),
+    },
+    groundwatch: {
+      flow: { uid: flow.uid },
+      ...(chain ? { dns: { chain } } : {}),
+      ...(runId ? { run_id: runId } : {}),
+    },
+  };
+  return record;
+}

@@ -1,0 +1,95 @@
+/**
+ * The normalised view of one flow or DNS query that predicates read. Built
+ * once per match call so names are normalised and addresses parsed once.
+ */
+import type { GeoInfo, NameSource, Transport, UnknownNameReason } from '../types.js';
+import { parseIp, type ParsedIp } from './ip.js';
+import { normalizeMac, normalizeName } from './normalize.js';
+import type { DnsQueryFacts, FlowFacts } from './types.js';
+
+export interface NameCandidate {
+  name: string;
+  /** Undefined when the caller gave a domain without saying how it was learned. */
+  source?: NameSource;
+  /** How the name was learned, for reasons: 'tls_sni', 'dns query for x', 'dns CNAME chain'. */
+  via: string;
+}
+
+export interface MatchContext {
+  kind: 'flow' | 'dns_query';
+  /** Word used in reasons for the remote side. */
+  peer: 'destination' | 'resolver';
+  ipText: string;
+  ip?: ParsedIp;
+  port: number;
+  transport: Transport;
+  names: NameCandidate[];
+  qname?: string;
+  qtype?: string;
+  geo: GeoInfo;
+  deviceIpText: string;
+  deviceIp?: ParsedIp;
+  deviceMac?: string;
+  unknownName?: UnknownNameReason;
+  encryptedDns?: 'dot' | 'doq' | 'doh';
+}
+
+export function flowContext(f: FlowFacts): MatchContext {
+  const d = f.destination;
+  return {
+    kind: 'flow',
+    peer: 'destination',
+    ipText: d.ip,
+    ip: parseIp(d.ip),
+    port: d.port,
+    transport: d.transport,
+    names: flowNames(f),
+    geo: f.geo,
+    ...device(f.device),
+    unknownName: d.unknownName,
+    encryptedDns: d.encryptedDns,
+  };
+}
+
+export function dnsQueryContext(q: DnsQueryFacts): MatchContext {
+  return {
+    kind: 'dns_query',
+    peer: 'resolver',
+    ipText: q.resolver.ip,
+    ip: parseIp(q.resolver.ip),
+    port: q.resolver.port,
+    transport: q.resolver.transport,
+    names: [],
+    qname: normalizeName(q.qname),
+    qtype: q.qtype.toUpperCase(),
+    geo: q.resolverGeo,
+    ...device(q.device),
+  };
+}
+
+function device(d: { ip: string; mac?: string }): Pick<MatchContext, 'deviceIpText' | 'deviceIp' | 'deviceMac'> {
+  return { deviceIpText: d.ip, deviceIp: parseIp(d.ip), deviceMac: d.mac ? normalizeMac(d.mac) : undefined };
+}
+
+/** Every name the flow is known by, each with how it was learned; duplicates folded. */
+function flowNames(f: FlowFacts): NameCandidate[] {
+  const out: NameCandidate[] = [];
+  const seen = new Set<string>();
+  const add = (host: string | undefined, source: NameSource | undefined, via: string): void => {
+    if (!host) return;
+    const name = normalizeName(host);
+    const key = `${name}\u0000${via}`;
+    if (name === '' || seen.has(key)) return;
+    seen.add(key);
+    out.push({ name, source, via });
+  };
+  const d = f.destination;
+  if (d.domain && d.nameSource) add(d.domain, d.nameSource, `learned from ${d.nameSource}`);
+  for (const ev of d.names) {
+    add(ev.host, ev.source, `learned from ${ev.source}`);
+    if (ev.dnsQuery) add(ev.dnsQuery, 'dns', `learned from dns query for ${normalizeName(ev.dnsQuery)}`);
+    for (const c of ev.dnsChain ?? []) add(c, 'dns', 'learned from dns CNAME chain');
+  }
+  if (d.domain && !d.nameSource) add(d.domain, undefined, 'source not recorded');
+  return out;
+}

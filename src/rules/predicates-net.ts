@@ -1,0 +1,114 @@
+/** Predicates on addresses and networks: cidr, asn, country, operator_country, special, transport, port, device. */
+import type { SpecialRange, Transport } from '../types.js';
+import { cidrContains, type ParsedCidr } from './ip.js';
+import type { PortRange } from './normalize.js';
+import { geoDbNote, peerIp, type Predicate } from './predicates.js';
+
+export function cidrPredicate(cidrs: ParsedCidr[]): Predicate {
+  return {
+    key: 'cidr',
+    index: { kind: 'cidr', cidrs },
+    test(ctx) {
+      const ip = ctx.ip;
+      if (!ip) return null;
+      const hit = cidrs.filter((c) => cidrContains(c, ip));
+      return hit.length > 0 ? hit.map((c) => `${peerIp(ctx)} is in ${c.text}`) : null;
+    },
+  };
+}
+
+export function asnPredicate(asns: number[]): Predicate {
+  const set = new Set(asns);
+  return {
+    key: 'asn',
+    index: { kind: 'asn', values: asns },
+    test(ctx) {
+      const { asn, asOrg, asnDb } = ctx.geo;
+      if (asn === undefined || !set.has(asn)) return null;
+      return [`${peerIp(ctx)} is announced by AS${asn}${asOrg ? ` (${asOrg})` : ''}${geoDbNote(asnDb)}`];
+    },
+  };
+}
+
+/** `viaOption` maps an extra country (HK, MO) to the option that made it count as another (CN). */
+export function countryPredicate(countries: string[], viaOption: Map<string, string>): Predicate {
+  const set = new Set(countries);
+  return {
+    key: 'country',
+    index: { kind: 'country', values: countries },
+    test(ctx) {
+      const c = ctx.geo.countryIso?.toUpperCase();
+      if (!c || !set.has(c)) return null;
+      const note = viaOption.get(c);
+      return [`${peerIp(ctx)} is located in ${c}${note ? ` (${note})` : ''}${geoDbNote(ctx.geo.countryDb)}`];
+    },
+  };
+}
+
+export function operatorCountryPredicate(countries: string[], viaOption: Map<string, string>): Predicate {
+  const set = new Set(countries);
+  return {
+    key: 'operator_country',
+    index: { kind: 'operator_country', values: countries },
+    test(ctx) {
+      const c = ctx.geo.operatorCountry?.toUpperCase();
+      if (!c || !set.has(c)) return null;
+      const { asn, operatorName, asOrg } = ctx.geo;
+      const who = operatorName ?? asOrg ?? 'an operator';
+      const note = viaOption.get(c);
+      const as = asn !== undefined ? `AS${asn}` : `the network of ${ctx.ipText}`;
+      return [`${as} is operated by ${who} (${c})${note ? ` (${note})` : ''}${geoDbNote(ctx.geo.asnDb)}`];
+    },
+  };
+}
+
+export function specialPredicate(ranges: SpecialRange[]): Predicate {
+  const set = new Set(ranges);
+  return {
+    key: 'special',
+    test(ctx) {
+      const s = ctx.geo.special;
+      return s && set.has(s) ? [`${peerIp(ctx)} is in a ${s} range`] : null;
+    },
+  };
+}
+
+export function transportPredicate(transports: Transport[]): Predicate {
+  const set = new Set(transports);
+  return {
+    key: 'transport',
+    test: (ctx) => (set.has(ctx.transport) ? [`network.transport is ${ctx.transport}`] : null),
+  };
+}
+
+export function portPredicate(ranges: PortRange[]): Predicate {
+  const singles = ranges.every((r) => r.lo === r.hi);
+  return {
+    key: 'port',
+    index: singles ? { kind: 'port', values: ranges.map((r) => r.lo) } : undefined,
+    test(ctx) {
+      const r = ranges.find((x) => ctx.port >= x.lo && ctx.port <= x.hi);
+      if (!r) return null;
+      const spec = r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`;
+      return [`${ctx.peer}.port ${ctx.port} is in ${spec}`];
+    },
+  };
+}
+
+export interface DeviceSpec {
+  cidrs: ParsedCidr[];
+  macs: string[];
+}
+
+export function devicePredicate(spec: DeviceSpec): Predicate {
+  const macs = new Set(spec.macs);
+  return {
+    key: 'device',
+    test(ctx) {
+      if (ctx.deviceMac && macs.has(ctx.deviceMac)) return [`device mac ${ctx.deviceMac} is listed`];
+      const ip = ctx.deviceIp;
+      const c = ip ? spec.cidrs.find((x) => cidrContains(x, ip)) : undefined;
+      return c ? [`device ${ctx.deviceIpText} is in ${c.text}`] : null;
+    },
+  };
+}

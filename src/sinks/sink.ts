@@ -1,0 +1,21 @@
+/**
+ * A sink receives every record the pipeline produces. Sinks may buffer; the
+ * caller decides when to flush (every N records or T ms). A sink is allowed
+ * to throw or reject: SinkFanout isolates failures from the capture path.
+ */
+import type { CaptureRun, GroundwatchRecord } from '../records/ecs.js';
+
+export interface Sink {
+  readonly name: string;
+  write(rec: GroundwatchRecord): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  startRun?(run: CaptureRun): void;
+  endRun?(run: CaptureRun): void;
+  /** A suppressed repeat folded into an alert already written. */
+  updateAlertRepeats?(alertId: string, repeats: number, lastSeen: string): void;
+  /** True when enough is buffered that the caller should flush now. */
+  needsFlush?(): boolean;
+  /** How often the daemon should flush this sink, in milliseconds. */
+  readonly flushIntervalMs?: number;
+}

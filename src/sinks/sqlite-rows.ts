@@ -1,0 +1,135 @@
+/**
+ * Record -> row mapping. Every row keeps the whole record as JSON in
+ * `record`; the columns are the ECS fields the queries filter on.
+ */
+import {
+  SEVERITY_NUMBER,
+  type AlertRecord,
+  type CaptureGapRecord,
+  type CaptureRun,
+  type DnsRecord,
+  type FlowRecord,
+  type StatsRecord,
+} from '../records/ecs.js';
+import { storedTime } from './timestamps.js';
+
+export type SqlValue = string | number | null;
+export type Row = Record<string, SqlValue>;
+
+const v = <T extends string | number>(x: T | undefined): T | null => (x === undefined ? null : x);
+const mac = (x: string | undefined): string | null => (x === undefined ? null : x.toLowerCase());
+const json = (x: unknown): string | null => (x === undefined ? null : JSON.stringify(x));
+
+export function flowRow(rec: FlowRecord, runId: string | undefined): Row {
+  const src = rec.source;
+  const dst = rec.destination;
+  return {
+    uid: rec.groundwatch.flow.uid,
+    run_id: v(rec.groundwatch.run_id ?? runId),
+    ts_start: storedTime(rec.event.start ?? rec['@timestamp']),
+    ts_end: storedTime(rec.event.end),
+    transport: v(rec.network?.transport),
+    community_id: v(rec.network?.community_id),
+    source_ip: v(src?.ip),
+    source_port: v(src?.port),
+    source_mac: mac(src?.mac),
+    destination_ip: v(dst?.ip),
+    destination_port: v(dst?.port),
+    destination_domain: v(dst?.domain),
+    name_source: v(rec.groundwatch.name.source),
+    country: v(dst?.geo?.country_iso_code),
+    asn: v(dst?.as?.number),
+    as_org: v(dst?.as?.organization?.name),
+    operator_country: v(rec.groundwatch.jurisdiction?.operator_country),
+    source_bytes: v(src?.bytes),
+    source_packets: v(src?.packets),
+    destination_bytes: v(dst?.bytes),
+    destination_packets: v(dst?.packets),
+    end_reason: rec.groundwatch.flow.end_reason,
+    record: JSON.stringify(rec),
+  };
+}
+
+export function dnsRow(rec: DnsRecord, runId: string | undefined): Row {
+  return {
+    uid: rec.groundwatch.flow.uid,
+    run_id: v(rec.groundwatch.run_id ?? runId),
+    ts: storedTime(rec['@timestamp']),
+    transport: v(rec.network?.transport),
+    source_ip: v(rec.source?.ip),
+    source_port: v(rec.source?.port),
+    destination_ip: v(rec.destination?.ip),
+    destination_port: v(rec.destination?.port),
+    dns_id: rec.dns.id,
+    dns_type: rec.dns.type,
+    dns_question_name: rec.dns.question.name,
+    dns_question_type: rec.dns.question.type,
+    dns_response_code: v(rec.dns.response_code),
+    dns_resolved_ip: json(rec.dns.resolved_ip),
+    record: JSON.stringify(rec),
+  };
+}
+
+export function alertRow(rec: AlertRecord, runId: string | undefined): Row {
+  const gw = rec.groundwatch;
+  const dst = rec.destination;
+  return {
+    id: rec.event.id,
+    run_id: v(gw.run_id ?? runId),
+    ts: storedTime(rec['@timestamp']),
+    severity: gw.severity,
+    severity_num: SEVERITY_NUMBER[gw.severity] ?? 0,
+    rule_id: rec.rule.id,
+    rule_version: v(rec.rule.version),
+    ruleset: v(rec.rule.ruleset),
+    category: v(gw.category),
+    flow_uid: gw.flow.uid,
+    source_ip: v(rec.source?.ip),
+    source_mac: mac(rec.source?.mac),
+    destination_ip: v(dst?.ip),
+    destination_port: v(dst?.port),
+    transport: v(rec.network?.transport),
+    destination_domain: v(dst?.domain),
+    name_source: v(gw.name.source),
+    country: v(dst?.geo?.country_iso_code),
+    asn: v(dst?.as?.number),
+    operator_country: v(gw.jurisdiction?.operator_country),
+    repeats: gw.repeats,
+    last_seen: storedTime(rec['@timestamp']),
+    record: JSON.stringify(rec),
+  };
+}
+
+export function statsRow(rec: StatsRecord, runId: string | undefined): Row {
+  return { run_id: v(rec.groundwatch.run_id ?? runId), ts: storedTime(rec['@timestamp']), record: JSON.stringify(rec) };
+}
+
+export function gapRow(rec: CaptureGapRecord, runId: string | undefined): Row {
+  const gap = rec.groundwatch.gap;
+  return {
+    run_id: v(rec.groundwatch.run_id ?? runId),
+    ts_start: storedTime(gap.start),
+    ts_end: storedTime(gap.end),
+    interface: gap.interface,
+    reason: gap.reason,
+    record: JSON.stringify(rec),
+  };
+}
+
+export function runRow(run: CaptureRun): Row {
+  return {
+    id: run.id,
+    tool_version: run.tool_version,
+    mode: run.mode,
+    started_at: run.started_at,
+    ended_at: v(run.ended_at),
+    interface: v(run.interface),
+    sources: JSON.stringify(run.sources),
+    packets: run.packets,
+    anomalies: run.anomalies,
+    flows: run.flows,
+    alerts: run.alerts,
+    rules: json(run.rules),
+    geoip: json(run.geoip),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The store's schema, versioned with PRAGMA user_version. Migrations run in
+ * order, each in its own transaction; never edit a shipped migration, append
+ * a new one. Column names mirror the ECS field names with dots as underscores.
+ */
+import type { Database } from 'better-sqlite3';
+import { GroundwatchError } from '../errors.js';
+
+export interface Migration {
+  version: number;
+  up: string;
+}
+
+const V1 = `
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY, tool_version TEXT NOT NULL, mode TEXT NOT NULL,
+  started_at TEXT NOT NULL, ended_at TEXT, interface TEXT, sources TEXT NOT NULL,
+  packets INTEGER NOT NULL DEFAULT 0, anomalies INTEGER NOT NULL DEFAULT 0,
+  flows INTEGER NOT NULL DEFAULT 0, alerts INTEGER NOT NULL DEFAULT 0, rules TEXT, geoip TEXT
+);
+CREATE TABLE flows (
+  rowid INTEGER PRIMARY KEY, uid TEXT NOT NULL, run_id TEXT, ts_start TEXT NOT NULL, ts_end TEXT,
+  transport TEXT, community_id TEXT, source_ip TEXT, source_port INTEGER, source_mac TEXT,
+  destination_ip TEXT, destination_port INTEGER, destination_domain TEXT, name_source TEXT,
+  country TEXT, asn INTEGER, as_org TEXT, operator_country TEXT,
+  source_bytes INTEGER, source_packets INTEGER, destination_bytes INTEGER, destination_packets INTEGER,
+  end_reason TEXT, record TEXT NOT NULL
+);
+CREATE INDEX flows_ts ON flows (ts_start);
+CREATE INDEX flows_uid ON flows (uid);
+CREATE INDEX flows_source_ip ON flows (source_ip, ts_start);
+CREATE INDEX flows_destination_ip ON flows (destination_ip, ts_start);
+CREATE INDEX flows_destination_port ON flows (destination_port, ts_start);
+CREATE INDEX flows_domain ON flows (destination_domain COLLATE NOCASE);
+CREATE INDEX flows_country ON flows (country, ts_start);
+CREATE TABLE dns (
+  rowid INTEGER PRIMARY KEY, uid TEXT NOT NULL, run_id TEXT, ts TEXT NOT NULL,
+  transport TEXT, source_ip TEXT, source_port INTEGER, destination_ip TEXT, destination_port INTEGER,
+  dns_id INTEGER, dns_type TEXT, dns_question_name TEXT, dns_question_type TEXT,
+  dns_response_code TEXT, dns_resolved_ip TEXT, record TEXT NOT NULL
+);
+CREATE INDEX dns_ts ON dns (ts);
+CREATE INDEX dns_uid ON dns (uid);
+CREATE INDEX dns_question_name ON dns (dns_question_name COLLATE NOCASE);
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY, run_id TEXT, ts TEXT NOT NULL, severity TEXT NOT NULL, severity_num INTEGER NOT NULL,
+  rule_id TEXT NOT NULL, rule_version TEXT, ruleset TEXT, category TEXT, flow_uid TEXT,
+  source_ip TEXT, source_mac TEXT, destination_ip TEXT, destination_port INTEGER, transport TEXT,
+  destination_domain TEXT, name_source TEXT, country TEXT, asn INTEGER, operator_country TEXT,
+  repeats INTEGER NOT NULL DEFAULT 0, last_seen TEXT, record TEXT NOT NULL
+);
+CREATE INDEX alerts_ts ON alerts (ts);
+CREATE INDEX alerts_severity ON alerts (severity_num, ts);
+CREATE INDEX alerts_rule ON alerts (rule_id, ts);
+CREATE INDEX alerts_source_ip ON alerts (source_ip, ts);
+CREATE INDEX alerts_source_mac ON alerts (source_mac, ts);
+CREATE INDEX alerts_country ON alerts (country, ts);
+CREATE INDEX alerts_asn ON alerts (asn, ts);
+CREATE INDEX alerts_category ON alerts (category, ts);
+CREATE INDEX alerts_domain ON alerts (destination_domain COLLATE NOCASE);
+CREATE INDEX alerts_flow_uid ON alerts (flow_uid);
+CREATE TABLE alert_acks (
+  rowid INTEGER PRIMARY KEY, alert_id TEXT NOT NULL REFERENCES alerts (id),
+  acked_by TEXT NOT NULL, acked_at TEXT NOT NULL, note TEXT NOT NULL
+);
+CREATE INDEX alert_acks_alert ON alert_acks (alert_id);
+CREATE TABLE stats (rowid INTEGER PRIMARY KEY, run_id TEXT, ts TEXT NOT NULL, record TEXT NOT NULL);
+CREATE INDEX stats_ts ON stats (ts);
+CREATE TABLE capture_gaps (
+  rowid INTEGER PRIMARY KEY, run_id TEXT, ts_start TEXT NOT NULL, ts_end TEXT,
+  interface TEXT, reason TEXT, record TEXT NOT NULL
+);
+CREATE INDEX capture_gaps_ts ON capture_gaps (ts_start);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, up: V1 }];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the schema to SCHEMA_VERSION; refuses a database written by newer code. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const target = migrations[migrations.length - 1]?.version ?? 0;
+  const current = schemaVersion(db);
+  if (current > target) throw tooNew(db, current, target);
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.up);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return schemaVersion(db);
+}
+
+/** For read-only opens: the schema must already be exactly what this code reads. */
+export function checkSchema(db: Database): void {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) throw tooNew(db, current, SCHEMA_VERSION);
+  if (current < SCHEMA_VERSION) {
+    throw new GroundwatchError(
+      'DB_OPEN_FAILED',
+      `${db.name}: schema version ${current} is older than ${SCHEMA_VERSION} (not a groundwatch store, or open it read-write once to migrate)`,
+    );
+  }
+}
+
+function tooNew(db: Database, current: number, target: number): GroundwatchError {
+  return new GroundwatchError(
+    'DB_SCHEMA_TOO_NEW',
+    `${db.name}: schema version ${current} is newer than this groundwatch understands (${target}); upgrade groundwatch`,
+  );
+}

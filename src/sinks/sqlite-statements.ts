@@ -1,0 +1,63 @@
+/**
+ * The store's write statements, prepared once per connection. Alerts and
+ * runs are upserts keyed by id, so replaying the same write (a retried batch,
+ * a re-run replay with deterministic ids) never duplicates them.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { StoreDb } from './sqlite-store.js';
+
+const FLOW_COLUMNS = [
+  'uid', 'run_id', 'ts_start', 'ts_end', 'transport', 'community_id', 'source_ip', 'source_port', 'source_mac',
+  'destination_ip', 'destination_port', 'destination_domain', 'name_source', 'country', 'asn', 'as_org',
+  'operator_country', 'source_bytes', 'source_packets', 'destination_bytes', 'destination_packets', 'end_reason', 'record',
+];
+const DNS_COLUMNS = [
+  'uid', 'run_id', 'ts', 'transport', 'source_ip', 'source_port', 'destination_ip', 'destination_port', 'dns_id',
+  'dns_type', 'dns_question_name', 'dns_question_type', 'dns_response_code', 'dns_resolved_ip', 'record',
+];
+const ALERT_COLUMNS = [
+  'id', 'run_id', 'ts', 'severity', 'severity_num', 'rule_id', 'rule_version', 'ruleset', 'category', 'flow_uid',
+  'source_ip', 'source_mac', 'destination_ip', 'destination_port', 'transport', 'destination_domain', 'name_source',
+  'country', 'asn', 'operator_country', 'repeats', 'last_seen', 'record',
+];
+const RUN_COLUMNS = [
+  'id', 'tool_version', 'mode', 'started_at', 'ended_at', 'interface', 'sources', 'packets', 'anomalies', 'flows',
+  'alerts', 'rules', 'geoip',
+];
+const STATS_COLUMNS = ['run_id', 'ts', 'record'];
+const GAP_COLUMNS = ['run_id', 'ts_start', 'ts_end', 'interface', 'reason', 'record'];
+
+export interface WriteStatements {
+  flow: Statement;
+  dns: Statement;
+  alert: Statement;
+  run: Statement;
+  stats: Statement;
+  gap: Statement;
+  alertRepeats: Statement;
+}
+
+export function prepareWriteStatements(db: StoreDb): WriteStatements {
+  return {
+    flow: db.prepare(insertSql('flows', FLOW_COLUMNS)),
+    dns: db.prepare(insertSql('dns', DNS_COLUMNS)),
+    alert: db.prepare(upsertSql('alerts', ALERT_COLUMNS)),
+    run: db.prepare(upsertSql('runs', RUN_COLUMNS)),
+    stats: db.prepare(insertSql('stats', STATS_COLUMNS)),
+    gap: db.prepare(insertSql('capture_gaps', GAP_COLUMNS)),
+    alertRepeats: db.prepare(
+      `UPDATE alerts SET repeats = @repeats, last_seen = @last_seen,
+         record = json_set(record, '$.groundwatch.repeats', @repeats)
+       WHERE id = @id`,
+    ),
+  };
+}
+
+function insertSql(table: string, columns: string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+}
+
+function upsertSql(table: string, columns: string[]): string {
+  const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
+  return `${insertSql(table, columns)} ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`;
+}

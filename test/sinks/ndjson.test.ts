@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Counters } from '../../src/counters.js';
+import type { GroundwatchRecord } from '../../src/records/ecs.js';
+import { NdjsonSink } from '../../src/sinks/ndjson.js';
+import { makeAlert, makeDns, makeFlow } from './fixtures.js';
+
+const HOSTILE = ['\u001b[31mred\u001b[0m.example', 'evil\u202ecom.gpj', 'bell\u0007', '=HYPERLINK("http://x","y")', '+1', '@SUM(A1)', 'line\nbreak', 'quote"back\\slash', 'lone\ud800surrogate', 'c1\u009b2J', 'nul\u0000byte'];
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'gw-ndjson-'));
+}
+
+describe('NdjsonSink', () => {
+  it('writes exactly one record per line, parsing back deep-equal (no logger envelope)', async () => {
+    const file = join(tmp(), 'nested', 'dir', 'out.ndjson'); // mkdir: true
+    const sink = new NdjsonSink({ dest: file });
+    const recs: GroundwatchRecord[] = [makeFlow({ domain: 'a.djicdn.com' }), makeDns(), makeAlert({ id: 'X1' })];
+    recs.forEach((r) => sink.write(r));
+    await sink.close();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.pop()).toBe(''); // trailing newline, nothing after it
+    expect(lines.map((l) => JSON.parse(l))).toEqual(recs);
+    const keys = Object.keys(JSON.parse(lines[0]!));
+    for (const noise of ['level', 'time', 'pid', 'hostname', 'msg']) expect(keys).not.toContain(noise);
+  });
+
+  it('keeps the exact bytes of hostile strings (escaped only as JSON requires)', async () => {
+    const file = join(tmp(), 'hostile.ndjson');
+    const sink = new NdjsonSink({ dest: file });
+    const recs = HOSTILE.map((domain, i) => makeFlow({ uid: `C${i}`, domain }));
+    recs.forEach((r) => sink.write(r));
+    await sink.close();
+    const text = readFileSync(file, 'utf8');
+    const parsed = text.trimEnd().split('\n').map((l) => JSON.parse(l) as GroundwatchRecord);
+    expect(parsed.map((r) => r.destination?.domain)).toEqual(HOSTILE);
+    // RFC 8259 §7: control characters must be escaped, so no raw ESC/BEL/NUL/LF reaches the file
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(text).toContain('\\u001b[31mred');
+    expect(text).toContain('\\ud800'); // lone surrogate escaped (well-formed JSON.stringify), not replaced
+  });
+
+  it('flush() resolves once the lines are in the file', async () => {
+    const file = join(tmp(), 'flush.ndjson');
+    const sink = new NdjsonSink({ dest: file });
+    sink.write(makeAlert({ id: 'F1' }));
+    await sink.flush();
+    expect(JSON.parse(readFileSync(file, 'utf8').trim())).toEqual(makeAlert({ id: 'F1' }));
+    await sink.close();
+  });
+
+  it('counts lines dropped when the buffer bound is exceeded', async () => {
+    const file = join(tmp(), 'bounded.ndjson');
+    const counters = new Counters();
+    const sink = new NdjsonSink({ dest: file, counters, maxBufferBytes: 8192 });
+    for (let i = 0; i < 200; i++) sink.write(makeAlert({ id: `B${i}` }));
+    await sink.close();
+    const written = readFileSync(file, 'utf8').trimEnd().split('\n').length;
+    expect(counters.get('sink.ndjson.dropped')).toBeGreaterThan(0);
+    expect(written + counters.get('sink.ndjson.dropped')).toBe(200);
+  });
+
+  it('a full disk (/dev/full) rejects flush and makes later writes throw, for the fan-out to queue', async () => {
+    const sink = new NdjsonSink({ dest: '/dev/full' });
+    sink.write(makeAlert({ id: 'D1' }));
+    await expect(sink.flush()).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(() => sink.write(makeAlert({ id: 'D2' }))).toThrow(/ENOSPC/);
+    await sink.close();
+  });
+});
