@@ -117,7 +117,7 @@ export class IpReassembler {
     }
   }
 
-  /** Marks a datagram given up (creating the marker if needed is not worth it: only existing ones). */
+  /** Gives up a datagram in progress; its later fragments are dropped until it times out. */
   private kill(key: string): void {
     const datagram = this.datagrams.get(key);
     if (datagram) datagram.dead = true;

@@ -20,4 +20,5 @@ export const ETHERTYPE = {
   QINQ: 0x88a8,
   QINQ_OLD: 0x9100,
   ARP: 0x0806,
+  PPPOE_SESSION: 0x8864,
 } as const;

@@ -52,7 +52,7 @@ function decodeEthernet(frame: Uint8Array): LinkResult {
   const srcMac = formatMac(frame, 6);
   c.skip(12);
   const { ethertype, vlans } = readEthertypeAndTags(c);
-  return withEthertype(ethertype, c.pos, { srcMac, dstMac, vlans });
+  return withEthertype(ethertype, c.pos, { srcMac, dstMac, vlans }, frame);
 }
 
 function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans?: number[] } {
@@ -67,10 +67,21 @@ function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans?: number[] 
   return vlans ? { ethertype, vlans } : { ethertype };
 }
 
-function withEthertype(ethertype: number, offset: number, extra: Partial<LinkResult>): LinkResult {
+function withEthertype(ethertype: number, offset: number, extra: Partial<LinkResult>, frame?: Uint8Array): LinkResult {
+  if (ethertype === ETHERTYPE.PPPOE_SESSION && frame) return pppoeSession(frame, offset, extra);
   if (ethertype === ETHERTYPE.IPV4) return { offset, ipVersion: 4, ...extra };
   if (ethertype === ETHERTYPE.IPV6) return { offset, ipVersion: 6, ...extra };
   return { offset, ipVersion: 0, nonIp: ethertype, ...extra };
+}
+
+/** PPPoE session stage (RFC 2516): 6-byte PPPoE header, then the 2-byte PPP protocol (RFC 1661). */
+function pppoeSession(frame: Uint8Array, offset: number, extra: Partial<LinkResult>): LinkResult {
+  const c = new Cursor(frame, offset);
+  c.skip(6);
+  const ppp = c.u16();
+  if (ppp === 0x0021) return { offset: c.pos, ipVersion: 4, ...extra };
+  if (ppp === 0x0057) return { offset: c.pos, ipVersion: 6, ...extra };
+  return { offset: c.pos, ipVersion: 0, nonIp: ETHERTYPE.PPPOE_SESSION, ...extra };
 }
 
 /** Linux cooked capture v1: 16-byte header, protocol last. */
@@ -82,7 +93,7 @@ function decodeSll(frame: Uint8Array): LinkResult {
   const addr = c.bytes(8);
   const srcMac = hatype === 1 && halen === 6 ? formatMac(addr, 0) : undefined;
   const { ethertype, vlans } = readEthertypeAndTags(c);
-  return withEthertype(ethertype, c.pos, srcMac ? { srcMac, vlans } : { vlans });
+  return withEthertype(ethertype, c.pos, srcMac ? { srcMac, vlans } : { vlans }, frame);
 }
 
 /** Linux cooked capture v2: 20-byte header, protocol first. */

@@ -43,6 +43,8 @@ export interface SessionOptions {
   limits?: PipelineLimits;
   suppressWindowSeconds?: number;
   interfaceName?: string;
+  /** More sinks (tests, embedding applications). */
+  extraSinks?: Sink[];
   /** Counters shared with the capture source (opened before the session). */
   counters?: Counters;
   warn: (line: string) => void;
@@ -116,6 +118,7 @@ export class Session {
     if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
     if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file' }));
     if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite' }));
+    sinks.push(...(options.extraSinks ?? []));
     const session = new Session(options, rules, geo, sinks);
     session.sinks.startRun?.(session.run);
     return session;

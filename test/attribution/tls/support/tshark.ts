@@ -47,6 +47,24 @@ export function clientUdpPayloads(file: string): Uint8Array[] {
   return rows.filter((r) => sender(r) === client && r[3]).map((r) => hexBytes(r[3]!));
 }
 
+/** One tshark pass per capture serves both the payloads and the decoded ClientHellos. */
+const TCP_FIELDS = [
+  'tcp.stream',
+  'ip.src',
+  'ipv6.src',
+  'tcp.srcport',
+  'tcp.flags.syn',
+  'tcp.flags.ack',
+  'tcp.seq_raw',
+  'tcp.payload',
+  'tls.handshake.type',
+  'tls.handshake.extensions_server_name',
+  'tls.handshake.extensions_alpn_str',
+  'tls.handshake.extension.type',
+  'tls.handshake.version',
+  'tls.handshake.extensions.supported_version',
+];
+
 export interface ClientStream {
   stream: number;
   /** Client-to-server payload bytes in sequence order, retransmitted bytes dropped. */
@@ -55,9 +73,8 @@ export interface ClientStream {
 
 /** Per TCP stream, the segments sent by the side that sent the SYN (or the first payload). */
 export function clientTcpStreams(file: string): ClientStream[] {
-  const fields = ['tcp.stream', 'ip.src', 'ipv6.src', 'tcp.srcport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.seq_raw', 'tcp.payload'];
   const byStream = new Map<number, { client?: string; next?: number; segments: Uint8Array[] }>();
-  for (const r of tsharkRows(file, fields, 'tcp')) {
+  for (const r of tsharkRows(file, TCP_FIELDS, 'tcp')) {
     const id = Number(r[0]);
     const sender = `${r[1] || r[2]}:${r[3]}`;
     const s = byStream.get(id) ?? { segments: [] };
@@ -89,18 +106,7 @@ export interface TsharkHello {
 
 /** What tshark decodes from each TCP ClientHello (first per stream). */
 export function tsharkTcpClientHellos(file: string): TsharkHello[] {
-  const rows = tsharkRows(
-    file,
-    [
-      'tcp.stream',
-      'tls.handshake.extensions_server_name',
-      'tls.handshake.extensions_alpn_str',
-      'tls.handshake.extension.type',
-      'tls.handshake.version',
-      'tls.handshake.extensions.supported_version',
-    ],
-    'tls.handshake.type == 1',
-  );
+  const rows = tsharkRows(file, TCP_FIELDS, 'tcp').filter((r) => r[8]?.split(',').includes('1'));
   const seen = new Set<number>();
   const hellos: TsharkHello[] = [];
   for (const r of rows) {
@@ -110,11 +116,11 @@ export function tsharkTcpClientHellos(file: string): TsharkHello[] {
     const list = (s: string | undefined): string[] => (s ? s.split(',') : []);
     hellos.push({
       stream,
-      ...(r[1] ? { sni: r[1] } : {}),
-      alpn: list(r[2]),
-      extensionTypes: list(r[3]).map(Number),
-      legacyVersion: Number(r[4]),
-      supportedVersions: list(r[5]).map(Number),
+      ...(r[9] ? { sni: r[9] } : {}),
+      alpn: list(r[10]),
+      extensionTypes: list(r[11]).map(Number),
+      legacyVersion: Number(r[12]),
+      supportedVersions: list(r[13]).map(Number),
     });
   }
   return hellos;
