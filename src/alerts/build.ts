@@ -13,6 +13,11 @@ import { geoEvidence, jurisdiction, ruleFields, withGeo } from './evidence.js';
 
 export type AlertTime = { tsSec: number; tsNsec: number } | string;
 
+/** `{ key: value }` when value is defined, else `{}`: records carry no undefined keys (SQLite binds them as NULL columns). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
 function timestamp(ts: AlertTime): string {
   return typeof ts === 'string' ? ts : isoFromSecNsec(ts.tsSec, ts.tsNsec);
 }
@@ -51,8 +56,8 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
         ...(a.unknownReason ? { unknown_reason: a.unknownReason } : {}),
         ...(a.encryptedDns ? { encrypted_dns: a.encryptedDns } : {}),
       },
-      jurisdiction: jurisdiction(flow.geo),
-      geoip: geoEvidence(flow.geo),
+      ...optional('jurisdiction', jurisdiction(flow.geo)),
+      ...optional('geoip', geoEvidence(flow.geo)),
       repeats: 0,
       bytes_so_far: flow.bytesToServer + flow.bytesToClient,
       trigger,
@@ -94,8 +99,8 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
       category: rule.category,
       flow: { uid: origin.flowUid },
       name: { evidence: [], conflict: false },
-      jurisdiction: jurisdiction(q.resolverGeo),
-      geoip: geoEvidence(q.resolverGeo),
+      ...optional('jurisdiction', jurisdiction(q.resolverGeo)),
+      ...optional('geoip', geoEvidence(q.resolverGeo)),
       repeats: 0,
       trigger: 'dns_query',
       dns_query: { name: q.qname, type: q.qtype },

@@ -26,7 +26,7 @@ export function jurisdiction(geo: GeoInfo): JurisdictionFields | undefined {
 export function withGeo(ep: EcsEndpoint, geo: GeoInfo): EcsEndpoint {
   if (geo.countryIso) ep.geo = { country_iso_code: geo.countryIso };
   if (geo.asn !== undefined || geo.asOrg) {
-    ep.as = { number: geo.asn, ...(geo.asOrg ? { organization: { name: geo.asOrg } } : {}) };
+    ep.as = { ...(geo.asn !== undefined ? { number: geo.asn } : {}), ...(geo.asOrg ? { organization: { name: geo.asOrg } } : {}) };
   }
   return ep;
 }

@@ -9,6 +9,8 @@ import { pipeline, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+/** zlib refuses output chunks smaller than this. */
+const MIN_ZLIB_CHUNK_BYTES = 64;
 
 export class StoredBytes {
   private readonly hash = createHash('sha256');
@@ -37,7 +39,7 @@ export class StoredBytes {
         done(null, chunk);
       },
     });
-    const gunzip = createGunzip({ chunkSize: this.chunkBytes });
+    const gunzip = createGunzip({ chunkSize: Math.max(MIN_ZLIB_CHUNK_BYTES, this.chunkBytes) });
     // Errors reach the iterator through gunzip; the callback only keeps pipeline quiet.
     const content = pipeline(raw, tap, gunzip, () => undefined);
     for await (const chunk of content as AsyncIterable<Buffer>) yield chunk;

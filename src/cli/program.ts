@@ -11,7 +11,7 @@ export function buildProgram(): Command {
   const program = new Command('groundwatch')
     .version(TOOL_VERSION)
     .description(
-      'Network egress monitor for drone ground-control traffic: records, flow by flow, where the flight\n' +
+      'Network egress monitor for drone ground-control traffic: records, flow by flow, where the flight ' +
         "app's traffic goes (name, country, network operator) and alerts on flows to Chinese servers and DJI endpoints.",
     )
     .showHelpAfterError('(run with --help for usage)')

@@ -28,8 +28,8 @@ export function registerReplayCommand(program: Command): void {
     .command('replay')
     .summary('replay pcap / pcapng (.gz) files through the monitor')
     .description(
-      'Reads capture files (and directories of them) as one time-ordered stream, tracks flows, learns each\n' +
-        "destination's name, looks up country / ASN / operator, matches the rules and reports alerts.\n" +
+      'Reads capture files (and directories of them) as one time-ordered stream, tracks flows, learns each ' +
+        "destination's name, looks up country / ASN / operator, matches the rules and reports alerts. " +
         `Records go to the SQLite store (default ${defaultDbPath()} or $GROUNDWATCH_DB) and, as asked, to stdout.\n\n` +
         'Exit status: 0 no alert at the --fail-on severity, 1 policy violation, 2 bad input or usage.',
     )

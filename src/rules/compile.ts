@@ -59,8 +59,21 @@ export function compileMatch(m: MatchSpec, opts: CompileOptions): Predicate[] {
   if (m.name_unknown) preds.push(nameUnknownPredicate(m.name_unknown));
   if (m.encrypted_dns) preds.push(encryptedDnsPredicate(m.encrypted_dns));
   if (m.any) preds.push(anyOf(m.any.map((alt) => compileMatch(alt, opts))));
-  if (m.not) preds.push(noneOf(compileMatch(m.not, opts), Object.keys(m.not).join(', ')));
+  if (m.not) preds.push(noneOf(compileMatch(m.not, opts), describeMatch(m.not)));
   return preds;
+}
+
+/** Short text of a match for reasons: `country: CN; port: 53, 123`. */
+export function describeMatch(m: MatchSpec): string {
+  return Object.entries(m)
+    .map(([key, value]) => `${key}: ${describeValue(value)}`)
+    .join('; ');
+}
+
+function describeValue(value: unknown): string {
+  if (!Array.isArray(value)) return typeof value === 'object' && value !== null ? `{${describeMatch(value as MatchSpec)}}` : String(value);
+  const shown = value.slice(0, 4).map((v) => (typeof v === 'object' && v !== null ? `{${describeMatch(v as MatchSpec)}}` : String(v)));
+  return value.length > 4 ? `${shown.join(', ')}, ... (${value.length} in all)` : shown.join(', ');
 }
 
 const HK_MO_NOTE = 'counted as CN: option hong_kong_macao_as_china is on';

@@ -78,7 +78,7 @@ function flowNames(f: FlowFacts): NameCandidate[] {
   const add = (host: string | undefined, source: NameSource | undefined, via: string): void => {
     if (!host) return;
     const name = normalizeName(host);
-    const key = `${name}\u0000${source ?? ""}`;
+    const key = `${name}\u0000${source ?? ''}`;
     if (name === '' || seen.has(key)) return;
     seen.add(key);
     out.push({ name, source, via });

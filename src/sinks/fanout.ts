@@ -94,8 +94,10 @@ export class SinkFanout implements Sink {
   }
 
   private async flushSlot(slot: SinkSlot): Promise<void> {
-    if (!this.replayQueue(slot)) return;
     try {
+      // A failing sink gets its own chance to recover (reopen, retry its buffer) before the replay.
+      if (slot.failing) await slot.sink.flush();
+      this.replayQueue(slot);
       await slot.sink.flush();
       slot.failing = false;
     } catch (err) {
@@ -103,18 +105,12 @@ export class SinkFanout implements Sink {
     }
   }
 
-  /** Replays queued operations in order; false if the sink failed again. */
-  private replayQueue(slot: SinkSlot): boolean {
+  /** Replays queued operations in order; throws (keeping the rest queued) if the sink fails again. */
+  private replayQueue(slot: SinkSlot): void {
     for (let op = slot.queue.peek(); op !== undefined; op = slot.queue.peek()) {
-      try {
-        op(slot.sink);
-      } catch (err) {
-        this.fail(slot, err);
-        return false;
-      }
+      op(slot.sink);
       slot.queue.shift();
     }
-    return true;
   }
 
   private dispatch(op: SinkOp): void {

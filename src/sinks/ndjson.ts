@@ -24,59 +24,46 @@ type Destination = ReturnType<typeof pino.destination>;
 
 export class NdjsonSink implements Sink {
   readonly name: string;
-  private readonly dest: Destination;
+  private readonly target: number | string;
+  private readonly maxBufferBytes: number;
+  private dest: Destination;
   private readonly counters: Counters | undefined;
   private failure: unknown;
-  /** Lines handed to the destination that it has not confirmed as written. */
-  private unwritten = false;
+  /** Lines handed to the destination since it last reported its buffer empty. */
+  private unwrittenLines = 0;
+  private opened = false;
   private closed = false;
 
   constructor(opts: NdjsonSinkOptions) {
     this.name = opts.name ?? 'ndjson';
     this.counters = opts.counters;
-    this.dest = pino.destination({
-      dest: opts.dest,
-      sync: false,
-      mkdir: typeof opts.dest === 'string',
-      // minLength 0: every line goes to the fd at once, and 'drain' means the buffer is empty
-      // (with minLength > 0 SonicBoom drains while up to minLength bytes still wait).
-      minLength: 0,
-      maxLength: opts.maxBufferBytes ?? DEFAULT_NDJSON_BUFFER_BYTES,
-    });
-    this.dest.on('error', (err: unknown) => {
-      this.failure = err;
-    });
-    this.dest.on('drain', () => {
-      this.unwritten = false;
-    });
-    this.dest.on('drop', () => this.counters?.inc(`sink.${this.name}.dropped`));
+    this.target = opts.dest;
+    this.maxBufferBytes = opts.maxBufferBytes ?? DEFAULT_NDJSON_BUFFER_BYTES;
+    this.dest = this.openDestination();
   }
 
   write(rec: GroundwatchRecord): void {
     if (this.failure !== undefined) throw this.failure;
-    this.unwritten = true;
+    this.unwrittenLines++;
     this.dest.write(`${JSON.stringify(rec)}\n`);
   }
 
   /** Resolves once every line written so far reached the destination (the kernel); rejects on a write error. */
   flush(): Promise<void> {
-    if (!this.unwritten) return Promise.resolve();
+    if (this.failure !== undefined) this.retryAfterFailure();
+    if (this.unwrittenLines === 0) return Promise.resolve();
+    const dest = this.dest;
     return new Promise((resolve, reject) => {
       const onDrain = (): void => {
-        this.dest.off('error', onError);
+        dest.off('error', onError);
         resolve();
       };
       const onError = (err: unknown): void => {
-        this.dest.off('drain', onDrain);
+        dest.off('drain', onDrain);
         reject(err);
       };
-      this.dest.once('drain', onDrain);
-      this.dest.once('error', onError);
-      if (this.failure !== undefined) {
-        // The destination stopped after the error and keeps the unwritten bytes: an empty write retries them.
-        this.failure = undefined;
-        this.dest.write('');
-      }
+      dest.once('drain', onDrain);
+      dest.once('error', onError);
     });
   }
 
@@ -89,5 +76,46 @@ export class NdjsonSink implements Sink {
       this.dest.once('error', () => resolve());
       this.dest.end();
     });
+  }
+
+  private openDestination(): Destination {
+    const dest = pino.destination({
+      dest: this.target,
+      sync: false,
+      mkdir: typeof this.target === 'string',
+      // minLength 0: every line goes to the fd at once, and 'drain' means the buffer is empty
+      // (with minLength > 0 SonicBoom drains while up to minLength bytes still wait).
+      minLength: 0,
+      maxLength: this.maxBufferBytes,
+    });
+    dest.once('ready', () => {
+      if (dest === this.dest) this.opened = true;
+    });
+    dest.on('error', (err: unknown) => {
+      if (dest === this.dest) this.failure = err;
+    });
+    dest.on('drain', () => {
+      if (dest === this.dest) this.unwrittenLines = 0;
+    });
+    dest.on('drop', () => {
+      this.unwrittenLines--;
+      this.counters?.inc(`sink.${this.name}.dropped`);
+    });
+    return dest;
+  }
+
+  private retryAfterFailure(): void {
+    this.failure = undefined;
+    if (typeof this.target === 'string' && !this.opened) {
+      // The file never opened (missing or unwritable directory): open it afresh. Lines buffered
+      // in the dead destination cannot be recovered and are counted as dropped.
+      if (this.unwrittenLines > 0) this.counters?.inc(`sink.${this.name}.dropped`, this.unwrittenLines);
+      this.unwrittenLines = 0;
+      this.dest.destroy();
+      this.dest = this.openDestination();
+      return;
+    }
+    // The destination stopped at the error and kept the unwritten bytes: an empty write retries them.
+    this.dest.write('');
   }
 }

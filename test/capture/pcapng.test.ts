@@ -30,7 +30,7 @@ function mixedFile(): Buffer {
     .section(false)
     .interface(1, { tsresol: 0x80 | 20, tsoffset: 100n })
     .epb(0, 1_700_000_002n * 2n ** 20n + 2n ** 19n, frame(3, 61))
-    .block(0x0000000a, Buffer.alloc(4)) // DSB
+    .block(0x0000000a, Buffer.from('544c534b00000000', 'hex')) // DSB: TLS key log, no secrets
     .build();
 }
 
@@ -58,7 +58,7 @@ describe('PcapngParser', () => {
     for (const seed of [5, 6, 7, 1234]) expect(feed(parser(), bytes, randomSizes(seed, 300, 150))).toEqual(whole);
   });
 
-  it('reads a Simple Packet Block: previous timestamp, interface 0, captured = min(stored, snaplen)', () => {
+  it('reads a Simple Packet Block: previous timestamp, interface 0, captured = min(stored, snaplen), even when a writer stored more', () => {
     const bytes = new PcapngWriter()
       .section(false)
       .interface(1, { snaplen: 50 })
@@ -86,8 +86,8 @@ describe('PcapngParser', () => {
     const counters = new Counters();
     const p = parser(counters);
     const bytes = mixedFile();
-    const out = feed(p, bytes.subarray(0, bytes.length - 20), [33]);
-    expect(out).toHaveLength(3 - 1 + 1); // the cut DSB is last; all three packets precede it
+    const out = feed(p, bytes.subarray(0, bytes.length - 10), [33]);
+    expect(out).toHaveLength(3); // the cut DSB is last; all three packets precede it
     expect(p.problem?.kind).toBe('truncated');
     expect(counters.get('anomaly.capture.truncated_record')).toBe(1);
   });
@@ -129,7 +129,8 @@ describe('PcapngParser', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-pcapng-'));
     const files = {
       mixed: mixedFile(),
-      spb: new PcapngWriter().section(false).interface(1, { snaplen: 50 }).epb(0, 1_600_000_000_250_000n, frame(1, 40)).spb(frame(2, 80), 300).build(),
+      // The spec stores min(original length, snaplen) bytes in an SPB; wiretap reads exactly that.
+      spb: new PcapngWriter().section(false).interface(1, { snaplen: 50 }).epb(0, 1_600_000_000_250_000n, frame(1, 40)).spb(frame(2, 80).subarray(0, 50), 300).spb(frame(3, 21)).build(),
       opb: new PcapngWriter().section(true).interface(1, { tsresol: 3 }).opb(0, 1_500_000_000_007n, frame(9, 70), 90).build(),
     };
     for (const [name, bytes] of Object.entries(files)) {

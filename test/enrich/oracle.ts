@@ -79,7 +79,7 @@ export function randomBetween(r: () => number, lo: bigint, hi: bigint): bigint {
 
 /** ASN per address from mmdblookup, in one shell loop (one spawn per address inside bash). */
 export function mmdblookupAsns(file: string, ips: string[]): Map<string, number | undefined> {
-  const script = 'f="$1"; shift; for ip in "$@"; do echo "@@ $ip"; mmdblookup --file "$f" --ip "$ip" autonomous_system_number 2>&1; done';
+  const script = 'f="$1"; shift; for ip in "$@"; do echo "@@ $ip"; mmdblookup --file "$f" --ip "$ip" autonomous_system_number 2>&1; done; exit 0';
   const out = execFileSync('bash', ['-c', script, 'loop', file, ...ips], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const result = new Map<string, number | undefined>();
   for (const block of out.split('@@ ').slice(1)) {

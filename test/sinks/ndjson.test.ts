@@ -70,3 +70,30 @@ describe('NdjsonSink', () => {
     await sink.close();
   });
 });
+
+describe('NdjsonSink behind the fan-out', () => {
+  it('an unopenable file is reported once; after the fix the queued records are written', async () => {
+    const { SinkFanout } = await import('../../src/sinks/fanout.js');
+    const { rmSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const base = tmp();
+    const blocker = join(base, 'logs');
+    writeFileSync(blocker, 'a file where the directory should be');
+    const file = join(blocker, 'alerts.ndjson');
+    const counters = new Counters();
+    const errors: string[] = [];
+    const fanout = new SinkFanout([new NdjsonSink({ dest: file, counters })], { counters, onError: (s, e) => errors.push(`${s}:${(e as { code?: string }).code}`) });
+    await new Promise((r) => setTimeout(r, 20)); // the open fails asynchronously
+    fanout.write(makeAlert({ id: 'Q1' }));
+    fanout.write(makeAlert({ id: 'Q2' }));
+    await fanout.flush();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^ndjson:E(EXIST|NOTDIR)$/); // mkdir -p over a file
+    rmSync(blocker);
+    mkdirSync(blocker);
+    await fanout.flush();
+    await fanout.close();
+    const ids = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { event: { id: string } }).event.id);
+    expect(ids).toEqual(['Q1', 'Q2']);
+    expect(errors).toHaveLength(1);
+  });
+});

@@ -31,8 +31,24 @@ export interface QuicTrackerOptions {
 
 export const QUIC_TRACKER_DEFAULTS = { maxCryptoBytes: 64 * 1024, maxFragments: 32, maxInitialPackets: 32 } as const;
 
+/**
+ * invalid reasons this class has already counted as `anomaly.quic.<reason>` (bound hits);
+ * the caller counts the others (decrypt_failed, not_quic_initial, malformed_client_hello, ...).
+ */
+export const QUIC_REASONS_COUNTED_HERE: ReadonlySet<string> = new Set([
+  'crypto_too_large',
+  'crypto_fragment_limit',
+  'crypto_gap_limit',
+  'packet_limit',
+]);
+
+/** Header problems worth naming when the first datagram of a flow holds no readable Initial. */
+const FIRST_HEADER_REASONS = new Set(['truncated_header', 'bad_cid_length']);
+
 interface DatagramOutcome {
   sawInitial: boolean;
+  /** Why the first packet's header could not be read, if it could not. */
+  firstHeaderError?: string;
   opened: number;
   failed: number;
   fatal?: string;
@@ -69,8 +85,9 @@ export class QuicInitialTracker {
     if (this.done) return this.result;
     const outcome = this.walkDatagram(udpPayload);
     if (outcome.fatal) return this.finish(invalid(outcome.fatal));
-    if (!this.version && !outcome.sawInitial && this.initialPackets === 0) {
-      return this.finish(invalid('not_quic_initial'));
+    if (!outcome.sawInitial && this.initialPackets === 0) {
+      const named = outcome.firstHeaderError && FIRST_HEADER_REASONS.has(outcome.firstHeaderError);
+      return this.finish(invalid(named ? outcome.firstHeaderError! : 'not_quic_initial'));
     }
     const complete = this.tryClientHello();
     if (complete) return this.finish(complete);
@@ -89,6 +106,7 @@ export class QuicInitialTracker {
     // Coalesced packets (RFC 9000 12.2): only Initials matter, others are skipped by length.
     while (pos < datagram.length && !outcome.fatal) {
       const header = parseLongHeader(datagram, pos);
+      if (header.status === 'invalid' && pos === 0) outcome.firstHeaderError = header.reason;
       if (header.status !== 'found') break; // short header, padding, Retry or unknown: nothing more to read
       pos = header.value.end;
       if (header.value.kind !== 'initial') continue;
@@ -119,9 +137,11 @@ export class QuicInitialTracker {
   }
 
   private open(datagram: Uint8Array, header: LongHeader): OpenedPacket | undefined {
-    for (const keys of this.keys.candidates(header)) {
-      const opened = openInitialPacket(datagram, header, keys);
-      if (opened.status === 'found') return opened.value;
+    for (const candidate of this.keys.candidates(header)) {
+      const opened = openInitialPacket(datagram, header, candidate.keys);
+      if (opened.status !== 'found') continue;
+      this.keys.confirm(candidate.dcid);
+      return opened.value;
     }
     return undefined;
   }

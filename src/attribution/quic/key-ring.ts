@@ -1,38 +1,52 @@
 /**
  * Which Initial keys to try for a client packet. Keys come from the DCID of the
  * client's first Initial and stay the same after the client switches to the
- * server's connection ID (RFC 9001 5.2); after a Retry they come from the new
- * DCID, which is the packet's own. So: the first DCID's keys, then the packet's.
- * Two key sets at most, so a flow cannot make us derive keys without bound.
+ * server's connection ID (RFC 9001 5.2); after a Retry they come from the DCID
+ * the client then chose, which is that packet's own. So try, in order: the DCID
+ * whose keys last worked, the first DCID, the packet's own DCID. At most three
+ * key sets are cached, so a flow cannot make us derive keys without bound.
  */
 import { initialSecretsFor, type PacketKeys } from './initial-secrets.js';
 import type { LongHeader } from './long-header.js';
 
-interface CachedKeys {
-  version: number;
-  dcidHex: string;
+export interface KeyCandidate {
+  dcid: Uint8Array;
   keys: PacketKeys;
 }
 
+interface CachedKeys {
+  version: number;
+  dcid: Uint8Array;
+  keys: PacketKeys;
+}
+
+const MAX_CACHED = 3;
+
 export class InitialKeyRing {
   private original: Uint8Array | undefined;
-  private readonly cache: CachedKeys[] = [];
+  private working: Uint8Array | undefined;
+  private cache: CachedKeys[] = [];
 
-  candidates(header: LongHeader): PacketKeys[] {
+  candidates(header: LongHeader): KeyCandidate[] {
     this.original ??= Uint8Array.from(header.dcid);
-    const out = [this.keysFor(header, this.original)];
-    if (!sameBytes(header.dcid, this.original)) out.push(this.keysFor(header, header.dcid));
-    return out;
+    const dcids: Uint8Array[] = [];
+    for (const d of [this.working, this.original, header.dcid]) {
+      if (d && !dcids.some((seen) => sameBytes(seen, d))) dcids.push(d);
+    }
+    return dcids.map((dcid) => ({ dcid, keys: this.keysFor(header, dcid) }));
+  }
+
+  /** The keys from this DCID opened a packet: try them first from now on. */
+  confirm(dcid: Uint8Array): void {
+    this.working = Uint8Array.from(dcid);
   }
 
   private keysFor(header: LongHeader, dcid: Uint8Array): PacketKeys {
-    const dcidHex = Buffer.from(dcid).toString('hex');
-    const hit = this.cache.find((k) => k.version === header.version.version && k.dcidHex === dcidHex);
+    const version = header.version.version;
+    const hit = this.cache.find((k) => k.version === version && sameBytes(k.dcid, dcid));
     if (hit) return hit.keys;
     const keys = initialSecretsFor(header.version, dcid).client;
-    // Slot 0 keeps the original DCID's keys; slot 1 holds the latest other DCID.
-    if (this.cache.length >= 2) this.cache.pop();
-    this.cache.push({ version: header.version.version, dcidHex, keys });
+    this.cache = [{ version, dcid: Uint8Array.from(dcid), keys }, ...this.cache.slice(0, MAX_CACHED - 1)];
     return keys;
   }
 }

@@ -15,6 +15,9 @@ const CONTENT_TYPE_HANDSHAKE = 22;
 const MAX_RECORD_LEN = 16384 + 2048;
 export const DEFAULT_MAX_CLIENT_HELLO_BYTES = 64 * 1024;
 
+/** invalid reasons already counted here as `anomaly.tls.<reason>`; the caller counts the others. */
+export const TLS_REASONS_COUNTED_HERE: ReadonlySet<string> = new Set(['too_large']);
+
 export interface TlsAssemblerOptions {
   /** Most handshake bytes kept while waiting for the ClientHello to complete. */
   maxBytes?: number;

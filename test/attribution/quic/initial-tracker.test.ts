@@ -99,6 +99,19 @@ describe('QuicInitialTracker', () => {
     expect(last.status === 'found' && last.value.clientHello.sni).toBe('after-retry.example');
   });
 
+  it('after a Retry, keeps the post-Retry keys once the client moves to the server DCID', () => {
+    const hello = buildClientHello({ sni: 'retry-then-switch.example', keyShareBytes: 1216 });
+    const retryDcid = Uint8Array.of(7, 7, 7, 7, 7);
+    const serverCid = Uint8Array.of(5, 5, 5, 5);
+    const half = Math.ceil(hello.length / 2);
+    const lost = protectInitialPacket({ version: QUIC_V1, dcid: DCID, packetNumber: 0, payload: cryptoFrame(0, hello.subarray(0, 10)), padPacketTo: 1200 });
+    const afterRetry = protectInitialPacket({ version: QUIC_V1, dcid: retryDcid, packetNumber: 1, payload: cryptoFrame(0, hello.subarray(0, half)), padPacketTo: 1200 });
+    const switched = protectInitialPacket({ version: QUIC_V1, dcid: serverCid, keyDcid: retryDcid, packetNumber: 2, payload: cryptoFrame(half, hello.subarray(half)), padPacketTo: 1200 });
+    const { statuses, last } = run([lost, afterRetry, switched]);
+    expect(statuses).toEqual(['need_more', 'need_more', 'found']);
+    expect(last.status === 'found' && last.value.clientHello.sni).toBe('retry-then-switch.example');
+  });
+
   it('answers decrypt_failed for a mutated packet, then still finds the hello in a good one', () => {
     const mutated = Uint8Array.from(V1_CLIENT_INITIAL.packet);
     mutated[700]! ^= 0x80;

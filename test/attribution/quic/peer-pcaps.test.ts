@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { QuicInitialTracker, type QuicInitialInfo } from '../../../src/attribution/quic/initial-tracker.js';
+import { parseInitialFrames } from '../../../src/attribution/quic/frames.js';
+import { deriveInitialSecrets } from '../../../src/attribution/quic/initial-secrets.js';
+import { parseLongHeader } from '../../../src/attribution/quic/long-header.js';
 import { looksLikeQuicInitial } from '../../../src/attribution/quic/looks-like.js';
+import { openInitialPacket } from '../../../src/attribution/quic/packet-protection.js';
+import { parseClientHello } from '../../../src/attribution/tls/client-hello.js';
 import { clientUdpPayloads, peerPcap, tsharkRows } from '../tls/support/tshark.js';
 
 function firstHello(file: string): QuicInitialInfo {
@@ -51,6 +56,34 @@ describe.each([
 
   it('the first client datagram looks like a QUIC Initial', () => {
     expect(looksLikeQuicInitial(clientUdpPayloads(peerPcap(file))[0]!)).toBe(true);
+  });
+});
+
+describe('quic-draft29-sni__ndpi-quic-29.pcap after the Retry', () => {
+  // tshark: frames 1, 3, 5 are client Initials, frame 2 a Retry, frame 4 the server's
+  // HelloRetryRequest. Frame 3 uses a new DCID (its keys come from it); frame 5 uses the
+  // server's CID but still frame 3's keys (RFC 9001 5.2) and carries the second ClientHello
+  // at CRYPTO offset 301 (tshark: quic.crypto.offset 301, length 268; SNI localhost).
+  const datagrams = () => clientUdpPayloads(peerPcap('quic-draft29-sni__ndpi-quic-29.pcap'));
+
+  it('reads the post-Retry Initial (frame 3) with its own DCID', () => {
+    const r = new QuicInitialTracker().pushClientDatagram(datagrams()[1]!);
+    expect(r.status === 'found' && r.value.clientHello.sni).toBe('localhost');
+  });
+
+  it('opens frame 5 with the keys of the post-Retry DCID and finds the second ClientHello', () => {
+    const [, afterRetry, switched] = datagrams();
+    const h3 = parseLongHeader(afterRetry!, 0);
+    const h5 = parseLongHeader(switched!, 0);
+    if (h3.status !== 'found' || h5.status !== 'found') throw new Error('headers');
+    expect(Buffer.from(h5.value.dcid).equals(Buffer.from(h3.value.dcid))).toBe(false);
+    const keys = deriveInitialSecrets(0xff00001d, h3.value.dcid)!.client;
+    const opened = openInitialPacket(switched!, h5.value, keys);
+    if (opened.status !== 'found') throw new Error(JSON.stringify(opened));
+    const crypto = parseInitialFrames(opened.value.payload).crypto;
+    expect(crypto.map((f) => [f.offset, f.data.length])).toEqual([[301, 268]]);
+    const hello = parseClientHello(crypto[0]!.data);
+    expect(hello.status === 'found' && hello.value.sni).toBe('localhost');
   });
 });
 

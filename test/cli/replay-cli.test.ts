@@ -1,0 +1,67 @@
+/** `groundwatch replay` as a user runs it: exit statuses, one-line errors, outputs. */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { PEER_DIR } from '../support/peer-manifest.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'gw-replay-'));
+const TLS = `${PEER_DIR}dns-then-tls13__arkime-curl-enabled-tls13.pcap`;
+
+describe('groundwatch replay: bad input', () => {
+  it.each([
+    ['a missing file', () => '/nonexistent/capture.pcap', 'INPUT_NOT_FOUND'],
+    ['an empty file', () => { const f = join(tmp(), 'empty.pcap'); writeFileSync(f, ''); return f; }, 'INPUT_EMPTY'],
+    ['a garbage file', () => { const f = join(tmp(), 'garbage.pcap'); writeFileSync(f, 'this is not a capture file at all\n'.repeat(10)); return f; }, 'INPUT_NOT_A_CAPTURE'],
+    ['a header-only stub', () => { const f = join(tmp(), 'stub.pcap'); writeFileSync(f, readFileSync(TLS).subarray(0, 10)); return f; }, 'CAPTURE_TRUNCATED'],
+  ])('%s: one line with a stable code, exit 2, nothing written', (_what, make, code) => {
+    const dir = tmp();
+    const r = runCli(['replay', make(), '--db', join(dir, 'gw.db'), '--format', 'ndjson']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^groundwatch: ${code}: `));
+    expect(existsSync(join(dir, 'gw.db'))).toBe(false);
+  });
+
+  it('a truncated last record: one warning, the packets before it kept, exit 0', () => {
+    const dir = tmp();
+    const f = join(dir, 'cut.pcap');
+    const whole = readFileSync(TLS);
+    writeFileSync(f, whole.subarray(0, whole.length - 20));
+    const r = runCli(['replay', f, '--no-db', '--format', 'ndjson', '--events', 'all', '--no-summary']);
+    expect(r.status).toBe(0);
+    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('groundwatch:'))).toEqual([expect.stringMatching(/^groundwatch: CAPTURE_TRUNCATED: /)]);
+    const stats = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.event.dataset === 'groundwatch.stats');
+    expect(stats.groundwatch.stats.packets.received).toBe(34);
+  });
+
+  it('a usage error exits 2', () => {
+    expect(runCli(['replay']).status).toBe(2);
+    expect(runCli(['replay', TLS, '--fail-on', 'loud']).status).toBe(2);
+  });
+});
+
+describe('groundwatch replay: outputs', () => {
+  it('ndjson on stdout with --events all, one JSON object per line, and the store written', () => {
+    const dir = tmp();
+    const db = join(dir, 'gw.db');
+    const r = runCli(['replay', TLS, '--db', db, '--format', 'ndjson', '--events', 'all', '--no-summary']);
+    expect(r.status).toBe(0);
+    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(recs.filter((x) => x.event.dataset === 'groundwatch.flow')).toHaveLength(2);
+    const list = runCli(['flows', 'list', '--db', db, '--format', 'ndjson']);
+    expect(list.status).toBe(0);
+    expect(list.stdout.trim().split('\n')).toHaveLength(2);
+    expect(list.stdout).toContain('enabled.tls13.com');
+  });
+
+  it('text output names the destination and prints a summary', () => {
+    const r = runCli(['replay', TLS, '--no-db', '--format', 'text', '--events', 'flows']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/FLOW .*104\.16\.125\.34:443\/tcp\s+enabled\.tls13\.com \(tls_sni\)/);
+    expect(r.stdout).toMatch(/packets\s+35 read/);
+  });
+});
