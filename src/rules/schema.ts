@@ -119,7 +119,28 @@ const ruleSchema = z
     } else if (r.severity !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['severity'], message: 'an allow rule has no severity' });
     }
+    for (const issue of dnsQueryMisuse(r.match)) ctx.addIssue({ code: 'custom', path: ['match', ...issue.path], message: issue.message });
   });
+
+/** Flow-name keys mean nothing for a DNS query, and dns_query must sit at the top of a match. */
+const FLOW_ONLY_KEYS = ['domain', 'domain_suffix', 'name_source', 'name_unknown', 'encrypted_dns'] as const;
+
+function dnsQueryMisuse(m: MatchSpec): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const nested = (sub: MatchSpec, path: (string | number)[]): void => {
+    if (sub.dns_query) out.push({ path: [...path, 'dns_query'], message: 'dns_query is only allowed at the top of a match' });
+    sub.any?.forEach((alt, i) => nested(alt, [...path, 'any', i]));
+    if (sub.not) nested(sub.not, [...path, 'not']);
+  };
+  m.any?.forEach((alt, i) => nested(alt, ['any', i]));
+  if (m.not) nested(m.not, ['not']);
+  if (m.dns_query) {
+    for (const k of FLOW_ONLY_KEYS) {
+      if (m[k] !== undefined) out.push({ path: [k], message: `${k} does not apply to a dns_query rule (use dns_query.name / name_suffix)` });
+    }
+  }
+  return out;
+}
 
 export const OPTIONS_DOC = {
   hong_kong_macao_as_china: 'count HK and MO as CN in every country / operator_country list of this ruleset that names CN',

@@ -49,11 +49,11 @@ export class NdjsonSink implements Sink {
   }
 
   /** Resolves once every line written so far reached the destination (the kernel); rejects on a write error. */
-  flush(): Promise<void> {
-    if (this.failure !== undefined) this.retryAfterFailure();
-    if (this.unwrittenLines === 0) return Promise.resolve();
+  async flush(): Promise<void> {
+    if (this.failure !== undefined) await this.retryAfterFailure();
+    if (this.unwrittenLines === 0) return;
     const dest = this.dest;
-    return new Promise((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
         dest.off('error', onError);
         resolve();
@@ -65,6 +65,13 @@ export class NdjsonSink implements Sink {
       dest.once('drain', onDrain);
       dest.once('error', onError);
     });
+  }
+
+  /** Resolves when the destination is open, rejects with the open error: lets a caller fail fast at startup. */
+  ready(): Promise<void> {
+    if (this.opened) return Promise.resolve();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return settleOn(this.dest, 'ready');
   }
 
   async close(): Promise<void> {
@@ -104,7 +111,8 @@ export class NdjsonSink implements Sink {
     return dest;
   }
 
-  private retryAfterFailure(): void {
+  private async retryAfterFailure(): Promise<void> {
+    const failure = this.failure;
     this.failure = undefined;
     if (typeof this.target === 'string' && !this.opened) {
       // The file never opened (missing or unwritable directory): open it afresh. Lines buffered
@@ -113,9 +121,30 @@ export class NdjsonSink implements Sink {
       this.unwrittenLines = 0;
       this.dest.destroy();
       this.dest = this.openDestination();
+      try {
+        await settleOn(this.dest, 'ready');
+      } catch (err) {
+        this.failure = err ?? failure;
+        throw this.failure;
+      }
       return;
     }
     // The destination stopped at the error and kept the unwritten bytes: an empty write retries them.
     this.dest.write('');
   }
+}
+
+function settleOn(dest: Destination, event: 'ready'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onEvent = (): void => {
+      dest.off('error', onError);
+      resolve();
+    };
+    const onError = (err: unknown): void => {
+      dest.off(event, onEvent);
+      reject(err);
+    };
+    dest.once(event, onEvent);
+    dest.once('error', onError);
+  });
 }

@@ -83,6 +83,11 @@ describe('openCaptureFiles: bad input fails before anything is read', () => {
   it('pcap header shorter than 24 bytes', async () => {
     expect(await errorCode([file('short.pcap', pcapFile({ records: [] }).subarray(0, 20))])).toBe('CAPTURE_TRUNCATED');
   });
+  it('not a regular file (a FIFO)', async () => {
+    const fifo = join(dir, 'fifo.pcap');
+    execFileSync('mkfifo', [fifo]);
+    expect(await errorCode([fifo])).toBe('INPUT_UNREADABLE');
+  });
   it('no paths at all', async () => expect(await errorCode([])).toBe('INPUT_NOT_FOUND'));
   it('one bad path among good ones fails the whole call', async () => {
     const good = file('good-for-fail.pcap', pcapFile({ records: records(100, 2) }));

@@ -17,15 +17,15 @@ describe('full GroundWatch-ASN build from @ip-location-db/asn', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(built.rejectedRows).toBe(0);
 
-    const reader = new Reader<{ autonomous_system_number?: number; autonomous_system_organization?: string }>(built.bytes);
+    const reader = new Reader<Record<string, unknown>>(built.bytes);
     const v4 = v4Text.split('\n').filter(Boolean).map((l) => parseRow(l, false));
     const v6 = v6Text.split('\n').filter(Boolean).map((l) => parseRow(l, true));
     expect(built.rows).toBe(v4.length + v6.length);
     const wrong: string[] = [];
     for (const [rows, fmt] of [[v4, bigToV4], [v6, bigToV6]] as const) {
       for (const row of rows) {
-        const rec = reader.get(fmt(row.start));
-        if (rec?.autonomous_system_number !== row.asn || (rec.autonomous_system_organization ?? '') !== row.org) {
+        const rec = reader.get(fmt(row.start)) as { autonomous_system_number?: number; autonomous_system_organization?: string } | null;
+        if (rec?.autonomous_system_number !== row.asn || (rec?.autonomous_system_organization ?? '') !== row.org) {
           wrong.push(`${fmt(row.start)} ${JSON.stringify(rec)} != ${row.asn} ${row.org}`);
         }
       }

@@ -131,3 +131,14 @@ describe('loadRules directories', () => {
     expect((await loadRules([f])).rules).toHaveLength(0);
   });
 });
+
+describe('dns_query rules are checked for keys that cannot apply', () => {
+  it('refuses a flow-name key next to dns_query, pointing at it', async () => {
+    const f = await tempRules(
+      'ruleset: t\nversion: "1"\ndescription: d\nrules:\n  - id: t.q\n    version: 1\n    name: n\n    purpose: p\n    source: s\n' +
+        '    confidence: L\n    action: alert\n    severity: low\n    category: policy\n    match:\n      dns_query: { name_suffix: [dji.com] }\n' +
+        '      domain_suffix: [dji.com]\n',
+    );
+    expect((await loadError([f])).message).toMatch(/r\.yaml:16:22: rule t\.q: .*domain_suffix does not apply to a dns_query rule/);
+  });
+});

@@ -136,6 +136,11 @@ describe('QuicInitialTracker', () => {
     expect(new QuicInitialTracker().pushClientDatagram(new Uint8Array(0)).status).toBe('invalid');
   });
 
+  it('names a first Initial cut short by the snaplen (truncated_header)', () => {
+    const cut = V1_CLIENT_INITIAL.packet.subarray(0, 96);
+    expect(new QuicInitialTracker().pushClientDatagram(cut)).toEqual({ status: 'invalid', reason: 'truncated_header' });
+  });
+
   it('refuses a ClientHello larger than maxCryptoBytes and counts it', () => {
     const counters = new Counters();
     const [p0] = buildInitialFlight({ version: QUIC_V1, dcid: DCID, clientHello: bigHello, packets: 2 });

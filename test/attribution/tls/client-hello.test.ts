@@ -71,6 +71,12 @@ describe('parseClientHello', () => {
     expect(parsed(buildClientHello({ sni: 'bücher.example' })).sni).toBe('bücher.example');
   });
 
+  it('reads one-character and 253-character names', () => {
+    expect(parsed(buildClientHello({ sni: 'a' })).sni).toBe('a');
+    const long = `${'a'.repeat(63)}.`.repeat(4).slice(0, 253);
+    expect(parsed(buildClientHello({ sni: long })).sni).toBe(long);
+  });
+
   it('reports no SNI for an empty host name or a non-host_name entry', () => {
     expect(parsed(buildClientHello({ sni: '' })).sni).toBeUndefined();
     const otherType = { type: 0, data: vec16(Uint8Array.of(7, 0, 1, 0x61)) };
