@@ -12,8 +12,8 @@ import { encryptedDnsByPort, looksLikeDoh } from './encrypted-dns.js';
 import { looksLikeHttpRequest, parseHttpRequestHead } from './http/index.js';
 import { newInspection, type Inspection } from './inspection.js';
 import { addNameEvidence } from './names.js';
-import { looksLikeQuicInitial, QuicInitialTracker } from './quic/index.js';
-import { looksLikeTls, TlsClientHelloAssembler, type ClientHelloInfo } from './tls/index.js';
+import { looksLikeQuicInitial, QUIC_REASONS_COUNTED_HERE, QuicInitialTracker } from './quic/index.js';
+import { looksLikeTls, TLS_REASONS_COUNTED_HERE, TlsClientHelloAssembler, type ClientHelloInfo } from './tls/index.js';
 
 export interface DnsSeen {
   flow: Flow;
@@ -100,7 +100,7 @@ export class Attributor {
     if (r.status === 'need_more') return;
     this.stop(ins);
     if (r.status === 'invalid') {
-      this.counters.inc(`anomaly.tls.${r.reason}`);
+      this.countInvalid('tls', r.reason, TLS_REASONS_COUNTED_HERE);
       return;
     }
     this.onClientHello(flow, ins, r.value, 'tls_sni', flow.lastTs);
@@ -149,6 +149,12 @@ export class Attributor {
     ins.quic ??= new QuicInitialTracker({ counters: this.counters });
     ins.quicDatagrams = (ins.quicDatagrams ?? 0) + 1;
     const r = ins.quic.pushClientDatagram(p.payload);
+    // A datagram that fails to decrypt (e.g. keys of an unseen Retry) does not end the search; later Initials may.
+    if (r.status === 'invalid' && !ins.quic.done) {
+      this.countInvalid('quic', r.reason, QUIC_REASONS_COUNTED_HERE);
+      if (ins.quicDatagrams >= this.limits.maxQuicDatagrams) this.stop(ins);
+      return;
+    }
     if (r.status === 'need_more') {
       if (ins.quicDatagrams >= this.limits.maxQuicDatagrams) {
         this.counters.inc('anomaly.quic.gave_up');
@@ -158,7 +164,7 @@ export class Attributor {
     }
     this.stop(ins);
     if (r.status === 'invalid') {
-      this.counters.inc(`anomaly.quic.${r.reason}`);
+      this.countInvalid('quic', r.reason, QUIC_REASONS_COUNTED_HERE);
       return;
     }
     flow.attribution.quic = { version: r.value.version };
@@ -190,6 +196,11 @@ export class Attributor {
       for (const resolution of resolveAnswers(message)) this.dnsCache.learn(p.dst, resolution, p.ts, p.src);
     }
     this.events.onDns({ flow, direction, message, packet: p });
+  }
+
+  /** Limit hits are counted by the parsers themselves; everything else is counted here, once. */
+  private countInvalid(stage: string, reason: string, countedThere: ReadonlySet<string>): void {
+    if (!countedThere.has(reason)) this.counters.inc(`anomaly.${stage}.${reason}`);
   }
 
   private learn(flow: Flow, evidence: NameEvidence): void {

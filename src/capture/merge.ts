@@ -111,35 +111,39 @@ export async function* mergeByTime(sources: MergeSource[], batchSize = DEFAULT_B
   try {
     for (;;) {
       while (nextWaiting < waiting.length && dueBefore(waiting[nextWaiting]!, heap.items[0])) {
-        const source = waiting[nextWaiting++]!;
-        const iterator = source.open();
-        const batch = await nextBatch(iterator);
-        if (batch) heap.push({ index: source.index, iterator, batch, pos: 0 });
+        await openSource(waiting[nextWaiting++]!, heap);
       }
       const top = heap.items[0];
       if (top === undefined) break;
       const nextDue = waiting[nextWaiting];
-      if (heap.items.length === 1 && nextDue === undefined) {
-        out = yield* drainAlone(top, out, batchSize);
-      } else {
-        out = yield* emitWhileBuffered(heap, nextDue, out, batchSize);
-      }
-      const spent = heap.items[0]!;
-      if (spent.pos === spent.batch.length) {
-        const batch = await nextBatch(spent.iterator);
-        if (batch) {
-          spent.batch = batch;
-          spent.pos = 0;
-          heap.siftTop();
-        } else {
-          heap.removeTop();
-        }
-      }
+      if (heap.items.length === 1 && nextDue === undefined) out = yield* drainAlone(top, out, batchSize);
+      else out = yield* emitWhileBuffered(heap, nextDue, out, batchSize);
+      await refillTop(heap);
     }
     if (out.length > 0) yield out;
   } finally {
     for (const head of heap.items) await head.iterator.return?.();
   }
+}
+
+async function openSource(source: MergeSource, heap: HeadHeap): Promise<void> {
+  const iterator = source.open();
+  const batch = await nextBatch(iterator);
+  if (batch) heap.push({ index: source.index, iterator, batch, pos: 0 });
+}
+
+/** The top file's batch is used up: load its next one, or drop the file when it has ended. */
+async function refillTop(heap: HeadHeap): Promise<void> {
+  const spent = heap.items[0]!;
+  if (spent.pos < spent.batch.length) return;
+  const batch = await nextBatch(spent.iterator);
+  if (batch === undefined) {
+    heap.removeTop();
+    return;
+  }
+  spent.batch = batch;
+  spent.pos = 0;
+  heap.siftTop();
 }
 
 /** One open file and nothing waiting: hand its batch on in slices, no comparisons. */

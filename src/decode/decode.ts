@@ -5,6 +5,7 @@
 import type { Counters } from '../counters.js';
 import type { Decoded, RawPacket, Transport } from '../types.js';
 import { isOutOfBounds } from './cursor.js';
+import type { FragmentIn } from './ip-reassembly.js';
 import { decodeIPv4, type IpHeader } from './ipv4.js';
 import { decodeIPv6 } from './ipv6.js';
 import { decodeLink } from './link.js';
@@ -21,17 +22,7 @@ import {
 
 /** What decode needs from IP reassembly (decode/ip-reassembly.ts implements it). */
 export interface FragmentReassembler {
-  push(f: {
-    version: 4 | 6;
-    src: string;
-    dst: string;
-    id: number;
-    protocol: number;
-    offset: number;
-    more: boolean;
-    payload: Uint8Array;
-    ts: number;
-  }): Uint8Array | null;
+  push(f: FragmentIn): Uint8Array | null;
 }
 
 export interface DecodeContext {

@@ -113,13 +113,14 @@ export class Session {
   static async open(options: SessionOptions): Promise<Session> {
     const rules = await loadRules(options.rulePaths?.length ? options.rulePaths : defaultRulePaths());
     const geo = await GeoResolver.open({ ...(options.geoipDir ? { dir: options.geoipDir } : {}) });
+    const counters = options.counters ?? new Counters();
     const sinks: Sink[] = [];
-    if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout' }), options.events));
+    if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout', counters }), options.events));
     if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
-    if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file' }));
-    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite' }));
+    if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters }));
+    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite', counters }));
     sinks.push(...(options.extraSinks ?? []));
-    const session = new Session(options, rules, geo, sinks);
+    const session = new Session({ ...options, counters }, rules, geo, sinks);
     session.sinks.startRun?.(session.run);
     return session;
   }

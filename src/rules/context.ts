@@ -67,6 +67,17 @@ export function dnsQueryContext(q: DnsQueryFacts): MatchContext {
   };
 }
 
+/** Longest DNS name (RFC 1035 §3.1 in text form); anything longer is hostile or broken. */
+const MAX_NAME = 253;
+
+/** Keeps suffix matching meaningful and its cost bounded for over-long names (SNI is not length-checked by TLS). */
+function boundedName(name: string): { name: string; cut: boolean } {
+  if (name.length <= MAX_NAME) return { name, cut: false };
+  const tail = name.slice(-MAX_NAME);
+  const dot = tail.indexOf('.');
+  return { name: dot >= 0 ? tail.slice(dot + 1) : tail, cut: true };
+}
+
 function device(d: { ip: string; mac?: string }): Pick<MatchContext, 'deviceIpText' | 'deviceIp' | 'deviceMac'> {
   return { deviceIpText: d.ip, deviceIp: parseIp(d.ip), deviceMac: d.mac ? normalizeMac(d.mac) : undefined };
 }
@@ -75,9 +86,10 @@ function device(d: { ip: string; mac?: string }): Pick<MatchContext, 'deviceIpTe
 function flowNames(f: FlowFacts): NameCandidate[] {
   const out: NameCandidate[] = [];
   const seen = new Set<string>();
-  const add = (host: string | undefined, source: NameSource | undefined, via: string): void => {
+  const add = (host: string | undefined, source: NameSource | undefined, how: string): void => {
     if (!host) return;
-    const name = normalizeName(host);
+    const { name, cut } = boundedName(normalizeName(host));
+    const via = cut ? `${how}; longer than ${MAX_NAME} characters, matched on its last labels` : how;
     const key = `${name}\u0000${source ?? ''}`;
     if (name === '' || seen.has(key)) return;
     seen.add(key);

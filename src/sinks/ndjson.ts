@@ -10,6 +10,8 @@ import type { GroundwatchRecord } from '../records/ecs.js';
 import type { Sink } from './sink.js';
 
 export const DEFAULT_NDJSON_BUFFER_BYTES = 64 * 1024 * 1024;
+/** Lines in flight before needsFlush() asks the producer to wait. */
+export const NDJSON_FLUSH_LINES = 4096;
 
 export interface NdjsonSinkOptions {
   /** File descriptor (1 = stdout) or a file path (parent directories are created). */
@@ -46,6 +48,11 @@ export class NdjsonSink implements Sink {
     if (this.failure !== undefined) throw this.failure;
     this.unwrittenLines++;
     this.dest.write(`${JSON.stringify(rec)}\n`);
+  }
+
+  /** Enough lines are waiting that the producer should await flush() (backpressure for fast replays). */
+  needsFlush(): boolean {
+    return this.unwrittenLines >= NDJSON_FLUSH_LINES;
   }
 
   /** Resolves once every line written so far reached the destination (the kernel); rejects on a write error. */

@@ -1,6 +1,6 @@
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -73,6 +73,7 @@ const sha256sum = (path: string) => execFileSync('sha256sum', [path], { encoding
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gw-open-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('openCaptureFiles: bad input fails before anything is read', () => {
   it('missing file', async () => expect(await errorCode([join(dir, 'nope.pcap')])).toBe('INPUT_NOT_FOUND'));

@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, onTestFinished } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Counters } from '../../src/counters.js';
@@ -128,6 +128,7 @@ describe('PcapParser', () => {
 
   it('agrees with tshark on generated files (both byte orders, us/ns, Kuznetzov)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-pcap-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const variants = {
       le: pcapFile({ littleEndian: true, records }),
       be: pcapFile({ littleEndian: false, records }),

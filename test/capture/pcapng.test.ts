@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, onTestFinished } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Counters } from '../../src/counters.js';
@@ -127,6 +127,7 @@ describe('PcapngParser', () => {
 
   it('agrees with tshark on generated files (sections, resolutions, SPB, OPB, custom and unknown blocks)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-pcapng-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const files = {
       mixed: mixedFile(),
       // The spec stores min(original length, snaplen) bytes in an SPB; wiretap reads exactly that.

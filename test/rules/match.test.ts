@@ -216,3 +216,20 @@ describe('dns_query rules', () => {
     expect(ids(e, flow({ ip: '114.114.114.114', port: 53, transport: 'udp' }))).toEqual([]);
   });
 });
+
+describe('hostile names', () => {
+  it('an over-long name still matches a suffix rule, on its last labels, and the reason says so', async () => {
+    const e = await engineFor([{ id: 't.sfx', match: { domain_suffix: ['dji.com'] } }, { id: 't.exact', match: { domain: ['a.dji.com'] } }]);
+    const long = `${'x.'.repeat(400)}a.dji.com`;
+    const r = e.matchFlow(flow({ domain: long }));
+    expect(r.alerts.map((h) => h.rule.id)).toEqual(['t.sfx']);
+    expect(r.alerts[0]?.reasons[0]).toMatch(/longer than 253 characters, matched on its last labels/);
+  });
+
+  it('names that IDNA cannot convert and empty labels do not throw', async () => {
+    const e = await engineFor([{ id: 't.sfx', match: { domain_suffix: ['dji.com'] } }]);
+    for (const bad of ['a..dji.com', '.', '\u0000.dji.com', 'xn--.dji.com', 'a b.dji.com', '\uD800.com']) {
+      expect(() => e.matchFlow(flow({ domain: bad }))).not.toThrow();
+    }
+  });
+});
