@@ -24,7 +24,7 @@ function facts(ip: string, geo: GeoInfo, domain?: string, port = 443): FlowFacts
 const summary = (hits: RuleHit[]): [string, string][] => hits.map((h) => [h.rule.id, h.rule.category]);
 
 describe('every shipped pack loads', () => {
-  it.each(['dji.yaml', 'china.yaml', 'local-data-mode.yaml'])('%s', async (file) => {
+  it.each(['dji.yaml', 'china.yaml', 'local-data-mode.yaml', 'visibility.yaml'])('%s', async (file) => {
     const set = await loadRules([join(rulesDir(), file)]);
     expect(set.rules.length).toBeGreaterThan(0);
     for (const r of set.rules) {
@@ -35,7 +35,7 @@ describe('every shipped pack loads', () => {
 
   it('the rules/ directory loads as a whole (operators.yaml and README skipped)', async () => {
     const set = await loadRules([rulesDir()]);
-    expect(set.rulesets.map((r) => r.name).sort()).toEqual(['china', 'dji', 'local-data-mode']);
+    expect(set.rulesets.map((r) => r.name).sort()).toEqual(['china', 'dji', 'local-data-mode', 'visibility']);
   });
 
   it('default paths are dji + china (local-data-mode is opt-in)', () => {
@@ -118,11 +118,18 @@ describe('the three situations of the research note give three distinct alerts',
     }
   });
 
-  it('unnamed public destinations and encrypted DNS are info, DNS/NTP are not', () => {
+  it('default packs never alert on an unnamed benign destination', () => {
+    const unnamed = facts('198.51.100.7', { countryIso: 'NL' });
+    unnamed.destination.unknownName = 'tls_no_sni';
+    expect(engine.matchFlow(unnamed).alerts).toEqual([]);
+  });
+
+  it('visibility pack (opt-in): unnamed public destinations and encrypted DNS are info, DNS/NTP are not', async () => {
+    const engine = new RuleEngine(await loadRules([...defaultRulePaths(), join(rulesDir(), 'visibility.yaml')]));
     const unnamed = facts('198.51.100.7', { countryIso: 'NL' });
     unnamed.destination.unknownName = 'tls_no_sni';
     const r = engine.matchFlow(unnamed);
-    expect(summary(r.alerts)).toEqual([['china.unnamed-destination', 'unnamed']]);
+    expect(summary(r.alerts)).toEqual([['visibility.unnamed-destination', 'unnamed']]);
     expect(r.alerts[0]?.rule.severity).toBe('info');
     const ntp = facts('198.51.100.7', { countryIso: 'NL' }, undefined, 123);
     ntp.destination.transport = 'udp';
@@ -130,7 +137,7 @@ describe('the three situations of the research note give three distinct alerts',
     const dot = facts('9.9.9.9', { countryIso: 'CH' }, undefined, 853);
     dot.destination.encryptedDns = 'dot';
     dot.destination.unknownName = 'encrypted_dns';
-    expect(summary(engine.matchFlow(dot).alerts)).toEqual([['china.encrypted-dns', 'unnamed']]);
+    expect(summary(engine.matchFlow(dot).alerts)).toEqual([['visibility.encrypted-dns', 'unnamed']]);
   });
 });
 

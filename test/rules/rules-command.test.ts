@@ -26,7 +26,7 @@ async function run(args: string[], geo: GeoInfo = {}): Promise<{ out: string; ge
 describe('rules check', () => {
   it('prints OK with counts for the shipped rules folder', async () => {
     const { out } = await run(['rules', 'check']);
-    expect(out).toMatch(/^OK: 3 rulesets, \d+ enabled rules \(china@2026\.11\.1, dji@2026\.11\.1, local-data-mode@2026\.11\.1\)\n$/);
+    expect(out).toMatch(/^OK: 4 rulesets, \d+ enabled rules \(china@2026\.11\.1, dji@2026\.11\.1, local-data-mode@2026\.11\.1, visibility@2026\.11\.1\)\n$/);
   });
 
   it('throws RULES_INVALID (exit code 2) with the one-line position error', async () => {
