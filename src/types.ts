@@ -29,9 +29,10 @@ export interface Decoded {
   ts: number;
   tsSec: number;
   tsNsec: number;
-  srcMac?: string;
-  dstMac?: string;
-  vlans?: number[];
+  /** Formatted on demand: most packets never need their MAC text. */
+  readonly srcMac?: string;
+  readonly dstMac?: string;
+  vlans?: number[] | undefined;
   ipVersion: 4 | 6;
   src: string;
   dst: string;

@@ -4,6 +4,8 @@ import { GeoResolver } from '../enrich/index.js';
 import { registerAlertsCommands } from './alerts-command.js';
 import { registerFlowsCommands } from './flows-command.js';
 import { registerGeoipCommands } from './geoip-command.js';
+import { registerInterfacesCommand } from './interfaces-command.js';
+import { registerMonitorCommand } from './monitor-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRulesCommands } from './rules-command.js';
 
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false });
   registerReplayCommand(program);
+  registerMonitorCommand(program);
+  registerInterfacesCommand(program);
   registerFlowsCommands(program);
   registerAlertsCommands(program);
   registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });

@@ -17,8 +17,10 @@ import {
   IPPROTO_ICMPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
+  type TransportHeader,
   type TransportResult,
 } from './transport.js';
+import { formatMac } from './ip-address.js';
 
 /** What decode needs from IP reassembly (decode/ip-reassembly.ts implements it). */
 export interface FragmentReassembler {
@@ -85,29 +87,66 @@ function decodeUnchecked(raw: RawPacket, ctx: DecodeContext): Decoded | undefine
     const udpLen = (transportBuf[tOffset + 4]! << 8) | transportBuf[tOffset + 5]!;
     if (udpLen >= 8) payloadEnd = Math.min(tEnd, tOffset + udpLen);
   }
-  const decoded: Decoded = {
-    ts,
-    tsSec: raw.tsSec,
-    tsNsec: raw.tsNsec,
-    ipVersion: ip.version,
-    src: ip.src,
-    dst: ip.dst,
-    protocol: ip.protocol,
-    transport: transportName(ip.protocol),
-    srcPort: th ? th.srcPort : 0,
-    dstPort: th ? th.dstPort : 0,
-    tcpFlags: th ? th.flags : 0,
-    tcpSeq: th ? th.seq : 0,
-    tcpAck: th ? th.ack : 0,
-    payload: th ? transportBuf.subarray(th.payloadOffset, Math.max(th.payloadOffset, payloadEnd)) : new Uint8Array(0),
-    ipLen: ip.totalLength,
-    truncated: ip.truncated,
-    ttl: ip.ttl,
-  };
-  if (link.srcMac) decoded.srcMac = link.srcMac;
-  if (link.dstMac) decoded.dstMac = link.dstMac;
-  if (link.vlans) decoded.vlans = link.vlans;
-  return decoded;
+  const payload = th ? transportBuf.subarray(th.payloadOffset, Math.max(th.payloadOffset, payloadEnd)) : EMPTY;
+  return new DecodedPacket(raw, ts, ip, th, payload, frame, link.srcMacAt ?? -1, link.dstMacAt ?? -1, link.vlans);
+}
+
+
+const EMPTY = new Uint8Array(0);
+
+/** One class for every decoded packet (one hidden class for V8); MAC text is made only when asked for. */
+class DecodedPacket implements Decoded {
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  readonly ipVersion: 4 | 6;
+  readonly src: string;
+  readonly dst: string;
+  readonly protocol: number;
+  readonly transport: Transport;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly tcpFlags: number;
+  readonly tcpSeq: number;
+  readonly tcpAck: number;
+  readonly ipLen: number;
+  readonly truncated: boolean;
+  readonly ttl: number;
+
+  constructor(
+    raw: RawPacket,
+    readonly ts: number,
+    ip: IpHeader,
+    th: TransportHeader | undefined,
+    readonly payload: Uint8Array,
+    private readonly frame: Uint8Array,
+    private readonly srcMacAt: number,
+    private readonly dstMacAt: number,
+    readonly vlans: number[] | undefined,
+  ) {
+    this.tsSec = raw.tsSec;
+    this.tsNsec = raw.tsNsec;
+    this.ipVersion = ip.version;
+    this.src = ip.src;
+    this.dst = ip.dst;
+    this.protocol = ip.protocol;
+    this.transport = transportName(ip.protocol);
+    this.srcPort = th ? th.srcPort : 0;
+    this.dstPort = th ? th.dstPort : 0;
+    this.tcpFlags = th ? th.flags : 0;
+    this.tcpSeq = th ? th.seq : 0;
+    this.tcpAck = th ? th.ack : 0;
+    this.ipLen = ip.totalLength;
+    this.truncated = ip.truncated;
+    this.ttl = ip.ttl;
+  }
+
+  get srcMac(): string | undefined {
+    return this.srcMacAt >= 0 ? formatMac(this.frame, this.srcMacAt) : undefined;
+  }
+
+  get dstMac(): string | undefined {
+    return this.dstMacAt >= 0 ? formatMac(this.frame, this.dstMacAt) : undefined;
+  }
 }
 
 function reassemble(ip: IpHeader, frame: Uint8Array, ts: number, ctx: DecodeContext): Uint8Array | undefined {

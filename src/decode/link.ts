@@ -3,7 +3,6 @@
  * Non-IP frames (ARP, LLDP, ...) answer `undefined` and are counted by the caller.
  */
 import { Cursor } from './cursor.js';
-import { formatMac } from './ip-address.js';
 import { ETHERTYPE, LINKTYPE } from './link-types.js';
 
 export interface LinkResult {
@@ -11,8 +10,9 @@ export interface LinkResult {
   offset: number;
   /** 4 or 6 when known from the link layer; 0 to read it from the IP header. */
   ipVersion: 0 | 4 | 6;
-  srcMac?: string;
-  dstMac?: string;
+  /** Offsets of the MAC addresses in the frame (formatted only when a flow needs them: most packets never do). */
+  srcMacAt?: number;
+  dstMacAt?: number;
   vlans?: number[];
   /** Ethertype or AF when the frame is not IP (for counting). */
   nonIp?: number;
@@ -48,11 +48,9 @@ export function decodeLink(linkType: number, frame: Uint8Array): LinkResult {
 function decodeEthernet(frame: Uint8Array): LinkResult {
   const c = new Cursor(frame);
   c.ensure(14);
-  const dstMac = formatMac(frame, 0);
-  const srcMac = formatMac(frame, 6);
   c.skip(12);
   const { ethertype, vlans } = readEthertypeAndTags(c);
-  return withEthertype(ethertype, c.pos, { srcMac, dstMac, vlans }, frame);
+  return withEthertype(ethertype, c.pos, { srcMacAt: 6, dstMacAt: 0, vlans }, frame);
 }
 
 function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans?: number[] } {
@@ -90,10 +88,10 @@ function decodeSll(frame: Uint8Array): LinkResult {
   c.skip(2); // packet type
   const hatype = c.u16();
   const halen = c.u16();
-  const addr = c.bytes(8);
-  const srcMac = hatype === 1 && halen === 6 ? formatMac(addr, 0) : undefined;
+  const addrAt = c.pos;
+  c.skip(8);
   const { ethertype, vlans } = readEthertypeAndTags(c);
-  return withEthertype(ethertype, c.pos, srcMac ? { srcMac, vlans } : { vlans }, frame);
+  return withEthertype(ethertype, c.pos, hatype === 1 && halen === 6 ? { srcMacAt: addrAt, vlans } : { vlans }, frame);
 }
 
 /** Linux cooked capture v2: 20-byte header, protocol first. */
@@ -104,8 +102,8 @@ function decodeSll2(frame: Uint8Array): LinkResult {
   const hatype = c.u16();
   c.skip(1); // packet type
   const halen = c.u8();
-  const addr = c.bytes(8);
-  const srcMac = hatype === 1 && halen === 6 ? formatMac(addr, 0) : undefined;
+  const addrAt = c.pos;
+  c.skip(8);
   let ethertype = protocol;
   let vlans: number[] | undefined;
   while ((ethertype === ETHERTYPE.VLAN || ethertype === ETHERTYPE.QINQ) && (vlans?.length ?? 0) <= MAX_VLAN_TAGS) {
@@ -113,7 +111,7 @@ function decodeSll2(frame: Uint8Array): LinkResult {
     (vlans ??= []).push(tci & 0x0fff);
     ethertype = c.u16();
   }
-  return withEthertype(ethertype, c.pos, srcMac ? { srcMac, vlans } : { vlans });
+  return withEthertype(ethertype, c.pos, hatype === 1 && halen === 6 ? { srcMacAt: addrAt, vlans } : { vlans });
 }
 
 /** BSD loopback: a 4-byte address family, host order (NULL) or network order (LOOP). */

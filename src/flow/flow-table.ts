@@ -29,6 +29,12 @@ export interface TrackResult {
   isNew: boolean;
 }
 
+/** One key for both directions: the lower endpoint first, so each packet costs one string and one lookup. */
+function flowKey(p: Decoded): string {
+  const srcFirst = p.src < p.dst || (p.src === p.dst && p.srcPort <= p.dstPort);
+  return srcFirst ? `${p.protocol}|${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}` : `${p.protocol}|${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
+}
+
 export type FlowEndHandler = (flow: Flow, reason: FlowEndReason) => void;
 
 export class FlowTable {
@@ -46,21 +52,17 @@ export class FlowTable {
   }
 
   track(p: Decoded): TrackResult {
-    const forward = `${p.protocol}|${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}`;
-    let flow = this.flows.get(forward);
+    const key = flowKey(p);
+    let flow = this.flows.get(key);
     let direction: Direction = 'to_server';
-    if (!flow) {
-      const reverse = `${p.protocol}|${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
-      flow = this.flows.get(reverse);
-      if (flow) direction = 'to_client';
-    }
+    if (flow && (p.src !== flow.clientIp || p.srcPort !== flow.clientPort)) direction = 'to_client';
     if (flow && this.isReuse(flow, p, direction)) {
       this.end(flow, flow.closeReason ?? 'idle_timeout');
       flow = undefined;
     }
     let isNew = false;
     if (!flow) {
-      ({ flow, direction } = this.create(p, forward));
+      ({ flow, direction } = this.create(p, key));
       isNew = true;
     }
     this.account(flow, direction, p);
@@ -100,12 +102,11 @@ export class FlowTable {
     return (syn && direction === 'to_server') || p.ts - flow.lastTs >= this.limits.closedLingerSeconds;
   }
 
-  private create(p: Decoded, forward: string): { flow: Flow; direction: Direction } {
+  private create(p: Decoded, key: string): { flow: Flow; direction: Direction } {
     if (this.flows.size >= this.limits.maxFlows) this.evictOldest();
     // The client is the side that sent the SYN: a SYN-ACK seen first means the receiver is the client.
     const synAck = p.transport === 'tcp' && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
     const fromServer = synAck;
-    const key = fromServer ? `${p.protocol}|${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}` : forward;
     const flow = new Flow({
       key,
       seq: this.seq++,
@@ -131,6 +132,15 @@ export class FlowTable {
     this.end(oldest.value, 'evicted');
   }
 
+  /** Each side's MAC from the first packet that shows it; decoding the text costs, so it stops once both are known. */
+  private learnMacs(flow: Flow, direction: Direction, p: Decoded): void {
+    const [client, server] = direction === 'to_server' ? [p.srcMac, p.dstMac] : [p.dstMac, p.srcMac];
+    if (client && !flow.clientMac) flow.clientMac = client;
+    if (server && !flow.serverMac) flow.serverMac = server;
+    flow.macsKnown = flow.clientMac !== undefined && flow.serverMac !== undefined;
+    if (flow.packetsToServer + flow.packetsToClient >= 4) flow.macsKnown = true;
+  }
+
   private account(flow: Flow, direction: Direction, p: Decoded): void {
     if (p.ts > flow.lastTs || (p.ts === flow.lastTs && p.tsNsec > flow.lastTsNsec)) {
       flow.lastTs = p.ts;
@@ -140,14 +150,11 @@ export class FlowTable {
     if (direction === 'to_server') {
       flow.packetsToServer++;
       flow.bytesToServer += p.ipLen;
-      if (p.srcMac && !flow.clientMac) flow.clientMac = p.srcMac;
-      if (p.dstMac && !flow.serverMac) flow.serverMac = p.dstMac;
     } else {
       flow.packetsToClient++;
       flow.bytesToClient += p.ipLen;
-      if (p.dstMac && !flow.clientMac) flow.clientMac = p.dstMac;
-      if (p.srcMac && !flow.serverMac) flow.serverMac = p.srcMac;
     }
+    if (!flow.macsKnown) this.learnMacs(flow, direction, p);
     if (p.vlans && !flow.vlans) flow.vlans = p.vlans;
     if (p.transport !== 'tcp' || flow.closedAt !== undefined) return;
     if (p.tcpFlags & TCP_RST) {

@@ -1,5 +1,4 @@
 /** One bidirectional flow: counters, handshake state and what attribution learned. */
-import { createHash } from 'node:crypto';
 import { isoFromSecNsec } from '../records/time.js';
 import type { Attribution, FlowSnapshot, GeoInfo, Transport } from '../types.js';
 import { communityId } from './community-id.js';
@@ -17,6 +16,8 @@ export class Flow {
   readonly serverPort: number;
   clientMac?: string;
   serverMac?: string;
+  /** Both MACs learned (or the link has none): later packets skip MAC decoding. */
+  macsKnown = false;
   vlans?: number[];
   readonly firstTs: number;
   readonly firstTsSec: number;
@@ -109,9 +110,25 @@ export class Flow {
  * so that replaying the same capture gives the same uids (deterministic output).
  */
 function flowUid(key: string, tsSec: number, tsNsec: number, seq: number): string {
-  const digest = createHash('sha256').update(`${tsSec}.${tsNsec}|${key}|${seq}`).digest();
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const text = `${tsSec}.${tsNsec}|${key}|${seq}`;
+  // Two independent 32-bit FNV-1a lanes: a uid needs spread, not cryptographic strength, and runs per flow.
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ seq;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
   let out = 'C';
-  for (let i = 0; i < 17; i++) out += alphabet[digest[i]! % 62];
+  for (let i = 0; i < 17; i++) {
+    const lane = i < 9 ? a : b;
+    out += UID_ALPHABET[(lane >>> ((i % 9) * 3)) % 62];
+    if (i % 3 === 2) {
+      a = Math.imul(a ^ (a >>> 15), 0x2c1b3c6d);
+      b = Math.imul(b ^ (b >>> 13), 0x297a2d39);
+    }
+  }
   return out;
 }
+
+const UID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -1,7 +1,14 @@
 /** ISO 8601 with nanoseconds from packet time kept as (seconds, nanoseconds). */
+let cachedSec = NaN;
+let cachedPrefix = '';
+
 export function isoFromSecNsec(sec: number, nsec: number): string {
-  const base = new Date(sec * 1000).toISOString(); // ...T12:34:56.000Z
-  return `${base.slice(0, 19)}.${String(nsec).padStart(9, '0')}Z`;
+  // Records come in packet-time order, so the same second repeats: format it once.
+  if (sec !== cachedSec) {
+    cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19); // 2026-01-01T12:34:56
+    cachedSec = sec;
+  }
+  return `${cachedPrefix}.${String(nsec).padStart(9, '0')}Z`;
 }
 
 /** ISO 8601 from packet time as a double (µs precision). */

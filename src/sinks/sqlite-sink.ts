@@ -52,6 +52,7 @@ export class SqliteSink implements Sink {
   private readonly pending: BoundedQueue<PendingRow>;
   private readonly commit: (rows: PendingRow[]) => void;
   private runId: string | undefined;
+  private readonly queuedRepeats = new Map<string, PendingRow>();
 
   constructor(readonly db: StoreDb, opts: SqliteSinkOptions = {}) {
     this.name = opts.name ?? 'sqlite';
@@ -83,9 +84,17 @@ export class SqliteSink implements Sink {
     this.enqueue({ stmt: this.statements.run, params: runRow(run) });
   }
 
+  /** Repeats of one alert between two flushes become one UPDATE (a chatty destination repeats thousands of times). */
   updateAlertRepeats(alertId: string, repeats: number, lastSeen: string): void {
-    const params = { id: alertId, repeats, last_seen: storedTime(lastSeen) };
-    this.enqueue({ stmt: this.statements.alertRepeats, params });
+    const queued = this.queuedRepeats.get(alertId);
+    if (queued) {
+      queued.params['repeats'] = repeats;
+      queued.params['last_seen'] = storedTime(lastSeen);
+      return;
+    }
+    const row: PendingRow = { stmt: this.statements.alertRepeats, params: { id: alertId, repeats, last_seen: storedTime(lastSeen) } };
+    this.queuedRepeats.set(alertId, row);
+    this.enqueue(row);
   }
 
   needsFlush(): boolean {
@@ -100,6 +109,7 @@ export class SqliteSink implements Sink {
   flushSync(): void {
     if (this.pending.length === 0) return;
     const rows = this.pending.toArray();
+    this.queuedRepeats.clear();
     try {
       this.commit(rows);
     } catch (err) {

@@ -1,0 +1,135 @@
+/**
+ * The engine behind `groundwatch monitor`: a live capture through the same
+ * Session (rules, GeoIP, sinks, pipeline) as replay, plus what a daemon needs:
+ * wall-clock ticks, a flush every second, stats on an interval, capture gaps,
+ * SIGHUP reload and a clean drain on SIGTERM / SIGINT.
+ */
+import { Counters } from '../counters.js';
+import { Session, type SessionOptions } from '../engine/session.js';
+import { LiveSource } from './live-source.js';
+import { buildCaptureGapRecord } from './capture-gap.js';
+import { startLine } from './start-line.js';
+import { dropPrivileges } from './privileges.js';
+import { reloadSession } from './reload.js';
+import { CaptureCounters } from './capture-counters.js';
+
+export interface CaptureSettings {
+  interfaceName: string;
+  filter: string;
+  snaplen: number;
+  bufferBytes: number;
+  promiscuous: boolean;
+}
+
+export interface MonitorOptions extends Omit<SessionOptions, 'mode' | 'counters' | 'interfaceName'> {
+  capture: CaptureSettings;
+  statsIntervalSeconds: number;
+  /** Drop to this user after opening the capture (only when started as root). */
+  user?: string;
+  /** Sinks are flushed and timers run at least this often (ms). */
+  flushIntervalMs?: number;
+  /** Install SIGHUP / SIGTERM / SIGINT handlers (the CLI does; embedding code may not). */
+  handleSignals?: boolean;
+}
+
+export interface MonitorHandle {
+  readonly session: Session;
+  /** Resolves once the monitor has stopped and closed everything. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+  reload(): Promise<boolean>;
+}
+
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+
+export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle> {
+  const { capture } = opts;
+  if (!capture.promiscuous) opts.warn('groundwatch: note: the cap binding always opens the interface in promiscuous mode; promiscuous: false is not honoured');
+  const source = new LiveSource({ interfaceName: capture.interfaceName, filter: capture.filter, snaplen: capture.snaplen, bufferBytes: capture.bufferBytes });
+  await source.open();
+  if (opts.user) dropPrivileges(opts.user, opts.warn);
+  const counters = new Counters();
+  let session: Session;
+  try {
+    session = await Session.open({ ...opts, mode: 'monitor', counters, interfaceName: capture.interfaceName });
+  } catch (err) {
+    await source.stop();
+    throw err;
+  }
+  opts.warn(startLine(session, opts));
+  return new Monitor(session, source, opts).begin();
+}
+
+class Monitor implements MonitorHandle {
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  private timer: NodeJS.Timeout | undefined;
+  private lastStats = Date.now();
+  private stopping: Promise<void> | undefined;
+  private readonly captureCounters: CaptureCounters;
+  private readonly signalHandlers: [NodeJS.Signals, () => void][] = [];
+
+  constructor(
+    readonly session: Session,
+    private readonly source: LiveSource,
+    private readonly opts: MonitorOptions,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.captureCounters = new CaptureCounters(session.counters, opts.capture.interfaceName);
+  }
+
+  begin(): this {
+    const { session } = this;
+    this.source.start({
+      packets: (batch) => {
+        session.pipeline.processBatch(batch);
+        void session.maybeFlush();
+      },
+      gap: (gap) => session.sinks.write(buildCaptureGapRecord(gap, session.run.id)),
+      log: (line) => this.opts.warn(line),
+    });
+    this.timer = setInterval(() => void this.everySecond(), this.opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    if (this.opts.handleSignals) this.installSignals();
+    return this;
+  }
+
+  /** Idle flows close on wall-clock timers; whatever reached the sinks is flushed within the interval. */
+  private async everySecond(): Promise<void> {
+    const { session } = this;
+    session.pipeline.tick(Math.max(Date.now() / 1000, session.pipeline.now));
+    this.captureCounters.update(this.source.received);
+    if (Date.now() - this.lastStats >= this.opts.statsIntervalSeconds * 1000) {
+      this.lastStats = Date.now();
+      session.sinks.write(session.statsRecord(false));
+    }
+    await session.sinks.flush();
+  }
+
+  reload(): Promise<boolean> {
+    return reloadSession(this.session, this.opts.rulePaths, this.opts.warn);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    for (const [sig, fn] of this.signalHandlers) process.off(sig, fn);
+    await this.source.stop();
+    this.captureCounters.update(this.source.received);
+    await this.session.close();
+    this.resolveDone();
+  }
+
+  private installSignals(): void {
+    const on = (sig: NodeJS.Signals, fn: () => void) => {
+      this.signalHandlers.push([sig, fn]);
+      process.on(sig, fn);
+    };
+    on('SIGHUP', () => void this.reload());
+    on('SIGTERM', () => void this.stop());
+    on('SIGINT', () => void this.stop());
+  }
+}
