@@ -98,6 +98,8 @@ export async function openLiveCapture(opts: LiveCaptureOptions, onPacket: (p: Li
   try {
     linkName = cap.open(opts.interfaceName, opts.filter, opts.bufferBytes, buffer);
   } catch (err) {
+    // No cap.close() here: after a failed open it aborts the process (uv_poll_stop on a handle never
+    // started). The half-open handle is left to the worker process, which exits on this error.
     throw new GroundwatchError('CAPTURE_OPEN_FAILED', `cannot capture on ${opts.interfaceName}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const linkType = LINK_TYPES[linkName];

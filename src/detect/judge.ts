@@ -35,6 +35,7 @@ export class FlowJudge {
     if (result.allowedBy.length) this.counters.inc('alerts.allowed_by_rule', result.allowedBy.length);
     let snapshot: FlowSnapshot | undefined;
     for (const hit of result.alerts) {
+      flow.alertedRules ??= new Set();
       if (flow.alertedRules.has(hit.rule.id)) continue;
       flow.alertedRules.add(hit.rule.id);
       snapshot ??= flow.snapshot();

@@ -71,6 +71,12 @@ export class GeoResolver implements GeoLookup {
   }
 
   lookup(ip: string): GeoInfo {
+    // The pipeline hands canonical text, so the text itself is the cache key: a hit costs no parsing.
+    const direct = this.cache.get(ip);
+    if (direct) {
+      this.counters.inc('enrich.geoip.cache_hit');
+      return direct;
+    }
     const parsed = parseIp(ip);
     if (!parsed) {
       this.counters.inc('anomaly.enrich.bad_ip');
@@ -84,7 +90,7 @@ export class GeoResolver implements GeoLookup {
     this.counters.inc('enrich.geoip.lookup');
     const special = classifySpecial(parsed);
     const info = Object.freeze(special ? { special } : this.answer(parsed.text));
-    this.cache.set(parsed.text, info);
+    this.cache.set(ip, info);
     return info;
   }
 

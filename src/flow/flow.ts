@@ -6,8 +6,9 @@ import { communityId } from './community-id.js';
 export type Direction = 'to_server' | 'to_client';
 
 export class Flow {
-  readonly uid: string;
   readonly key: string;
+  private readonly seq: number;
+  private cachedUid?: string;
   readonly protocol: number;
   readonly transport: Transport;
   readonly clientIp: string;
@@ -38,8 +39,8 @@ export class Flow {
   geo: GeoInfo = {};
   /** Per-protocol inspection state, owned by attribution/. */
   inspection: unknown;
-  /** Rule ids already alerted for this flow: one alert per (flow, rule). */
-  readonly alertedRules = new Set<string>();
+  /** Rule ids already alerted for this flow: one alert per (flow, rule). Made on the first alert: most flows never alert. */
+  alertedRules: Set<string> | undefined;
   /** Rules have been evaluated at least once (evaluation waits briefly for the name). */
   evaluated = false;
   /** Device judged by the rules (false: another host on the mirror, counted only). */
@@ -69,7 +70,13 @@ export class Flow {
     this.firstTs = this.lastTs = init.ts;
     this.firstTsSec = this.lastTsSec = init.tsSec;
     this.firstTsNsec = this.lastTsNsec = init.tsNsec;
-    this.uid = flowUid(init.key, init.tsSec, init.tsNsec, init.seq);
+    this.seq = init.seq;
+  }
+
+  /** Made on first use (records, alerts): a flow that is never written costs no hashing. */
+  get uid(): string {
+    this.cachedUid ??= flowUid(this.key, this.firstTsSec, this.firstTsNsec, this.seq);
+    return this.cachedUid;
   }
 
   get communityId(): string {

@@ -59,6 +59,12 @@ export class TestNetns {
     return Number(m[1]);
   }
 
+  /** tcpreplay in the background (for killing the monitor while packets still arrive). */
+  replayInBackground(pcap: string, pps: number): Promise<void> {
+    const proc = spawn('ip', ['netns', 'exec', this.name, 'tcpreplay', '-q', '-i', SENDER, '--pps', String(pps), pcap], { stdio: 'ignore' });
+    return new Promise((resolve) => proc.on('exit', () => resolve()));
+  }
+
   setLink(up: boolean): void {
     this.exec(['ip', 'link', 'set', CAPTURE_IF, up ? 'up' : 'down']);
   }

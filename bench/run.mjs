@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+/**
+ * npm run bench — replay throughput against tshark on the same generated capture, peak RSS, and
+ * micro-benchmarks of the hot functions. Every run checks its own output (a run that is fast
+ * because it skipped work fails), prints a table, and keeps the results in bench/results/ so the
+ * next run can compare. Ratios, not absolute numbers, are what to quote: machines are shared.
+ *
+ *   npm run bench                       # 300,000 packets, 3 rounds
+ *   npm run bench -- --packets 1000000 --rounds 5 --skip-micro
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const flag = (name) => args.includes(`--${name}`);
+const PACKETS = Number(opt('packets', '300000'));
+const ROUNDS = Number(opt('rounds', '3'));
+const WORK = join(ROOT, 'bench', 'work');
+const RESULTS = join(ROOT, 'bench', 'results');
+mkdirSync(WORK, { recursive: true });
+mkdirSync(RESULTS, { recursive: true });
+
+function fail(message) {
+  process.stderr.write(`bench: FAILED: ${message}\n`);
+  process.exit(1);
+}
+
+/** Runs a command, polling /proc for its peak RSS (VmHWM); returns wall seconds, peak MB, stdout. */
+function measure(cmd, argv, { stdoutFile } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let peakKb = 0;
+    let stdoutBytes = 0;
+    let stdoutLines = 0;
+    const keep = [];
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    }, 10);
+    child.stdout.on('data', (d) => {
+      stdoutBytes += d.length;
+      for (const b of d) if (b === 10) stdoutLines++;
+      if (stdoutFile) keep.push(d);
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (stdoutFile) writeFileSync(stdoutFile, Buffer.concat(keep));
+      resolve({ code, seconds, peakMb: peakKb / 1024, stdoutBytes, stdoutLines, stderr });
+    });
+  });
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+// 1. The capture (deterministic; regenerated when missing or of another size).
+const capture = join(WORK, `bench-${PACKETS}.pcap`);
+const manifestFile = `${capture}.json`;
+if (!existsSync(capture) || !existsSync(manifestFile) || flag('regen')) {
+  process.stderr.write(`bench: generating ${PACKETS} packets -> ${capture}\n`);
+  const g = spawnSync('npx', ['vite-node', 'bench/generate.ts', '--', '--packets', String(PACKETS), '--out', capture], { cwd: ROOT, encoding: 'utf8' });
+  if (g.status !== 0) fail(`generator: ${g.stderr}`);
+  writeFileSync(manifestFile, g.stdout.trim().split('\n').pop());
+}
+const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+
+// 2. groundwatch: full pipeline (names, GeoIP, rules, alerts, SQLite store on), checked against the manifest.
+const tmp = mkdtempSync(join(tmpdir(), 'gw-bench-'));
+const gwRuns = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const db = join(tmp, `round${round}.db`);
+  const r = await measure(process.execPath, ['dist/cli/main.js', 'replay', capture, '--db', db, '--format', 'ndjson', '--events', 'alerts', '--fail-on', 'never', '--no-summary']);
+  if (r.code !== 0) fail(`groundwatch exited ${r.code}: ${r.stderr}`);
+  checkStore(db, r.stdoutLines);
+  gwRuns.push(r);
+}
+
+function checkStore(dbPath, alertLines) {
+  const db = new Database(dbPath, { readonly: true });
+  const run = db.prepare('SELECT packets FROM runs ORDER BY started_at DESC LIMIT 1').get();
+  const by = (source) => db.prepare('SELECT count(*) AS n FROM flows WHERE name_source = ?').get(source).n;
+  const dnsAnswers = db.prepare("SELECT count(*) AS n FROM dns WHERE json_extract(record, '$.dns.type') = 'answer'").get().n;
+  const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
+  db.close();
+  const problems = [];
+  if (run.packets !== manifest.packets) problems.push(`packets ${run.packets} != ${manifest.packets}`);
+  if (by('tls_sni') !== manifest.tlsNamed) problems.push(`TLS-named flows ${by('tls_sni')} != ${manifest.tlsNamed}`);
+  if (by('http_host') !== manifest.httpNamed) problems.push(`HTTP-named flows ${by('http_host')} != ${manifest.httpNamed}`);
+  if (dnsAnswers !== manifest.dnsAnswers) problems.push(`DNS answers ${dnsAnswers} != ${manifest.dnsAnswers}`);
+  if (alerts === 0 || alerts !== alertLines) problems.push(`alerts in store ${alerts}, on stdout ${alertLines}`);
+  if (problems.length) fail(`groundwatch output wrong: ${problems.join('; ')}`);
+}
+
+// 3. tshark reference on the same file: the fields a name-learning monitor needs.
+const tsharkRuns = [];
+const hasTshark = spawnSync('tshark', ['--version'], { encoding: 'utf8' }).status === 0;
+if (hasTshark) {
+  for (let round = 0; round < ROUNDS; round++) {
+    const r = await measure('tshark', ['-r', capture, '-T', 'fields', '-e', 'ip.dst', '-e', 'tls.handshake.extensions_server_name', '-e', 'dns.qry.name', '-e', 'http.host']);
+    if (r.code !== 0) fail(`tshark exited ${r.code}: ${r.stderr}`);
+    if (r.stdoutLines !== manifest.packets) fail(`tshark printed ${r.stdoutLines} lines for ${manifest.packets} packets`);
+    tsharkRuns.push(r);
+  }
+} else {
+  process.stderr.write('bench: tshark not installed (apt-get install tshark): no reference ratio\n');
+}
+
+// 4. Micro-benchmarks (each checks its own output).
+let micro = [];
+if (!flag('skip-micro')) {
+  const m = spawnSync('npx', ['vite-node', 'bench/micro.ts'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (m.status !== 0) fail(`micro-benchmarks: ${m.stderr || m.stdout}`);
+  micro = JSON.parse(m.stdout.trim().split('\n').pop());
+}
+rmSync(tmp, { recursive: true, force: true });
+
+// 5. Report, keep, compare.
+const gw = { seconds: median(gwRuns.map((r) => r.seconds)), peakMb: Math.max(...gwRuns.map((r) => r.peakMb)) };
+gw.pps = manifest.packets / gw.seconds;
+const ts = tsharkRuns.length ? { seconds: median(tsharkRuns.map((r) => r.seconds)), peakMb: Math.max(...tsharkRuns.map((r) => r.peakMb)) } : undefined;
+if (ts) ts.pps = manifest.packets / ts.seconds;
+const result = {
+  when: new Date().toISOString(),
+  node: process.version,
+  capture: { file: capture, ...manifest },
+  rounds: ROUNDS,
+  groundwatch: gw,
+  tshark: ts,
+  ratio: ts ? gw.pps / ts.pps : undefined,
+  micro,
+};
+
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const lines = [
+  `capture: ${fmt(manifest.packets)} packets, ${fmt(manifest.sessions)} sessions (bench/generate.ts), median of ${ROUNDS} rounds, whole process incl. start-up`,
+  '',
+  'tool                          seconds   packets/s   peak RSS MB',
+  `groundwatch (full, SQLite on) ${fmt(gw.seconds, 2).padStart(7)} ${fmt(gw.pps).padStart(11)} ${fmt(gw.peakMb, 1).padStart(13)}`,
+];
+if (ts) lines.push(`tshark -T fields (reference)  ${fmt(ts.seconds, 2).padStart(7)} ${fmt(ts.pps).padStart(11)} ${fmt(ts.peakMb, 1).padStart(13)}`);
+if (ts) lines.push('', `ratio groundwatch/tshark: ${fmt(result.ratio, 2)}x  (issue 7 target: >= 15x, >= 300,000 packets/s, <= 200 MB)`);
+if (micro.length) {
+  lines.push('', 'micro-benchmark                                   ops/s        ns/op   checked');
+  for (const m of micro) lines.push(`${m.name.padEnd(48)} ${fmt(m.opsPerSec).padStart(12)} ${fmt(m.nsPerOp, 0).padStart(10)}   ${m.check}`);
+}
+const previousFile = join(RESULTS, 'latest.json');
+if (existsSync(previousFile)) {
+  const prev = JSON.parse(readFileSync(previousFile, 'utf8'));
+  lines.push('', `compared with the previous run (${prev.when}):`);
+  if (prev.ratio && result.ratio) lines.push(`  ratio ${fmt(prev.ratio, 2)}x -> ${fmt(result.ratio, 2)}x`);
+  lines.push(`  groundwatch ${fmt(prev.groundwatch.pps)} -> ${fmt(gw.pps)} packets/s, peak ${fmt(prev.groundwatch.peakMb, 1)} -> ${fmt(gw.peakMb, 1)} MB`);
+  for (const m of micro) {
+    const p = prev.micro?.find((x) => x.name === m.name);
+    if (p) lines.push(`  ${m.name.padEnd(46)} ${((m.opsPerSec / p.opsPerSec - 1) * 100).toFixed(0).padStart(5)} %`);
+  }
+  writeFileSync(join(RESULTS, 'previous.json'), JSON.stringify(prev, null, 2));
+}
+writeFileSync(previousFile, JSON.stringify(result, null, 2));
+process.stdout.write(`${lines.join('\n')}\n`);
