@@ -84,7 +84,7 @@ function flush(): void {
 
 const eth = (ip: Uint8Array) => ethernet(ip, { etherType: ETHERTYPE_IPV4, src: '02:00:00:00:00:01', dst: '02:00:00:00:00:fe' });
 
-function tcpPacket(src: string, dst: string, sp: number, dp: number, flags: number, seq: number, ack: number, payload = new Uint8Array(0)) {
+function tcpPacket(src: string, dst: string, sp: number, dp: number, flags: number, seq: number, ack: number, payload: Uint8Array = new Uint8Array(0)) {
   emit(eth(ipv4(tcp({ src, dst }, { srcPort: sp, dstPort: dp, flags, seq, ack }, payload), { src, dst, protocol: IPPROTO_TCP })));
 }
 
@@ -128,7 +128,7 @@ while (packets < targetPackets) {
   cseq++;
   sseq++;
   tcpPacket(client, dst, sport, dport, ACK, cseq, sseq);
-  const request = http ? [ascii(`GET /tiles/1/2/3.png HTTP/1.1\r\nHost: ${name}\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n`)] : helloSegments(name, rand() < 0.33);
+  const request: Uint8Array[] = http ? [ascii(`GET /tiles/1/2/3.png HTTP/1.1\r\nHost: ${name}\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n`)] : helloSegments(name, rand() < 0.33);
   for (const seg of request) {
     tcpPacket(client, dst, sport, dport, PSH | ACK, cseq, sseq, seg);
     cseq += seg.length;
