@@ -99,13 +99,15 @@ function checkStore(dbPath, alertLines) {
   const db = new Database(dbPath, { readonly: true });
   const run = db.prepare('SELECT packets FROM runs ORDER BY started_at DESC LIMIT 1').get();
   const by = (source) => db.prepare('SELECT count(*) AS n FROM flows WHERE name_source = ?').get(source).n;
+  const tls = by('tls_sni');
+  const http = by('http_host');
   const dnsAnswers = db.prepare("SELECT count(*) AS n FROM dns WHERE json_extract(record, '$.dns.type') = 'answer'").get().n;
   const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
   db.close();
   const problems = [];
   if (run.packets !== manifest.packets) problems.push(`packets ${run.packets} != ${manifest.packets}`);
-  if (by('tls_sni') !== manifest.tlsNamed) problems.push(`TLS-named flows ${by('tls_sni')} != ${manifest.tlsNamed}`);
-  if (by('http_host') !== manifest.httpNamed) problems.push(`HTTP-named flows ${by('http_host')} != ${manifest.httpNamed}`);
+  if (tls !== manifest.tlsNamed) problems.push(`TLS-named flows ${tls} != ${manifest.tlsNamed}`);
+  if (http !== manifest.httpNamed) problems.push(`HTTP-named flows ${http} != ${manifest.httpNamed}`);
   if (dnsAnswers !== manifest.dnsAnswers) problems.push(`DNS answers ${dnsAnswers} != ${manifest.dnsAnswers}`);
   if (alerts === 0 || alerts !== alertLines) problems.push(`alerts in store ${alerts}, on stdout ${alertLines}`);
   if (problems.length) fail(`groundwatch output wrong: ${problems.join('; ')}`);

@@ -9,9 +9,11 @@ export function registerInterfacesCommand(program: Command): void {
     .option('--json', 'one JSON object per line')
     .action(async (flags: { json?: boolean }) => {
       const list = await listInterfaces();
-      for (const i of list) {
-        if (flags.json) process.stdout.write(`${JSON.stringify(i)}\n`);
-        else process.stdout.write(`${i.name}${i.loopback ? ' (loopback)' : ''}${i.addresses.length ? `  ${i.addresses.join(' ')}` : ''}${i.description ? `  - ${i.description}` : ''}\n`);
-      }
+      const lines = list.map((i) =>
+        flags.json ? JSON.stringify(i) : `${i.name}${i.loopback ? ' (loopback)' : ''}${i.addresses.length ? `  ${i.addresses.join(' ')}` : ''}${i.description ? `  - ${i.description}` : ''}`,
+      );
+      // One write: a reader that stops early (`| head`) costs nothing.
+      process.stdout.on('error', () => {});
+      process.stdout.write(lines.map((l) => `${l}\n`).join(''));
     });
 }

@@ -2,7 +2,7 @@
 export const DEFAULT_MONITOR = {
   dbPath: '/var/lib/groundwatch/groundwatch.db',
   snaplen: 65_535,
-  bufferSizeMb: 16,
+  bufferSizeMb: 64,
   statsIntervalSeconds: 60,
 } as const;
 

@@ -47,11 +47,10 @@ export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle>
   if (!capture.promiscuous) opts.warn('groundwatch: note: the cap binding always opens the interface in promiscuous mode; promiscuous: false is not honoured');
   const source = new LiveSource({ interfaceName: capture.interfaceName, filter: capture.filter, snaplen: capture.snaplen, bufferBytes: capture.bufferBytes });
   await source.open();
-  if (opts.user) dropPrivileges(opts.user, opts.warn);
-  const counters = new Counters();
   let session: Session;
   try {
-    session = await Session.open({ ...opts, mode: 'monitor', counters, interfaceName: capture.interfaceName });
+    if (opts.user) dropPrivileges(opts.user, opts.warn);
+    session = await Session.open({ ...opts, mode: 'monitor', counters: new Counters(), interfaceName: capture.interfaceName });
   } catch (err) {
     await source.stop();
     throw err;

@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultRulePaths } from '../../src/rules/load.js';
 import { replayFiles } from '../support/replay-harness.js';
 import { PEER_PCAPS, CAPTURE_IF, sessionCapture, sleep, TestNetns, type MonitorProcess } from './netns.js';
 
@@ -50,8 +51,10 @@ describe('monitor on a live interface (network namespace)', () => {
   it('gives the same alerts as replay for the same capture', async () => {
     const ns = netns();
     const pcap = sessionCapture();
-    const offline = await replayFiles([pcap], { rulePaths: [RULES_A] });
-    const m = await started(ns, ['--rules', RULES_A]);
+    // The shipped packs (DJI endpoints, Chinese networks) plus a pack that alerts on every web flow.
+    const rules = [...defaultRulePaths(), RULES_A];
+    const offline = await replayFiles([pcap], { rulePaths: rules });
+    const m = await started(ns, ['--rules', ...rules]);
     const sent = ns.replay(pcap, 200);
     await sleep(1500);
     expect((await m.stop()).code).toBe(0);
@@ -121,6 +124,8 @@ describe('monitor on a live interface (network namespace)', () => {
     const m = ns.monitor(['--db', join(dir, 'gw.db'), '--format', 'ndjson', '--events', 'all', '--rules', RULES_A, '--stats-interval', '1']);
     await m.waitForStderr(/monitoring gwb/);
     const sent = ns.replay(sessionCapture(), 1000);
+    // SIGTERM once an interval stats record has gone out, straight after the last packet was sent.
+    for (let i = 0; i < 30 && !ofDataset(m.records(), 'groundwatch.stats').length; i++) await sleep(100);
     const exit = await m.stop('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
     const recs = m.records();
@@ -141,8 +146,8 @@ describe('monitor on a live interface (network namespace)', () => {
     const ndjson = join(dir, 'records.ndjson');
     const m = ns.monitor(['--db', join(dir, 'gw.db'), '--ndjson', ndjson, '--format', 'none', '--rules', RULES_A]);
     await m.waitForStderr(/monitoring gwb/);
-    const sending = ns.replayInBackground(sessionCapture(), 300);
-    // Killed while packets still arrive (the capture takes about 4 s at 300 pps).
+    const sending = ns.replayInBackground(sessionCapture(), 300, 4);
+    // Killed while packets still arrive.
     await sleep(2500);
     await m.stop('SIGKILL');
     const killedAt = Date.now();

@@ -59,9 +59,10 @@ export class TestNetns {
     return Number(m[1]);
   }
 
-  /** tcpreplay in the background (for killing the monitor while packets still arrive). */
-  replayInBackground(pcap: string, pps: number): Promise<void> {
-    const proc = spawn('ip', ['netns', 'exec', this.name, 'tcpreplay', '-q', '-i', SENDER, '--pps', String(pps), pcap], { stdio: 'ignore' });
+  /** tcpreplay in the background for `seconds` (looping the capture), to kill the monitor while packets still arrive. */
+  replayInBackground(pcap: string, pps: number, seconds: number): Promise<void> {
+    const args = ['tcpreplay', '-q', '-i', SENDER, '--pps', String(pps), '--loop', '0', '--duration', String(seconds), pcap];
+    const proc = spawn('ip', ['netns', 'exec', this.name, ...args], { stdio: 'ignore' });
     return new Promise((resolve) => proc.on('exit', () => resolve()));
   }
 
