@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { PEER_DIR } from '../support/peer-manifest.js';
@@ -65,3 +66,44 @@ describe('groundwatch replay: outputs', () => {
     expect(r.stdout).toMatch(/packets\s+35 read/);
   });
 });
+
+describe('groundwatch replay: CI gate', () => {
+  const SESSION = 'fixtures/session-dji-mixed.pcapng';
+
+  it('--fail-on high exits 1 and writes JUnit XML that an independent parser reads', () => {
+    const dir = tmp();
+    const report = join(dir, 'report.xml');
+    const r = runCli(['replay', SESSION, '--no-db', '--fail-on', 'high', '--junit', report, '--format', 'ndjson', '--no-summary']);
+    expect(r.status).toBe(1);
+    const parsed = spawnSync('python3', ['-c', PARSE_JUNIT, report], { encoding: 'utf8' });
+    expect(parsed.status, parsed.stderr).toBe(0);
+    const suite = JSON.parse(parsed.stdout) as { tests: number; failures: number; cases: { name: string; failed: boolean }[] };
+    expect(suite.failures).toBeGreaterThan(0);
+    expect(suite.cases.find((c) => c.name === 'china.cn-located -> flysafe-api.dji.com (120.55.9.120:443/tcp)')?.failed).toBe(true);
+    expect(suite.cases.find((c) => c.name.startsWith('dji.first-party.domain -> dl.djicdn.com'))?.failed).toBe(false);
+    // Deterministic: the same capture gives the same report.
+    const again = join(dir, 'again.xml');
+    runCli(['replay', SESSION, '--no-db', '--fail-on', 'high', '--junit', again, '--format', 'ndjson', '--no-summary']);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(report, 'utf8'));
+  });
+
+  it.each([
+    ['never', 0],
+    ['critical', 0],
+    ['medium', 1],
+  ])('--fail-on %s exits %i', (severity, status) => {
+    expect(runCli(['replay', SESSION, '--no-db', '--fail-on', severity, '--format', 'ndjson', '--no-summary']).status).toBe(status);
+  });
+
+  it('a benign capture passes the gate', () => {
+    expect(runCli(['replay', TLS, '--no-db', '--fail-on', 'info', '--format', 'ndjson', '--no-summary']).status).toBe(0);
+  });
+});
+
+const PARSE_JUNIT = `
+import json, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suite = root.find('testsuite')
+cases = [{'name': c.get('name'), 'failed': c.find('failure') is not None} for c in suite.findall('testcase')]
+print(json.dumps({'tests': int(suite.get('tests')), 'failures': int(suite.get('failures')), 'cases': cases}))
+`;
