@@ -24,6 +24,8 @@ const arg = (name: string, fallback: string) => {
 };
 const targetPackets = Number(arg('packets', '300000'));
 const out = arg('out', 'bench/work/bench.pcap');
+/** Every session from its own client address: no alert is folded into an earlier one (crash-safety tests). */
+const uniqueClients = args.includes('--unique-clients');
 
 /** Destinations: [address, name]; countries and operators come from the embedded GeoIP data at replay time. */
 const DESTINATIONS: [string, string][] = [
@@ -114,7 +116,7 @@ const expected = { sessions: 0, tlsNamed: 0, httpNamed: 0, dnsAnswers: 0, udpNoi
 let session = 0;
 while (packets < targetPackets) {
   session++;
-  const client = `10.0.${1 + (session % 40)}.${10 + (session % 200)}`;
+  const client = uniqueClients ? `10.${(session >> 16) & 255}.${(session >> 8) & 255}.${session & 255}` : `10.0.${1 + (session % 40)}.${10 + (session % 200)}`;
   const sport = 20000 + (session % 40000);
   const [dst, name] = DESTINATIONS[Math.floor(rand() * DESTINATIONS.length)]!;
   dnsExchange(client, sport, name, dst, session & 0xffff);

@@ -8,6 +8,8 @@ import type { ErrorCode } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { Session, type SessionOptions } from './session.js';
 
+const FLUSH_EVERY_MS = 1000;
+
 export interface ReplayOptions extends Omit<SessionOptions, 'mode'> {
   files: string[];
   failOn: Severity | 'never';
@@ -35,9 +37,16 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   });
   const session = await Session.open({ ...opts, mode: 'replay', counters, warn });
   try {
+    let lastFlush = Date.now();
     for await (const batch of input.batches()) {
       session.pipeline.processBatch(batch);
-      await session.maybeFlush();
+      // Flushed at least every second as well as when buffers fill: a killed replay loses at most the last second.
+      if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
+        await session.sinks.flush();
+        lastFlush = Date.now();
+      } else {
+        await session.maybeFlush();
+      }
     }
   } finally {
     session.run.sources = input.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, format: f.format, compressed: f.compressed }));
