@@ -10,6 +10,7 @@ import { LiveSource } from './live-source.js';
 import { buildCaptureGapRecord } from './capture-gap.js';
 import { startLine } from './start-line.js';
 import { dropPrivileges } from './privileges.js';
+import { watchGeoDir } from '../enrich/index.js';
 import { reloadSession } from './reload.js';
 import { CaptureCounters } from './capture-counters.js';
 
@@ -67,6 +68,7 @@ class Monitor implements MonitorHandle {
   private stopping: Promise<void> | undefined;
   private readonly captureCounters: CaptureCounters;
   private readonly signalHandlers: [NodeJS.Signals, () => void][] = [];
+  private geoWatch: { close(): void } | undefined;
 
   constructor(
     readonly session: Session,
@@ -89,6 +91,10 @@ class Monitor implements MonitorHandle {
     });
     this.timer = setInterval(() => void this.everySecond(), this.opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
     if (this.opts.handleSignals) this.installSignals();
+    // New database files (geoipupdate) are picked up without a restart; a corrupt one keeps the old readers.
+    this.geoWatch = watchGeoDir(session.geo, (r) =>
+      this.opts.warn(r.ok ? 'groundwatch: GeoIP databases reloaded (a database file changed)' : `groundwatch: GEOIP_DB_UNREADABLE: ${r.error ?? 'reload failed'} (keeping the previous databases)`),
+    );
     return this;
   }
 
@@ -115,6 +121,7 @@ class Monitor implements MonitorHandle {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.timer);
+    this.geoWatch?.close();
     for (const [sig, fn] of this.signalHandlers) process.off(sig, fn);
     await this.source.stop();
     this.captureCounters.update(this.source.received);

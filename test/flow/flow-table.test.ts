@@ -98,4 +98,11 @@ describe('FlowTable', () => {
     expect(a).not.toBe(c);
     expect(a).toMatch(/^C[A-Za-z0-9]{17}$/);
   });
+
+  it('gives 200,000 distinct flows 200,000 distinct uids', () => {
+    const { t } = table();
+    const uids = new Set<string>();
+    for (let i = 0; i < 200_000; i++) uids.add(t.track(pkt(1 + i / 1e6, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, 1024 + (i % 60000), S, 443, TCP_SYN)).flow.uid);
+    expect(uids.size).toBe(200_000);
+  });
 });
