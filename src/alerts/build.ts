@@ -9,14 +9,11 @@ import { isoFromSecNsec } from '../records/time.js';
 import type { FlowSnapshot } from '../types.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
 import { alertId } from './alert-id.js';
-import { geoEvidence, jurisdiction, ruleFields, withGeo } from './evidence.js';
+import { geoEvidence, jurisdiction, nameFields, optional, ruleFields, withGeo } from './evidence.js';
 
 export type AlertTime = { tsSec: number; tsNsec: number } | string;
 
 /** `{ key: value }` when value is defined, else `{}`: records carry no undefined keys (SQLite binds them as NULL columns). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
-}
 
 function timestamp(ts: AlertTime): string {
   return typeof ts === 'string' ? ts : isoFromSecNsec(ts.tsSec, ts.tsNsec);
@@ -49,13 +46,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
       reasons: [...hit.reasons],
       category: rule.category,
       flow: { uid: flow.uid },
-      name: {
-        ...(a.source ? { source: a.source } : {}),
-        evidence: a.names,
-        conflict: a.conflict,
-        ...(a.unknownReason ? { unknown_reason: a.unknownReason } : {}),
-        ...(a.encryptedDns ? { encrypted_dns: a.encryptedDns } : {}),
-      },
+      name: nameFields(a),
       ...optional('jurisdiction', jurisdiction(flow.geo)),
       ...optional('geoip', geoEvidence(flow.geo)),
       repeats: 0,

@@ -1,6 +1,6 @@
 /** Evidence blocks shared by flow and DNS-query alerts (geo, jurisdiction, rule). */
-import type { AlertRecord, EcsEndpoint, GeoEvidence, JurisdictionFields } from '../records/ecs.js';
-import type { GeoDatabaseRef, GeoInfo } from '../types.js';
+import type { AlertRecord, EcsEndpoint, GeoEvidence, JurisdictionFields, NameFields } from '../records/ecs.js';
+import type { Attribution, GeoDatabaseRef, GeoInfo } from '../types.js';
 import type { CompiledRule } from '../rules/types.js';
 
 export function geoEvidence(geo: GeoInfo): GeoEvidence | undefined {
@@ -42,4 +42,18 @@ export function ruleFields(rule: CompiledRule): AlertRecord['rule'] {
     category: rule.category,
     reference: rule.source,
   };
+}
+
+/** How the destination's name is known: the same block in flow and alert records. */
+export function nameFields(a: Attribution): NameFields {
+  const fields: NameFields = { evidence: a.names, conflict: a.conflict };
+  if (a.source) fields.source = a.source;
+  if (a.unknownReason) fields.unknown_reason = a.unknownReason;
+  if (a.encryptedDns) fields.encrypted_dns = a.encryptedDns;
+  return fields;
+}
+
+/** A field only when it has a value: records carry no empty objects. */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }

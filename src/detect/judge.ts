@@ -8,7 +8,8 @@ import type { Counters } from '../counters.js';
 import type { Flow } from '../flow/flow.js';
 import type { AlertRecord } from '../records/ecs.js';
 import type { RuleEngine } from '../rules/engine.js';
-import type { DnsQueryFacts, FlowFacts, RuleHit } from '../rules/types.js';
+import { flowFactsFromSnapshot } from '../rules/facts.js';
+import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
 import type { FlowSnapshot } from '../types.js';
 import { AlertSuppressor, buildAlertRecord, buildDnsQueryAlertRecord } from '../alerts/index.js';
 
@@ -31,7 +32,7 @@ export class FlowJudge {
   }
 
   judgeFlow(flow: Flow, trigger: string): void {
-    const result = this.engine.matchFlow(flowFacts(flow));
+    const result = this.engine.matchFlow(flowFactsFromSnapshot(flow));
     if (result.allowedBy.length) this.counters.inc('alerts.allowed_by_rule', result.allowedBy.length);
     let snapshot: FlowSnapshot | undefined;
     for (const hit of result.alerts) {
@@ -70,23 +71,4 @@ export class FlowJudge {
     this.counters.inc(`alerts.${hit.rule.severity}`);
     this.out.alert(record);
   }
-}
-
-export function flowFacts(flow: Flow): FlowFacts {
-  const a = flow.attribution;
-  const destination: FlowFacts['destination'] = {
-    ip: flow.serverIp,
-    port: flow.serverPort,
-    transport: flow.transport,
-    names: a.names,
-  };
-  if (a.host !== undefined) destination.domain = a.host;
-  if (a.source) destination.nameSource = a.source;
-  if (a.unknownReason) destination.unknownName = a.unknownReason;
-  if (a.encryptedDns) destination.encryptedDns = a.encryptedDns;
-  return {
-    device: { ip: flow.clientIp, ...(flow.clientMac ? { mac: flow.clientMac } : {}) },
-    destination,
-    geo: flow.geo,
-  };
 }

@@ -14,7 +14,6 @@ import { FlowJudge } from '../detect/judge.js';
 import { GeoResolver } from '../enrich/index.js';
 import { Pipeline } from '../pipeline.js';
 import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
-import { isoFromSeconds } from '../records/time.js';
 import { RuleEngine } from '../rules/engine.js';
 import { defaultRulePaths, loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/types.js';
@@ -148,10 +147,6 @@ export class Session {
     this.sinks.endRun?.(this.run);
     await this.sinks.flush();
     await this.sinks.close();
-  }
-
-  packetTimeIso(): string {
-    return isoFromSeconds(this.pipeline.now);
   }
 }
 

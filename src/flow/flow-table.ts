@@ -86,10 +86,6 @@ export class FlowTable {
     for (const flow of [...this.flows.values()]) this.end(flow, flow.closedAt !== undefined ? (flow.closeReason ?? reason) : reason);
   }
 
-  values(): IterableIterator<Flow> {
-    return this.flows.values();
-  }
-
   private end(flow: Flow, reason: FlowEndReason): void {
     if (!this.flows.delete(flow.key)) return;
     this.onEnd(flow, reason);

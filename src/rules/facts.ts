@@ -1,8 +1,10 @@
-/** Builds FlowFacts from what the flow table knows (the pipeline's call). */
+/** Builds FlowFacts from what the flow table knows (a live Flow or a FlowSnapshot: no snapshot needed to judge). */
 import type { FlowSnapshot } from '../types.js';
 import type { FlowFacts } from './types.js';
 
-export function flowFactsFromSnapshot(flow: FlowSnapshot): FlowFacts {
+export type FlowFactSource = Pick<FlowSnapshot, 'clientIp' | 'clientMac' | 'serverIp' | 'serverPort' | 'transport' | 'attribution' | 'geo'>;
+
+export function flowFactsFromSnapshot(flow: FlowFactSource): FlowFacts {
   const a = flow.attribution;
   return {
     device: { ip: flow.clientIp, mac: flow.clientMac },
