@@ -1,10 +1,10 @@
 /** `groundwatch replay` as a user runs it: exit statuses, one-line errors, outputs. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { CLI, runCli } from '../support/cli.js';
 import { PEER_DIR } from '../support/peer-manifest.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gw-replay-'));
@@ -107,3 +107,10 @@ suite = root.find('testsuite')
 cases = [{'name': c.get('name'), 'failed': c.find('failure') is not None} for c in suite.findall('testcase')]
 print(json.dumps({'tests': int(suite.get('tests')), 'failures': int(suite.get('failures')), 'cases': cases}))
 `;
+
+describe('the installed command', () => {
+  it('the bin file is executable after the build (npx groundwatch execs it directly)', () => {
+    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+});
