@@ -11,6 +11,7 @@ import type { CaptureFormat } from './format.js';
 import { PcapParser } from './pcap.js';
 import { PcapngParser } from './pcapng.js';
 import type { ParserProblem, RecordParser } from './record-parser.js';
+import { hashFile } from './file-hasher.js';
 import { StoredBytes, zlibErrorCode } from './stored-bytes.js';
 
 export interface CaptureFileInfo {
@@ -55,6 +56,9 @@ export function emptyInfo(spec: CaptureFileSpec): CaptureFileInfo {
 export async function* readCaptureFile(spec: CaptureFileSpec, info: CaptureFileInfo, sourceIndex: number, opts: ReadOptions): AsyncGenerator<RawPacket[]> {
   const parser = createParser(spec.format, opts.counters, sourceIndex, opts.maxRecordBytes);
   const bytes = new StoredBytes(spec.path, spec.compressed, opts.chunkBytes);
+  const digest = hashFile(spec.path, spec.size);
+  // Read errors surface from the parse loop or below; this only keeps an early exit from leaving a rejection unhandled.
+  digest.catch(() => undefined);
   try {
     for await (const chunk of bytes.content()) {
       const packets = parser.push(chunk);
@@ -74,7 +78,7 @@ export async function* readCaptureFile(spec: CaptureFileSpec, info: CaptureFileI
   info.anomalies = parser.anomalies;
   info.linkTypes = linkTypesOf(parser);
   try {
-    info.sha256 = await bytes.sha256();
+    info.sha256 = (await digest).sha256;
   } catch (err) {
     throw unreadable(spec.path, err);
   }

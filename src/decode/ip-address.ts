@@ -38,48 +38,85 @@ export function formatIPv6(b: Uint8Array, off: number): string {
   return out;
 }
 
-/** Address text to bytes (4 or 16), or undefined when it is not an address. */
+/**
+ * The one address parser (decoder, rules, GeoIP, devices). Strict like
+ * inet_pton: dotted quads without leading zeros, at most one '::', hex groups
+ * of 1-4 digits, an embedded dotted quad only at the end. A zone (%eth0) is
+ * ignored. Hand-written: rules and flow ids parse addresses on the hot path.
+ */
 export function parseIp(text: string): Uint8Array | undefined {
-  if (text.includes(':')) return parseIPv6(text);
-  return parseIPv4(text);
-}
-
-function parseIPv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
+  const zone = text.indexOf('%');
+  const s = zone >= 0 ? text.slice(0, zone) : text;
+  if (s.includes(':')) return parseIPv6(s);
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    out[i] = v;
-  }
-  return out;
+  return parseIPv4Into(s, 0, s.length, out, 0) ? out : undefined;
 }
 
-function parseIPv6(text: string): Uint8Array | undefined {
-  let s = text;
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
-  const out = new Uint8Array(16);
-  let tail: number[] = [];
+/** An address with its family; IPv4-mapped IPv6 (::ffff:a.b.c.d) is folded to IPv4 so one rule or lookup covers both spellings. */
+export interface ParsedAddress {
+  version: 4 | 6;
+  bytes: Uint8Array;
+  /** Dotted quad for IPv4 (mapped ones included), else the trimmed input without its zone. */
+  text: string;
+}
+
+export function parseAddress(input: string): ParsedAddress | undefined {
+  const trimmed = input.trim();
+  const bytes = parseIp(trimmed);
+  if (bytes === undefined) return undefined;
+  if (bytes.length === 4) return { version: 4, bytes, text: trimmed };
+  if (isV4Mapped(bytes)) {
+    const v4 = bytes.slice(12);
+    return { version: 4, bytes: v4, text: formatIPv4(v4, 0) };
+  }
+  const zone = trimmed.indexOf('%');
+  return { version: 6, bytes, text: zone >= 0 ? trimmed.slice(0, zone) : trimmed };
+}
+
+function isV4Mapped(b: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
+  return b[10] === 0xff && b[11] === 0xff;
+}
+
+/** Parses text[start, end) as a dotted quad into out[at..at+3]. */
+function parseIPv4Into(text: string, start: number, end: number, out: Uint8Array, at: number): boolean {
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 46; // a virtual '.' closes the last part
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return false; // leading zero
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return false;
+      continue;
+    }
+    if (c !== 46 || digits === 0 || part > 3) return false;
+    out[at + part++] = value;
+    value = 0;
+    digits = 0;
+  }
+  return part === 4;
+}
+
+function parseIPv6(s: string): Uint8Array | undefined {
   const dbl = s.indexOf('::');
-  if (dbl !== s.lastIndexOf('::')) return undefined;
+  if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return undefined;
   const head = dbl >= 0 ? s.slice(0, dbl) : s;
   const rest = dbl >= 0 ? s.slice(dbl + 2) : '';
   const headWords = wordsOf(head);
   const tailWords = wordsOf(rest);
   if (!headWords || !tailWords) return undefined;
-  tail = tailWords;
-  const total = headWords.length + tail.length;
+  const total = headWords.length + tailWords.length;
   if (dbl < 0 && total !== 8) return undefined;
   if (dbl >= 0 && total > 7) return undefined;
-  const words = [...headWords, ...new Array<number>(8 - total).fill(0), ...tail];
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = words[i]! >> 8;
-    out[2 * i + 1] = words[i]! & 0xff;
-  }
+  const out = new Uint8Array(16);
+  const put = (w: number, i: number) => {
+    out[2 * i] = w >> 8;
+    out[2 * i + 1] = w & 0xff;
+  };
+  headWords.forEach(put);
+  tailWords.forEach((w, i) => put(w, 8 - tailWords.length + i));
   return out;
 }
 
@@ -90,8 +127,8 @@ function wordsOf(part: string): number[] | undefined {
   for (let i = 0; i < pieces.length; i++) {
     const p = pieces[i]!;
     if (i === pieces.length - 1 && p.includes('.')) {
-      const v4 = parseIPv4(p);
-      if (!v4) return undefined;
+      const v4 = new Uint8Array(4);
+      if (!parseIPv4Into(p, 0, p.length, v4, 0)) return undefined;
       words.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
       continue;
     }

@@ -1,5 +1,5 @@
 import { Cursor } from './cursor.js';
-import { formatIPv4 } from './ip-address.js';
+import { ipv4Text } from './ipv4-text.js';
 
 export interface IpHeader {
   version: 4 | 6;
@@ -14,7 +14,7 @@ export interface IpHeader {
   /** Bytes of the whole IP packet as declared by its header. */
   totalLength: number;
   truncated: boolean;
-  fragment?: { id: number; offset: number; more: boolean };
+  fragment: { id: number; offset: number; more: boolean } | undefined;
 }
 
 export type IpDecodeResult = IpHeader | { anomaly: string };
@@ -33,8 +33,8 @@ export function decodeIPv4(frame: Uint8Array, offset: number): IpDecodeResult {
   const protocol = c.u8();
   c.skip(2);
   c.ensure(8);
-  const src = formatIPv4(frame, c.pos);
-  const dst = formatIPv4(frame, c.pos + 4);
+  const src = ipv4Text(frame, c.pos);
+  const dst = ipv4Text(frame, c.pos + 4);
   if (totalLength < ihl) return { anomaly: 'ipv4.bad_total_length' };
   if (offset + ihl > frame.length) return { anomaly: 'ipv4.truncated_header' };
   const declaredEnd = offset + totalLength;
@@ -49,6 +49,7 @@ export function decodeIPv4(frame: Uint8Array, offset: number): IpDecodeResult {
     payloadEnd,
     totalLength,
     truncated: declaredEnd > frame.length,
+    fragment: undefined,
   };
   const more = (flagsFrag & 0x2000) !== 0;
   const fragOffset = (flagsFrag & 0x1fff) * 8;

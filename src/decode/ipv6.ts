@@ -55,7 +55,7 @@ export function decodeIPv6(frame: Uint8Array, offset: number): IpDecodeResult {
     payloadEnd,
     totalLength: 40 + payloadLength,
     truncated: declaredEnd > frame.length,
+    fragment,
   };
-  if (fragment) header.fragment = fragment;
   return header;
 }

@@ -11,11 +11,22 @@ export interface LinkResult {
   /** 4 or 6 when known from the link layer; 0 to read it from the IP header. */
   ipVersion: 0 | 4 | 6;
   /** Offsets of the MAC addresses in the frame (formatted only when a flow needs them: most packets never do). */
+  srcMacAt: number | undefined;
+  dstMacAt: number | undefined;
+  vlans: number[] | undefined;
+  /** Ethertype or AF when the frame is not IP (for counting). */
+  nonIp: number | undefined;
+}
+
+interface LinkExtra {
   srcMacAt?: number;
   dstMacAt?: number;
-  vlans?: number[];
-  /** Ethertype or AF when the frame is not IP (for counting). */
-  nonIp?: number;
+  vlans?: number[] | undefined;
+}
+
+/** Every result has the same fields in the same order: one object shape for V8 on the per-packet path. */
+function result(offset: number, ipVersion: 0 | 4 | 6, extra?: LinkExtra, nonIp?: number): LinkResult {
+  return { offset, ipVersion, srcMacAt: extra?.srcMacAt, dstMacAt: extra?.dstMacAt, vlans: extra?.vlans, nonIp };
 }
 
 const MAX_VLAN_TAGS = 4;
@@ -31,17 +42,17 @@ export function decodeLink(linkType: number, frame: Uint8Array): LinkResult {
     case LINKTYPE.RAW:
     case LINKTYPE.RAW_BSD12:
     case LINKTYPE.RAW_BSD14:
-      return { offset: 0, ipVersion: 0 };
+      return result(0, 0);
     case LINKTYPE.IPV4:
-      return { offset: 0, ipVersion: 4 };
+      return result(0, 4);
     case LINKTYPE.IPV6:
-      return { offset: 0, ipVersion: 6 };
+      return result(0, 6);
     case LINKTYPE.NULL:
       return decodeNull(frame, false);
     case LINKTYPE.LOOP:
       return decodeNull(frame, true);
     default:
-      return { offset: 0, ipVersion: 0, nonIp: -linkType - 1 };
+      return result(0, 0, undefined, -linkType - 1);
   }
 }
 
@@ -53,7 +64,7 @@ function decodeEthernet(frame: Uint8Array): LinkResult {
   return withEthertype(ethertype, c.pos, { srcMacAt: 6, dstMacAt: 0, vlans }, frame);
 }
 
-function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans?: number[] } {
+function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans: number[] | undefined } {
   let ethertype = c.u16();
   let vlans: number[] | undefined;
   while (ethertype === ETHERTYPE.VLAN || ethertype === ETHERTYPE.QINQ || ethertype === ETHERTYPE.QINQ_OLD) {
@@ -62,24 +73,24 @@ function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans?: number[] 
     ethertype = c.u16();
     if (vlans.length > MAX_VLAN_TAGS) break;
   }
-  return vlans ? { ethertype, vlans } : { ethertype };
+  return { ethertype, vlans };
 }
 
-function withEthertype(ethertype: number, offset: number, extra: Partial<LinkResult>, frame?: Uint8Array): LinkResult {
+function withEthertype(ethertype: number, offset: number, extra: LinkExtra, frame?: Uint8Array): LinkResult {
   if (ethertype === ETHERTYPE.PPPOE_SESSION && frame) return pppoeSession(frame, offset, extra);
-  if (ethertype === ETHERTYPE.IPV4) return { offset, ipVersion: 4, ...extra };
-  if (ethertype === ETHERTYPE.IPV6) return { offset, ipVersion: 6, ...extra };
-  return { offset, ipVersion: 0, nonIp: ethertype, ...extra };
+  if (ethertype === ETHERTYPE.IPV4) return result(offset, 4, extra);
+  if (ethertype === ETHERTYPE.IPV6) return result(offset, 6, extra);
+  return result(offset, 0, extra, ethertype);
 }
 
 /** PPPoE session stage (RFC 2516): 6-byte PPPoE header, then the 2-byte PPP protocol (RFC 1661). */
-function pppoeSession(frame: Uint8Array, offset: number, extra: Partial<LinkResult>): LinkResult {
+function pppoeSession(frame: Uint8Array, offset: number, extra: LinkExtra): LinkResult {
   const c = new Cursor(frame, offset);
   c.skip(6);
   const ppp = c.u16();
-  if (ppp === 0x0021) return { offset: c.pos, ipVersion: 4, ...extra };
-  if (ppp === 0x0057) return { offset: c.pos, ipVersion: 6, ...extra };
-  return { offset: c.pos, ipVersion: 0, nonIp: ETHERTYPE.PPPOE_SESSION, ...extra };
+  if (ppp === 0x0021) return result(c.pos, 4, extra);
+  if (ppp === 0x0057) return result(c.pos, 6, extra);
+  return result(c.pos, 0, extra, ETHERTYPE.PPPOE_SESSION);
 }
 
 /** Linux cooked capture v1: 16-byte header, protocol last. */
@@ -121,8 +132,8 @@ function decodeNull(frame: Uint8Array, networkOrder: boolean): LinkResult {
   const le = frame[0]! | (frame[1]! << 8) | (frame[2]! << 16) | (frame[3]! << 24);
   const be = c.u32();
   const family = networkOrder ? be : (le >>> 0) < 256 ? le : be;
-  if (family === 2) return { offset: 4, ipVersion: 4 };
+  if (family === 2) return result(4, 4);
   // AF_INET6 differs per OS: 10 Linux, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS.
-  if (family === 10 || family === 24 || family === 28 || family === 30) return { offset: 4, ipVersion: 6 };
-  return { offset: 4, ipVersion: 0, nonIp: family };
+  if (family === 10 || family === 24 || family === 28 || family === 30) return result(4, 6);
+  return result(4, 0, undefined, family);
 }

@@ -29,10 +29,16 @@ export interface TrackResult {
   isNew: boolean;
 }
 
-/** One key for both directions: the lower endpoint first, so each packet costs one string and one lookup. */
+/**
+ * One key for both directions: the lower endpoint first. Protocol and ports
+ * ride as UTF-16 code units after the addresses (no number formatting per
+ * packet); '|' never occurs in address text, so the key is unambiguous.
+ */
 function flowKey(p: Decoded): string {
   const srcFirst = p.src < p.dst || (p.src === p.dst && p.srcPort <= p.dstPort);
-  return srcFirst ? `${p.protocol}|${p.src}|${p.srcPort}|${p.dst}|${p.dstPort}` : `${p.protocol}|${p.dst}|${p.dstPort}|${p.src}|${p.srcPort}`;
+  return srcFirst
+    ? p.src + '|' + p.dst + String.fromCharCode(p.protocol, p.srcPort, p.dstPort)
+    : p.dst + '|' + p.src + String.fromCharCode(p.protocol, p.dstPort, p.srcPort);
 }
 
 export type FlowEndHandler = (flow: Flow, reason: FlowEndReason) => void;
