@@ -22,14 +22,19 @@ export class StoredBytes {
   async *content(): AsyncGenerator<Uint8Array> {
     const raw = createReadStream(this.path, { highWaterMark: this.chunkBytes });
     if (!this.compressed) {
-      yield* raw as AsyncIterable<Buffer>;
+      for await (const chunk of raw as AsyncIterable<Buffer>) yield plainView(chunk);
       return;
     }
     const gunzip = createGunzip({ chunkSize: Math.max(MIN_ZLIB_CHUNK_BYTES, this.chunkBytes) });
     // Errors reach the iterator through gunzip; the callback only keeps pipeline quiet.
     const content = pipeline(raw, gunzip, () => undefined);
-    for await (const chunk of content as AsyncIterable<Buffer>) yield chunk;
+    for await (const chunk of content as AsyncIterable<Buffer>) yield plainView(chunk);
   }
+}
+
+/** Packets are views into the chunk; views of a plain Uint8Array cost less than Buffer views (no FastBuffer per packet). */
+function plainView(chunk: Buffer): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
 }
 
 /** zlib reports bad or cut gzip data with Z_* codes; anything else is an I/O error. */
