@@ -2,11 +2,8 @@
  * tshark as the independent oracle for capture reading: one row per frame
  * tshark reads (custom blocks included, flagged by their PEN).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { RawPacket } from '../../src/types.js';
-
-const run = promisify(execFile);
+import { tsharkFieldRowsAsync } from '../support/tshark.js';
 
 export interface TsharkFrame {
   /** frame.time_epoch as tshark prints it, or '' when the frame has no time (SPB, custom block). */
@@ -25,16 +22,15 @@ export const LINKTYPE_OF_WTAP_ENCAP: Record<string, number> = { '1': 1, '15': 0 
 
 export async function tsharkFrames(path: string): Promise<TsharkFrame[]> {
   const fields = ['frame.time_epoch', 'frame.cap_len', 'frame.len', 'frame.interface_id', 'frame.cb_pen', 'frame.encap_type'];
-  const args = ['-n', '-r', path, '-T', 'fields', '-E', 'separator=/t'];
-  for (const f of fields) args.push('-e', f);
-  const { stdout } = await run('tshark', args, { maxBuffer: 64 * 1024 * 1024 });
-  return stdout
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const [time = '', capLen = '', len = '', interfaceId = '', pen = '', encap = ''] = line.split('\t');
-      return { time, capLen: Number(capLen), len: Number(len), interfaceId, customBlock: pen !== '', encap };
-    });
+  const { rows } = await tsharkFieldRowsAsync(path, fields);
+  return rows.map(([time = '', capLen = '', len = '', interfaceId = '', pen = '', encap = '']) => ({
+    time,
+    capLen: Number(capLen),
+    len: Number(len),
+    interfaceId,
+    customBlock: pen !== '',
+    encap,
+  }));
 }
 
 /** A packet time in tshark's frame.time_epoch notation. */

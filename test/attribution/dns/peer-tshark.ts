@@ -3,9 +3,11 @@
  * independent oracle that pulls transport payloads out of them (the project's
  * own capture readers are not used here, so these tests check the parsers alone).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { tsharkFieldRows } from '../../support/tshark.js';
+
+export { hexBytes } from '../../support/tshark.js';
 
 export const PEER_DIR = fileURLToPath(new URL('../../../../shared/peer-pcaps/', import.meta.url));
 
@@ -40,15 +42,5 @@ export function manifestEntry(file: string): ManifestEntry {
 
 /** Rows of `tshark -T fields` output, one array of field values per frame. */
 export function tsharkFields(file: string, filter: string, fields: string[], options: string[] = []): string[][] {
-  const args = ['-r', `${PEER_DIR}${file}`, ...options, '-Y', filter, '-T', 'fields', '-E', 'separator=\t'];
-  for (const f of fields) args.push('-e', f);
-  const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  return out
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => line.split('\t'));
-}
-
-export function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex.replace(/:/g, ''), 'hex'));
+  return tsharkFieldRows(`${PEER_DIR}${file}`, fields, { filter, args: options });
 }

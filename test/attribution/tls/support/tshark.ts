@@ -3,8 +3,8 @@
  * payloads (so these tests do not depend on our own capture readers) and says
  * what it decodes from the ClientHellos, which our parser must agree with.
  */
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { hexBytes, tsharkFieldRows } from '../../../support/tshark.js';
 
 export const PEER_PCAPS = fileURLToPath(new URL('../../../../../shared/peer-pcaps/', import.meta.url));
 
@@ -19,24 +19,9 @@ export function tsharkRows(file: string, fields: string[], filter?: string): str
   const key = JSON.stringify([file, fields, filter]);
   const cached = rowCache.get(key);
   if (cached) return cached;
-  const rows = runTshark(file, fields, filter);
+  const rows = tsharkFieldRows(file, fields, filter ? { filter } : {});
   rowCache.set(key, rows);
   return rows;
-}
-
-function runTshark(file: string, fields: string[], filter?: string): string[][] {
-  const args = ['-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', '-E', 'aggregator=,'];
-  if (filter) args.push('-Y', filter);
-  for (const f of fields) args.push('-e', f);
-  const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return out
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => line.split('|'));
-}
-
-function hexBytes(text: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(text.replace(/:/g, ''), 'hex'));
 }
 
 /** UDP payloads sent by whoever sent the first UDP packet (the client in these captures). */
