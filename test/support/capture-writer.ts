@@ -84,6 +84,8 @@ export function pcapFile(opts: PcapFileOptions): Buffer {
 
 export interface InterfaceOptions {
   snaplen?: number;
+  /** if_name. */
+  name?: string;
   /** Raw if_tsresol byte (e.g. 9 for 10^-9, 0x80 | 20 for 2^-20). */
   tsresol?: number;
   /** if_tsoffset in seconds. */
@@ -103,9 +105,13 @@ export class PcapngWriter {
 
   interface(linkType: number, opts: InterfaceOptions = {}): this {
     const w = this.writer().u16(linkType).u16(0).u32(opts.snaplen ?? 0);
+    if (opts.name !== undefined) {
+      const name = Buffer.from(opts.name, 'utf8');
+      w.u16(2).u16(name.length).bytes(name).pad4(name.length);
+    }
     if (opts.tsresol !== undefined) w.u16(9).u16(1).bytes(Uint8Array.of(opts.tsresol)).pad4(1);
     if (opts.tsoffset !== undefined) w.u16(14).u16(8).u64(opts.tsoffset);
-    if (opts.tsresol !== undefined || opts.tsoffset !== undefined) w.u16(0).u16(0);
+    if (opts.name !== undefined || opts.tsresol !== undefined || opts.tsoffset !== undefined) w.u16(0).u16(0);
     return this.block(1, w.build());
   }
 

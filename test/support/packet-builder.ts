@@ -2,9 +2,10 @@
  * Builds frames layer by layer (link → IP → transport) with correct lengths and
  * checksums, for decode/flow tests and the fixture generators. Every computed
  * field can be overridden so tests can build deliberately malformed frames.
- * Also a minimal pcap / pcapng writer (see the end of the file).
+ * pcapFile / pcapngFile at the end wrap capture-writer.ts for frames built here.
  */
 import { isIPv4 } from 'node:net';
+import { PcapngWriter, pcapFile as writePcap } from './capture-writer.js';
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_IPV6 = 0x86dd;
@@ -388,45 +389,15 @@ export interface CaptureFrame {
   interfaceId?: number;
 }
 
-/** Classic libpcap file (little-endian; µs or ns timestamps). */
+/** Classic libpcap file (little-endian; µs or ns timestamps), written by capture-writer. */
 export function pcapFile(linkType: number, frames: CaptureFrame[], o: { nanosecond?: boolean; snaplen?: number } = {}): Uint8Array {
-  const head = new DataView(new ArrayBuffer(24));
-  head.setUint32(0, o.nanosecond ? 0xa1b23c4d : 0xa1b2c3d4, true);
-  head.setUint16(4, 2, true);
-  head.setUint16(6, 4, true);
-  head.setUint32(16, o.snaplen ?? 262144, true);
-  head.setUint32(20, linkType, true);
-  const parts: Uint8Array[] = [new Uint8Array(head.buffer)];
-  for (const f of frames) {
-    const rec = new DataView(new ArrayBuffer(16));
-    rec.setUint32(0, f.tsSec, true);
-    rec.setUint32(4, o.nanosecond ? f.tsNsec : Math.floor(f.tsNsec / 1000), true);
-    rec.setUint32(8, f.data.length, true);
-    rec.setUint32(12, f.wireLen ?? f.data.length, true);
-    parts.push(new Uint8Array(rec.buffer), f.data);
-  }
-  return concat(...parts);
-}
-
-function pcapngBlock(type: number, body: Uint8Array): Uint8Array {
-  const padded = new Uint8Array(Math.ceil(body.length / 4) * 4);
-  padded.set(body);
-  const total = 12 + padded.length;
-  const out = new DataView(new ArrayBuffer(total));
-  out.setUint32(0, type, true);
-  out.setUint32(4, total, true);
-  new Uint8Array(out.buffer).set(padded, 8);
-  out.setUint32(total - 4, total, true);
-  return new Uint8Array(out.buffer);
-}
-
-function pcapngOption(code: number, value: Uint8Array): Uint8Array {
-  const h = new DataView(new ArrayBuffer(4));
-  h.setUint16(0, code, true);
-  h.setUint16(2, value.length, true);
-  const padded = new Uint8Array(Math.ceil(value.length / 4) * 4);
-  padded.set(value);
-  return concat(new Uint8Array(h.buffer), padded);
+  const records = frames.map((f) => ({
+    tsSec: f.tsSec,
+    tsFrac: o.nanosecond ? f.tsNsec : Math.floor(f.tsNsec / 1000),
+    data: f.data,
+    ...(f.wireLen !== undefined ? { wireLen: f.wireLen } : {}),
+  }));
+  return new Uint8Array(writePcap({ linkType, records, snaplen: o.snaplen ?? 262144, ...(o.nanosecond ? { nanosecond: true } : {}) }));
 }
 
 export interface PcapngInterface {
@@ -437,34 +408,17 @@ export interface PcapngInterface {
   nanosecond?: boolean;
 }
 
-/** pcapng: one SHB, one IDB per interface, one EPB per frame (little-endian). */
+/** pcapng: one SHB, one IDB per interface, one EPB per frame (little-endian), written by capture-writer. */
 export function pcapngFile(interfaces: PcapngInterface[], frames: CaptureFrame[]): Uint8Array {
-  const shb = new DataView(new ArrayBuffer(16));
-  shb.setUint32(0, 0x1a2b3c4d, true);
-  shb.setUint16(4, 1, true);
-  shb.setBigInt64(8, -1n, true); // section length unknown
-  const parts = [pcapngBlock(0x0a0d0d0a, new Uint8Array(shb.buffer))];
+  const w = new PcapngWriter().section(true);
   for (const itf of interfaces) {
-    const idb = new DataView(new ArrayBuffer(8));
-    idb.setUint16(0, itf.linkType, true);
-    idb.setUint32(4, itf.snaplen ?? 262144, true);
-    const opts: Uint8Array[] = [];
-    if (itf.name) opts.push(pcapngOption(2, ascii(itf.name)));
-    if (itf.nanosecond) opts.push(pcapngOption(9, Uint8Array.of(9)));
-    if (opts.length > 0) opts.push(new Uint8Array(4)); // opt_endofopt
-    parts.push(pcapngBlock(1, concat(new Uint8Array(idb.buffer), ...opts)));
+    w.interface(itf.linkType, { snaplen: itf.snaplen ?? 262144, ...(itf.name ? { name: itf.name } : {}), ...(itf.nanosecond ? { tsresol: 9 } : {}) });
   }
   for (const f of frames) {
     const itf = interfaces[f.interfaceId ?? 0];
     if (!itf) throw new Error(`frame refers to unknown interface ${f.interfaceId}`);
-    const ts = BigInt(f.tsSec) * (itf.nanosecond ? 1_000_000_000n : 1_000_000n) + BigInt(itf.nanosecond ? f.tsNsec : Math.floor(f.tsNsec / 1000));
-    const epb = new DataView(new ArrayBuffer(20));
-    epb.setUint32(0, f.interfaceId ?? 0, true);
-    epb.setUint32(4, Number(ts >> 32n), true);
-    epb.setUint32(8, Number(ts & 0xffffffffn), true);
-    epb.setUint32(12, f.data.length, true);
-    epb.setUint32(16, f.wireLen ?? f.data.length, true);
-    parts.push(pcapngBlock(6, concat(new Uint8Array(epb.buffer), f.data)));
+    const units = BigInt(f.tsSec) * (itf.nanosecond ? 1_000_000_000n : 1_000_000n) + BigInt(itf.nanosecond ? f.tsNsec : Math.floor(f.tsNsec / 1000));
+    w.epb(f.interfaceId ?? 0, units, f.data, f.wireLen ?? f.data.length);
   }
-  return concat(...parts);
+  return new Uint8Array(w.build());
 }
