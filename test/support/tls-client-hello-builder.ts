@@ -4,6 +4,7 @@
  * several TCP segments or QUIC packets), and wraps them in TLS records.
  * Used by tests, fuzzers and the fixture generator. Output is deterministic.
  */
+import { concat } from './packet-builder.js';
 
 export interface ExtensionSpec {
   type: number;
@@ -46,15 +47,8 @@ const GREASE = 0x0a0a;
 const X25519 = 0x001d;
 const X25519_MLKEM768 = 0x11ec;
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** The one byte concatenation of the test builders. */
+export const concatBytes = concat;
 
 export function u8(v: number): Uint8Array {
   return Uint8Array.of(v & 0xff);
