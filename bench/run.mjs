@@ -137,16 +137,20 @@ if (!flag('skip-micro')) {
 rmSync(tmp, { recursive: true, force: true });
 
 // 5. Live capture (needs root for a private network namespace): the highest tcpreplay rate through a veth
-//    with zero drops over 20 s. Skipped with --skip-live, or with a note when not root.
+//    with zero drops over 20 s (no store), then a soak at the drone unit's floor rate with the SQLite store on,
+//    sampling the daemon's RSS. Skipped with --skip-live, or with a note when not root.
 let live;
 if (!flag('skip-live')) {
   if (process.getuid?.() !== 0) {
     process.stderr.write('bench: live capture needs root (ip netns); run as root or pass --skip-live\n');
   } else {
-    const { maxZeroDropRate } = await import('../dist/daemon/bench-live.js');
-    const pcap = join(ROOT, '..', 'shared', 'peer-pcaps', 'mixed-browsing-dns-tls-http__sv-base64-decode-5885.pcap');
-    const rates = opt('live-rates', '25000,50000,75000,100000').split(',').map(Number);
-    live = await maxZeroDropRate(existsSync(pcap) ? pcap : join(ROOT, 'fixtures', 'session-dji-mixed.pcap'), rates, Number(opt('live-seconds', '20')));
+    const { benchLive, maxZeroDropRate } = await import('../dist/daemon/bench-live.js');
+    const peer = join(ROOT, '..', 'shared', 'peer-pcaps', 'mixed-browsing-dns-tls-http__sv-base64-decode-5885.pcap');
+    const pcap = existsSync(peer) ? peer : join(ROOT, 'fixtures', 'session-dji-mixed.pcap');
+    const rates = opt('live-rates', '50000,100000,150000,200000,300000').split(',').map(Number);
+    live = await maxZeroDropRate(pcap, rates, Number(opt('live-seconds', '20')));
+    const soakSeconds = Number(opt('live-soak-seconds', '120'));
+    if (soakSeconds > 0) live.soak = await benchLive({ pcap, pps: 50_000, seconds: soakSeconds, withStore: true });
   }
 }
 
@@ -181,9 +185,14 @@ if (micro.length) {
   for (const m of micro) lines.push(`${m.name.padEnd(48)} ${fmt(m.opsPerSec).padStart(12)} ${fmt(m.nsPerOp, 0).padStart(10)}   ${m.check}`);
 }
 if (live) {
-  lines.push('', `live capture through a veth, ${opt('live-seconds', '20')} s per rate (tcpreplay -> monitor):`);
-  for (const r of live.runs) lines.push(`  ${fmt(r.pps).padStart(8)} pps requested, ${fmt(r.actualPps).padStart(8)} reached: sent ${fmt(r.sent)}, received ${fmt(r.received)}, dropped ${fmt(r.dropped)}, interface drops ${fmt(r.ifDropped)}, gaps ${r.gaps}`);
+  lines.push('', `live capture through a veth, ${opt('live-seconds', '20')} s per rate (tcpreplay -> monitor, no store):`);
+  for (const r of live.runs) lines.push(`  ${fmt(r.pps).padStart(8)} pps requested, ${fmt(r.actualPps).padStart(8)} reached: sent ${fmt(r.sent)}, processed ${fmt(r.processed)}, missing ${fmt(r.missing)}, libpcap dropped ${fmt(r.dropped)}, interface drops ${fmt(r.ifDropped)}, gaps ${r.gaps}`);
   lines.push(`  highest rate with zero drops: ${live.best === undefined ? 'none of the rates tried' : `${fmt(live.best)} packets/s`} (issue 6 floor: 50,000)`);
+  const s = live.soak;
+  if (s) {
+    lines.push('', `soak: ${fmt(s.seconds)} s at ${fmt(s.pps)} pps with the SQLite store on: sent ${fmt(s.sent)}, missing ${fmt(s.missing)}, libpcap dropped ${fmt(s.dropped)}, gaps ${s.gaps}`);
+    lines.push(`  daemon RSS: ${fmt(s.rss.startMb, 1)} MB at start, ${fmt(s.rss.endMb, 1)} MB at the end, peak ${fmt(s.rss.peakMb, 1)} MB (samples every 5 s: ${s.rss.samplesMb.map((m) => fmt(m, 0)).join(' ')})`);
+  }
 }
 const previousFile = join(RESULTS, 'latest.json');
 if (existsSync(previousFile)) {

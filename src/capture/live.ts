@@ -1,44 +1,66 @@
 /**
- * Live capture through libpcap (the `cap` binding): the only file that imports
- * `cap`, loaded lazily so `replay` works on a machine without libpcap.
+ * Live capture through libpcap: groundwatch's own Node-API binding
+ * (native/pcap, built by `npm run build:native`), loaded lazily so `replay`
+ * works on a machine without libpcap.
  *
- * cap 0.2.1 gives no packet timestamp, no pcap_stats, and fixes snaplen 65535
- * and promiscuous mode; what it lacks is filled in here (wall-clock stamps,
- * a snaplen by the size of the copy buffer) or reported by the caller.
- * It aborts the process when the interface goes down, so the daemon runs this
- * in a child process (src/daemon/capture-worker.ts).
+ * The binding writes packets straight into a caller's Buffer in the daemon's
+ * frame format (src/daemon/frames.ts) with libpcap's own timestamps and wire
+ * lengths, and reports pcap_stats. It waits with its own poll(), so a
+ * dispatch() returns within `waitMs` even on an idle link (TPACKET_V3's
+ * timeout alone never fires without traffic).
  */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { GroundwatchError } from '../errors.js';
 
-export const CAP_INSTALL_HINT = 'apt-get install libpcap-dev && npm rebuild cap';
+export const CAPTURE_INSTALL_HINT = 'apt-get install libpcap-dev && npm run build:native';
 
-/** cap's link-type names -> libpcap LINKTYPE_* numbers (what the decoder expects). */
-const LINK_TYPES: Record<string, number> = {
-  NULL: 0,
-  ETHERNET: 1,
-  RAW: 101,
-  LINKTYPE_LINUX_SLL: 113,
-  IEEE802_11_RADIO: 127,
-};
+/** Resolved from the package root: dist/capture/live.js and src/capture/live.ts both sit two levels under it. */
+const BINDING_PATH = fileURLToPath(new URL('../../native/pcap/build/Release/groundwatch_pcap.node', import.meta.url));
+
+/** Largest snaplen libpcap accepts on Linux (MAXIMUM_SNAPLEN). */
+export const MAX_SNAPLEN = 262_144;
+export const DEFAULT_TIMEOUT_MS = 100;
 
 export interface LiveCaptureOptions {
   interfaceName: string;
+  /** BPF filter (pcap-filter syntax); empty for everything. */
   filter: string;
-  /** Bytes kept of each frame (the copy buffer's size). */
+  /** Bytes kept of each frame. */
   snaplen: number;
   /** libpcap kernel buffer size in bytes. */
   bufferBytes: number;
+  /** Promiscuous mode (default true). */
+  promiscuous?: boolean;
+  /** libpcap's packet-buffer timeout, and how long dispatch() waits for a packet (default 100 ms). */
+  timeoutMs?: number;
 }
 
-export interface LivePacket {
-  tsSec: number;
-  tsNsec: number;
-  data: Uint8Array;
-  truncated: boolean;
+export interface CaptureStats {
+  /** pcap_stats ps_recv: packets that passed the filter, including those then dropped. */
+  received: number;
+  /** ps_drop: packets the kernel dropped because the buffer was full. */
+  dropped: number;
+  /** ps_ifdrop: packets the interface (driver) dropped. */
+  ifDropped: number;
+  /** Packets cut to the snaplen (caplen < wire length). */
+  truncated: number;
+  /** Packets lost because dispatch()'s buffer had no room (0 when it is sized as documented). */
+  overflowed: number;
 }
 
 export interface LiveCapture {
   readonly linkType: number;
+  /** Timestamps at nanosecond precision (else microseconds, scaled). */
+  readonly nanosecond: boolean;
+  /** The snaplen libpcap applies (a dispatch buffer needs 20 + snaplen bytes per packet). */
+  readonly snaplen: number;
+  /** libpcap's activation warning, if any (e.g. promiscuous mode not supported). */
+  readonly warning?: string;
+  /** Writes up to maxPackets packet frames into `out`; returns the bytes written (0 after waitMs without a packet). Throws when the capture fails (e.g. the interface disappeared; a link that is merely down is not an error to libpcap). */
+  dispatch(out: Buffer, maxPackets: number, waitMs?: number): number;
+  stats(): CaptureStats;
+  /** Idempotent. */
   close(): void;
 }
 
@@ -47,71 +69,81 @@ export interface InterfaceInfo {
   description?: string;
   addresses: string[];
   loopback: boolean;
+  up: boolean;
+  running: boolean;
 }
 
-interface CapHandle {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
-  close(): boolean;
-  on(event: 'packet', fn: (nbytes: number, truncated: boolean) => void): void;
+type Handle = object;
+interface OpenResult {
+  handle: Handle;
+  linkType: number;
+  nanosecond: boolean;
+  snaplen: number;
+  warning?: string;
 }
-interface CapModule {
-  Cap: { new (): CapHandle; deviceList(): { name: string; description?: string; addresses: { addr?: string }[]; flags?: string }[] };
-}
-
-let loaded: Promise<CapModule> | undefined;
-
-/** A computed specifier: cap is optional and has no type declarations. */
-function importCap(): Promise<unknown> {
-  const specifier = 'cap';
-  return import(specifier);
-}
-
-/** Loads `cap` once; a machine without it gets one CAPTURE_UNAVAILABLE line. */
-export function loadCap(importer: () => Promise<unknown> = importCap): Promise<CapModule> {
-  loaded ??= importer().then(
-    (mod) => ((mod as { default?: CapModule }).default ?? mod) as CapModule,
-    (err: unknown) => {
-      loaded = undefined;
-      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      throw new GroundwatchError('CAPTURE_UNAVAILABLE', `live capture needs libpcap and the cap module (${why}); install them with: ${CAP_INSTALL_HINT}`);
-    },
-  );
-  return loaded;
+interface PcapBinding {
+  open(device: string, opts: { snaplen: number; promiscuous: boolean; bufferBytes: number; timeoutMs: number; filter: string }): OpenResult;
+  dispatch(handle: Handle, out: Buffer, maxPackets: number, waitMs?: number): number;
+  stats(handle: Handle): CaptureStats;
+  close(handle: Handle): void;
+  listInterfaces(): InterfaceInfo[];
+  libVersion(): string;
 }
 
-export async function listInterfaces(): Promise<InterfaceInfo[]> {
-  const { Cap } = await loadCap();
-  return Cap.deviceList().map((d) => ({
-    name: d.name,
-    ...(d.description ? { description: d.description } : {}),
-    addresses: d.addresses.map((a) => a.addr).filter((a): a is string => typeof a === 'string'),
-    loopback: (d.flags ?? '').includes('PCAP_IF_LOOPBACK'),
-  }));
+let loaded: PcapBinding | undefined;
+
+function requireBinding(): unknown {
+  return createRequire(import.meta.url)(BINDING_PATH);
 }
 
-/** Opens the interface; `onPacket` gets a view valid only during the call (copy to keep). */
-export async function openLiveCapture(opts: LiveCaptureOptions, onPacket: (p: LivePacket) => void): Promise<LiveCapture> {
-  const { Cap } = await loadCap();
-  const cap = new Cap();
-  const buffer = Buffer.alloc(opts.snaplen);
-  let linkName: string;
+/** Loads the binding once; a machine without it gets one CAPTURE_UNAVAILABLE line. */
+export function loadBinding(load: () => unknown = requireBinding): PcapBinding {
+  if (loaded && load === requireBinding) return loaded;
   try {
-    linkName = cap.open(opts.interfaceName, opts.filter, opts.bufferBytes, buffer);
+    const binding = load() as PcapBinding;
+    if (load === requireBinding) loaded = binding;
+    return binding;
   } catch (err) {
-    // No cap.close() here: after a failed open it aborts the process (uv_poll_stop on a handle never
-    // started). The half-open handle is left to the worker process, which exits on this error.
-    throw new GroundwatchError('CAPTURE_OPEN_FAILED', `cannot capture on ${opts.interfaceName}: ${err instanceof Error ? err.message : String(err)}`);
+    const why = firstLine(err);
+    throw new GroundwatchError('CAPTURE_UNAVAILABLE', `live capture needs libpcap and groundwatch's libpcap binding (${why}); install and build them with: ${CAPTURE_INSTALL_HINT}`);
   }
-  const linkType = LINK_TYPES[linkName];
-  if (linkType === undefined) {
-    cap.close();
-    throw new GroundwatchError('CAPTURE_OPEN_FAILED', `cannot capture on ${opts.interfaceName}: unsupported link type (${linkName})`);
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim();
+}
+
+export function libpcapVersion(): string {
+  return loadBinding().libVersion();
+}
+
+export function listInterfaces(): InterfaceInfo[] {
+  return loadBinding().listInterfaces();
+}
+
+export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
+  const binding = loadBinding();
+  let opened: OpenResult;
+  try {
+    if (!Number.isInteger(opts.snaplen) || opts.snaplen < 1 || opts.snaplen > MAX_SNAPLEN) throw new Error(`snaplen must be 1..${MAX_SNAPLEN} (got ${opts.snaplen})`);
+    opened = binding.open(opts.interfaceName, {
+      snaplen: opts.snaplen,
+      promiscuous: opts.promiscuous ?? true,
+      bufferBytes: opts.bufferBytes,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      filter: opts.filter,
+    });
+  } catch (err) {
+    throw new GroundwatchError('CAPTURE_OPEN_FAILED', `cannot capture on ${opts.interfaceName}: ${firstLine(err)}`);
   }
-  cap.on('packet', (nbytes, truncated) => {
-    // cap hands over no timestamp: stamp on delivery (immediate mode keeps this within milliseconds).
-    const ms = performance.timeOrigin + performance.now();
-    const tsSec = Math.floor(ms / 1000);
-    onPacket({ tsSec, tsNsec: Math.floor((ms - tsSec * 1000) * 1e6), data: buffer.subarray(0, nbytes), truncated });
-  });
-  return { linkType, close: () => void cap.close() };
+  const { handle } = opened;
+  return {
+    linkType: opened.linkType,
+    nanosecond: opened.nanosecond,
+    snaplen: opened.snaplen,
+    ...(opened.warning ? { warning: opened.warning } : {}),
+    dispatch: (out, maxPackets, waitMs) => binding.dispatch(handle, out, maxPackets, waitMs),
+    stats: () => binding.stats(handle),
+    close: () => binding.close(handle),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listInterfaces } from '../capture/live.js';
+import { listInterfaces, type InterfaceInfo } from '../capture/live.js';
 
 export function registerInterfacesCommand(program: Command): void {
   program
@@ -7,13 +7,17 @@ export function registerInterfacesCommand(program: Command): void {
     .summary('list the interfaces libpcap can capture on')
     .description('Lists capture interfaces (name, addresses, description) for `monitor --interface`.')
     .option('--json', 'one JSON object per line')
-    .action(async (flags: { json?: boolean }) => {
-      const list = await listInterfaces();
-      const lines = list.map((i) =>
-        flags.json ? JSON.stringify(i) : `${i.name}${i.loopback ? ' (loopback)' : ''}${i.addresses.length ? `  ${i.addresses.join(' ')}` : ''}${i.description ? `  - ${i.description}` : ''}`,
-      );
+    .action((flags: { json?: boolean }) => {
+      const list = listInterfaces();
+      const lines = list.map((i) => (flags.json ? JSON.stringify(i) : describe(i)));
       // One write: a reader that stops early (`| head`) costs nothing.
       process.stdout.on('error', () => {});
       process.stdout.write(lines.map((l) => `${l}\n`).join(''));
     });
+}
+
+function describe(i: InterfaceInfo): string {
+  const flags = [i.loopback ? 'loopback' : '', i.up ? '' : 'down', i.up && !i.running ? 'no carrier' : ''].filter(Boolean);
+  const addresses = i.addresses.length ? `  ${i.addresses.join(' ')}` : '';
+  return `${i.name}${flags.length ? ` (${flags.join(', ')})` : ''}${addresses}${i.description ? `  - ${i.description}` : ''}`;
 }

@@ -42,7 +42,7 @@ export function registerMonitorCommand(program: Command): void {
     .option('--snaplen <bytes>', `bytes kept of each frame (default ${DEFAULT_MONITOR.snaplen})`)
     .option('--buffer-size <MiB>', `libpcap kernel buffer in MiB (default ${DEFAULT_MONITOR.bufferSizeMb})`)
     .option('--promisc', 'promiscuous mode (default)')
-    .option('--no-promisc', 'ask for no promiscuous mode (the cap binding cannot honour it; a note is logged)')
+    .option('--no-promisc', 'no promiscuous mode: only traffic addressed to the interface (and broadcast/multicast)')
     .option('--device <spec...>', 'only judge these devices: IP, CIDR or MAC (default: every host that starts a flow)')
     .option('--rules <paths...>', 'rule files or directories (default: the shipped packs)')
     .option('--geoip <dir>', 'directory with .mmdb files (default: system GeoIP dirs, then embedded data)')

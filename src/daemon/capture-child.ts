@@ -17,6 +17,8 @@ export interface CaptureChildEvents {
 }
 
 const WORKER_PATH = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
+/** How long a worker may take to drain and exit after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 10_000;
 /** libpcap's harmless note on interfaces without an IPv4 address (a mirror port has none). */
 const NOISE = /no IPv4 address assigned/;
 
@@ -55,8 +57,12 @@ export class CaptureChild {
 
   /** Asks the worker to stop; resolves once its last frame is read. */
   async stop(): Promise<void> {
+    // A paused pipe would leave the worker blocked in a write, deaf to SIGTERM: read on while it drains.
+    this.resume();
     this.child.kill('SIGTERM');
+    const stuck = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
     await this.done;
+    clearTimeout(stuck);
   }
 
   private onData(chunk: Buffer): void {

@@ -1,35 +1,51 @@
 /**
- * Capture health in `Counters`: `capture.received` (packets libpcap handed
- * over) and `capture.if_dropped` (the interface's own receive drops since
- * start, read where libpcap reads ps_ifdrop on Linux). The cap binding does
- * not expose pcap_stats, so kernel socket drops are not known here; see
- * docs/monitor.md.
+ * Capture health in `Counters`, from libpcap's pcap_stats summed over every
+ * capture worker of the run (see LiveSource): `capture.received` (ps_recv:
+ * packets that passed the filter, including those then dropped),
+ * `capture.dropped` (ps_drop: the kernel buffer was full), `capture.if_dropped`
+ * (ps_ifdrop: the interface's own drops) and `capture.truncated` (packets cut
+ * to the snaplen). Always present, 0 included: "no drops" is a measurement.
  */
 import type { Counters } from '../counters.js';
-import { interfaceRxDropped } from './interface-state.js';
+import type { WorkerStats } from './frames.js';
 
 export class CaptureCounters {
-  private readonly ifDroppedAtStart: number | undefined;
-  private lastIfDropped = 0;
+  constructor(private readonly counters: Counters) {}
 
-  constructor(
-    private readonly counters: Counters,
-    private readonly interfaceName: string,
-  ) {
-    this.ifDroppedAtStart = interfaceRxDropped(interfaceName);
+  update(totals: WorkerStats): void {
+    this.set('capture.received', totals.received);
+    this.set('capture.dropped', totals.dropped);
+    this.set('capture.if_dropped', totals.ifDropped);
+    this.set('capture.truncated', totals.truncated);
   }
 
-  update(received: number): void {
-    this.set('capture.received', received);
-    const now = interfaceRxDropped(this.interfaceName);
-    // An interface that went away and came back starts its counters again: keep the total monotonic.
-    if (now !== undefined && this.ifDroppedAtStart !== undefined && now >= this.ifDroppedAtStart) this.lastIfDropped = Math.max(this.lastIfDropped, now - this.ifDroppedAtStart);
-    this.set('capture.if_dropped', this.lastIfDropped);
-  }
-
-  /** Counters only add: move a counter to an absolute value. */
+  /** Counters only add: move a counter to an absolute value (never backwards). */
   private set(name: string, value: number): void {
     const delta = value - this.counters.get(name);
-    if (delta !== 0) this.counters.inc(name, delta);
+    this.counters.inc(name, Math.max(0, delta));
+  }
+}
+
+const FIELDS = ['received', 'dropped', 'ifDropped', 'truncated'] as const;
+
+/** pcap_stats counters are 32-bit on Linux and wrap (in about 12 h at 100,000 pps): read forwards. */
+export function counterDelta(previous: number, now: number): number {
+  return now >= previous ? now - previous : now + 2 ** 32 - previous;
+}
+
+/** Sums the stats frames of successive workers: each new worker's counters start at 0 again. */
+export class WorkerStatsSum {
+  readonly totals: WorkerStats = { received: 0, dropped: 0, ifDropped: 0, truncated: 0 };
+
+  /** The stats handler for one worker: adds what each frame says beyond its previous one. */
+  newWorker(): (stats: WorkerStats) => void {
+    const last: WorkerStats = { received: 0, dropped: 0, ifDropped: 0, truncated: 0 };
+    return (stats) => {
+      for (const key of FIELDS) {
+        const now = Number(stats[key]) || 0;
+        this.totals[key] += counterDelta(last[key], now);
+        last[key] = now;
+      }
+    };
   }
 }

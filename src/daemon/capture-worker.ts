@@ -1,70 +1,137 @@
 /**
  * Child-process entry: opens the live capture and streams frames on stdout.
- * Runs apart from the daemon because the cap binding aborts its process when
- * the interface goes down (and libpcap handles are best kept away from the
- * sinks): here that only ends this child, and the daemon records a gap.
- * Argument: the JSON of LiveCaptureOptions.
+ * libpcap runs apart from the daemon so a capture failure (interface down,
+ * removed) only ends this child; the daemon records a gap and restarts it.
+ * The binding writes packet frames straight into one buffer, written to the
+ * pipe as is. A slow daemon blocks the write; the kernel buffer then absorbs
+ * traffic and libpcap counts what it drops (ps_drop), the honest outcome.
+ * Argument: the JSON of LiveCaptureOptions. Exit codes: 0 asked to stop,
+ * 2 could not open (an error frame says why), 3 capture failed or link down.
  */
-import { openLiveCapture, type LiveCaptureOptions } from '../capture/live.js';
+import { writeSync } from 'node:fs';
+import { openLiveCapture, type LiveCapture, type LiveCaptureOptions } from '../capture/live.js';
 import { isGroundwatchError } from '../errors.js';
-import { encodeJsonFrame, encodePacketFrame } from './frames.js';
+import { encodeJsonFrame, PACKET_FRAME_OVERHEAD, type WorkerStats } from './frames.js';
 import { interfaceIsUp } from './interface-state.js';
 
-/** Bytes gathered before a write; smaller batches go out at the end of each event-loop turn. */
-const BATCH_BYTES = 256 * 1024;
+/** Size of the one frame buffer (at least one packet at the full snaplen). */
+const BUFFER_TARGET_BYTES = 4 * 1024 * 1024;
+/** dispatch() calls per event-loop turn, so signals and the stats timer get their turn. */
+const DISPATCHES_PER_TURN = 8;
+/** Upper bound on reads while draining at stop (a busy link never runs dry). */
+const DRAIN_ROUNDS = 20;
+const STATS_INTERVAL_MS = 1000;
+const STDOUT = 1;
 
-async function main(): Promise<void> {
-  const opts = JSON.parse(process.argv[2] ?? '{}') as LiveCaptureOptions;
-  const batch: Buffer[] = [];
-  let batchBytes = 0;
-  let scheduled = false;
-  let received = 0;
-  let truncated = 0;
-  // stdout is a pipe: Node writes pipes synchronously on Linux, so a frame is never cut by our own exit.
-  const flush = () => {
-    scheduled = false;
-    if (batch.length === 0) return;
-    process.stdout.write(Buffer.concat(batch, batchBytes));
-    batch.length = 0;
-    batchBytes = 0;
-  };
-  const capture = await openLiveCapture(opts, (p) => {
-    received++;
-    if (p.truncated) truncated++;
-    // cap reports no wire length; a truncated frame is at least one byte longer than kept.
-    const frame = encodePacketFrame(p.tsSec, p.tsNsec, p.truncated ? p.data.length + 1 : p.data.length, p.data);
-    batch.push(frame);
-    batchBytes += frame.length;
-    if (batchBytes >= BATCH_BYTES) flush();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
+/** Writes all of `bytes` to the pipe; EAGAIN (a non-blocking pipe) waits a moment, EPIPE means the daemon is gone. */
+function writeAll(bytes: Uint8Array): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let off = 0; off < bytes.length; ) {
+    try {
+      off += writeSync(STDOUT, bytes, off, bytes.length - off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') process.exit(0);
+      Atomics.wait(pause, 0, 0, 1);
     }
-  });
-  process.stdout.write(encodeJsonFrame('opened', { linkType: capture.linkType, interfaceName: opts.interfaceName }));
-  const stop = (code: number) => {
-    capture.close();
-    flush();
-    process.exit(code);
-  };
-  setInterval(() => {
-    flush();
-    process.stdout.write(encodeJsonFrame('stats', { received, truncated }));
-    // Some drivers take an interface down without a socket error: notice it here.
-    if (!interfaceIsUp(opts.interfaceName)) stop(3);
-  }, 1000);
-  process.on('SIGTERM', () => stop(0));
-  process.on('SIGINT', () => stop(0));
-  // The daemon holds our stdin: when it goes (even by kill -9), so do we.
-  process.stdin.on('end', () => stop(0));
-  process.stdin.on('error', () => stop(0));
-  process.stdin.resume();
-  process.stdout.on('error', () => process.exit(0));
+  }
 }
 
-main().catch((err: unknown) => {
+class Worker {
+  private readonly slot: number;
+  private readonly out: Buffer;
+  private stopping = false;
+
+  constructor(
+    private readonly capture: LiveCapture,
+    private readonly interfaceName: string,
+  ) {
+    this.slot = PACKET_FRAME_OVERHEAD + capture.snaplen;
+    this.out = Buffer.allocUnsafe(Math.max(1, Math.floor(BUFFER_TARGET_BYTES / this.slot)) * this.slot);
+  }
+
+  start(): void {
+    const { linkType, warning } = this.capture;
+    writeAll(encodeJsonFrame('opened', { linkType, interfaceName: this.interfaceName, ...(warning ? { warning } : {}) }));
+    setInterval(() => {
+      this.writeStats();
+      // libpcap keeps waiting on a link that is down (it reports only a vanished interface): notice it here.
+      if (!interfaceIsUp(this.interfaceName)) this.stop(3);
+    }, STATS_INTERVAL_MS);
+    setImmediate(() => this.pump());
+  }
+
+  /** Asks to stop: 0 reads what is already captured first; 3 (capture failed) does not. */
+  stop(code: number): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (let i = 0; code === 0 && i < DRAIN_ROUNDS && this.readAndWrite(undefined) > 0; i++);
+    this.writeStats();
+    this.capture.close();
+    process.exit(code);
+  }
+
+  private pump(): void {
+    if (this.stopping) return;
+    this.readAndWrite(undefined);
+    if (!this.stopping) setImmediate(() => this.pump());
+  }
+
+  /** One turn: a dispatch that may wait, then ones that do not while they fill and there is room. */
+  private readAndWrite(firstWaitMs: number | undefined): number {
+    let used = 0;
+    let failure: unknown;
+    try {
+      for (let i = 0; i < DISPATCHES_PER_TURN; i++) {
+        const room = Math.floor((this.out.length - used) / this.slot);
+        if (room < 1) break;
+        const n = this.capture.dispatch(this.out.subarray(used), room, i === 0 ? firstWaitMs : 0);
+        used += n;
+        if (n === 0) break;
+      }
+    } catch (err) {
+      failure = err;
+    }
+    if (used > 0) writeAll(this.out.subarray(0, used));
+    if (failure !== undefined) this.fail(failure);
+    return used;
+  }
+
+  /** The capture failed (libpcap: "The interface disappeared", a socket error): one stderr line, exit 3, the daemon opens a gap. */
+  private fail(err: unknown): void {
+    if (this.stopping) return;
+    process.stderr.write(`capture failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}\n`);
+    this.stop(3);
+  }
+
+  private writeStats(): void {
+    let stats: WorkerStats;
+    try {
+      const s = this.capture.stats();
+      stats = { received: s.received, dropped: s.dropped + s.overflowed, ifDropped: s.ifDropped, truncated: s.truncated };
+    } catch {
+      return; // A failed socket may refuse pcap_stats: the last frame sent stands.
+    }
+    writeAll(encodeJsonFrame('stats', stats));
+  }
+}
+
+function main(): void {
+  const opts = JSON.parse(process.argv[2] ?? '{}') as LiveCaptureOptions;
+  const worker = new Worker(openLiveCapture(opts), opts.interfaceName);
+  process.on('SIGTERM', () => worker.stop(0));
+  process.on('SIGINT', () => worker.stop(0));
+  // The daemon holds our stdin: when it goes (even by kill -9), so do we.
+  process.stdin.on('end', () => worker.stop(0));
+  process.stdin.on('error', () => worker.stop(0));
+  process.stdin.resume();
+  worker.start();
+}
+
+try {
+  main();
+} catch (err) {
   const code = isGroundwatchError(err) ? err.code : 'CAPTURE_OPEN_FAILED';
   const message = err instanceof Error ? err.message : String(err);
-  process.stdout.write(encodeJsonFrame('error', { code, message }));
+  writeAll(encodeJsonFrame('error', { code, message }));
   process.exitCode = 2;
-});
+}

@@ -14,10 +14,18 @@ export type FrameTypeName = keyof typeof FrameType;
 export interface OpenedInfo {
   linkType: number;
   interfaceName: string;
+  /** libpcap's activation warning (e.g. promiscuous mode not supported). */
+  warning?: string;
 }
+/** libpcap's counters for one worker's capture, from 0 at its start (pcap_stats, 32-bit: they wrap). */
 export interface WorkerStats {
-  /** Packets libpcap handed to the worker. */
+  /** ps_recv: packets that passed the filter, including those the kernel then dropped. */
   received: number;
+  /** ps_drop (plus any lost for room in the worker): packets that never reached the daemon. */
+  dropped: number;
+  /** ps_ifdrop: the interface's own drops. */
+  ifDropped: number;
+  /** Packets cut to the snaplen. */
   truncated: number;
 }
 export interface WorkerError {
@@ -31,7 +39,9 @@ export type Frame =
   | { type: 'stats'; stats: WorkerStats }
   | { type: 'error'; error: WorkerError };
 
-const PACKET_META_BYTES = 12;
+export const PACKET_META_BYTES = 12;
+/** Bytes a packet frame adds to the captured bytes (the C binding writes the same layout). */
+export const PACKET_FRAME_OVERHEAD = FRAME_HEADER_BYTES + PACKET_META_BYTES;
 
 function header(type: number, payloadLength: number): Buffer {
   const h = Buffer.allocUnsafe(FRAME_HEADER_BYTES);

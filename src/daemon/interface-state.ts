@@ -1,4 +1,4 @@
-/** What the kernel says about an interface (sysfs), for gap reasons and libpcap-style interface drops. */
+/** What the kernel says about an interface (sysfs), for gap reasons and the worker's link check. */
 import { existsSync, readFileSync } from 'node:fs';
 
 const IFF_UP = 0x1;
@@ -16,12 +16,3 @@ export function interfaceIsUp(name: string): boolean {
   }
 }
 
-/** The interface's own receive drops (what libpcap reports as ps_ifdrop on Linux), or undefined. */
-export function interfaceRxDropped(name: string): number | undefined {
-  try {
-    const n = Number.parseInt(readFileSync(`/sys/class/net/${name}/statistics/rx_dropped`, 'utf8'), 10);
-    return Number.isFinite(n) ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}

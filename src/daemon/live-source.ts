@@ -9,7 +9,8 @@ import { GroundwatchError, type ErrorCode } from '../errors.js';
 import type { RawPacket } from '../types.js';
 import { Backoff } from './backoff.js';
 import { CaptureChild } from './capture-child.js';
-import type { WorkerError } from './frames.js';
+import { WorkerStatsSum } from './capture-counters.js';
+import type { OpenedInfo, WorkerError, WorkerStats } from './frames.js';
 import { interfaceExists, interfaceIsUp } from './interface-state.js';
 
 export interface CaptureGap {
@@ -31,8 +32,8 @@ export class LiveSource {
   private retryTimer: NodeJS.Timeout | undefined;
   private openGap: CaptureGap | undefined;
   private readonly backoff: Backoff;
-  /** Packets libpcap handed over, counted as their frames arrive (exact at shutdown). */
-  private receivedPackets = 0;
+  /** libpcap's counters summed over every worker of the run (each starts at 0). */
+  private readonly sums = new WorkerStatsSum();
   private events: LiveSourceEvents | undefined;
 
   constructor(
@@ -42,8 +43,9 @@ export class LiveSource {
     this.backoff = backoff ?? new Backoff();
   }
 
-  get received(): number {
-    return this.receivedPackets;
+  /** Monotonic over worker restarts; exact at shutdown (the last worker's final stats are read by stop()). */
+  get totals(): Readonly<WorkerStats> {
+    return this.sums.totals;
   }
 
   get gapOpen(): boolean {
@@ -51,15 +53,15 @@ export class LiveSource {
   }
 
   /** Opens the first capture; failing here is fatal (a typo in --interface should not wait forever). */
-  async open(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
+  async open(): Promise<OpenedInfo> {
+    return new Promise<OpenedInfo>((resolve, reject) => {
       const child = new CaptureChild(this.opts, {
-        opened: () => {
+        opened: (info) => {
           child.pause();
-          resolve();
+          resolve(info);
         },
         packets: (batch) => this.deliver(batch),
-        stats: () => {},
+        stats: this.sums.newWorker(),
         exited: (error, code, signal) => {
           reject(new GroundwatchError(errorCode(error), error?.message ?? `capture worker ended (${signal ?? code})`));
           this.onExit(child, error, code, signal);
@@ -86,7 +88,6 @@ export class LiveSource {
   }
 
   private deliver(batch: RawPacket[]): void {
-    this.receivedPackets += batch.length;
     this.events?.packets(batch);
   }
 
@@ -94,7 +95,7 @@ export class LiveSource {
     const child = new CaptureChild(this.opts, {
       opened: () => this.onReopened(),
       packets: (batch) => this.deliver(batch),
-      stats: () => {},
+      stats: this.sums.newWorker(),
       exited: (error, code, signal) => this.onExit(child, error, code, signal),
     });
     this.child = child;

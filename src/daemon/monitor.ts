@@ -45,9 +45,15 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
 export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle> {
   const { capture } = opts;
-  if (!capture.promiscuous) opts.warn('groundwatch: note: the cap binding always opens the interface in promiscuous mode; promiscuous: false is not honoured');
-  const source = new LiveSource({ interfaceName: capture.interfaceName, filter: capture.filter, snaplen: capture.snaplen, bufferBytes: capture.bufferBytes });
-  await source.open();
+  const source = new LiveSource({
+    interfaceName: capture.interfaceName,
+    filter: capture.filter,
+    snaplen: capture.snaplen,
+    bufferBytes: capture.bufferBytes,
+    promiscuous: capture.promiscuous,
+  });
+  const opened = await source.open();
+  if (opened.warning) opts.warn(`groundwatch: libpcap warning on ${capture.interfaceName}: ${opened.warning}`);
   let session: Session;
   try {
     if (opts.user) dropPrivileges(opts.user, opts.warn);
@@ -76,7 +82,7 @@ class Monitor implements MonitorHandle {
     private readonly opts: MonitorOptions,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    this.captureCounters = new CaptureCounters(session.counters, opts.capture.interfaceName);
+    this.captureCounters = new CaptureCounters(session.counters);
   }
 
   begin(): this {
@@ -102,7 +108,7 @@ class Monitor implements MonitorHandle {
   private async everySecond(): Promise<void> {
     const { session } = this;
     session.pipeline.tick(Math.max(Date.now() / 1000, session.pipeline.now));
-    this.captureCounters.update(this.source.received);
+    this.captureCounters.update(this.source.totals);
     if (Date.now() - this.lastStats >= this.opts.statsIntervalSeconds * 1000) {
       this.lastStats = Date.now();
       session.sinks.write(session.statsRecord(false));
@@ -124,7 +130,7 @@ class Monitor implements MonitorHandle {
     this.geoWatch?.close();
     for (const [sig, fn] of this.signalHandlers) process.off(sig, fn);
     await this.source.stop();
-    this.captureCounters.update(this.source.received);
+    this.captureCounters.update(this.source.totals);
     await this.session.close();
     this.resolveDone();
   }
