@@ -19,6 +19,9 @@ export interface JudgeOutput {
 }
 
 export class FlowJudge {
+  /** Bumped by each rule reload, so a flow is judged again by the new rules. */
+  private generation = 0;
+
   constructor(
     private engine: RuleEngine,
     private readonly suppressor: AlertSuppressor,
@@ -29,9 +32,14 @@ export class FlowJudge {
   /** Rules reloaded (SIGHUP): flows in progress are judged by the new rules from now on. */
   setEngine(engine: RuleEngine): void {
     this.engine = engine;
+    this.generation++;
   }
 
   judgeFlow(flow: Flow, trigger: string): void {
+    // The same facts under the same rules give the same hits, all already raised: most flows end as they were first judged.
+    const fingerprint = factsFingerprint(flow, this.generation);
+    if (flow.judgedFacts === fingerprint) return;
+    flow.judgedFacts = fingerprint;
     const result = this.engine.matchFlow(flowFactsFromSnapshot(flow));
     if (result.allowedBy.length) this.counters.inc('alerts.allowed_by_rule', result.allowedBy.length);
     let snapshot: FlowSnapshot | undefined;
@@ -71,4 +79,10 @@ export class FlowJudge {
     this.counters.inc(`alerts.${hit.rule.severity}`);
     this.out.alert(record);
   }
+}
+
+/** Everything of a flow the rules can see that changes while it runs (addresses, ports and geo do not). */
+function factsFingerprint(flow: Flow, generation: number): string {
+  const a = flow.attribution;
+  return `${generation}|${a.host ?? ''}|${a.source ?? ''}|${a.names.length}|${a.unknownReason ?? ''}|${a.encryptedDns ?? ''}|${flow.clientMac ?? ''}`;
 }

@@ -41,6 +41,8 @@ export class Flow {
   inspection: unknown;
   /** Rule ids already alerted for this flow: one alert per (flow, rule). Made on the first alert: most flows never alert. */
   alertedRules: Set<string> | undefined;
+  /** What the rules last saw of this flow (detect/judge.ts): unchanged facts are not judged again. */
+  judgedFacts: string | undefined = undefined;
   /** Rules have been evaluated at least once (evaluation waits briefly for the name). */
   evaluated = false;
   /** Device judged by the rules (false: another host on the mirror, counted only). */
