@@ -90,9 +90,9 @@ export class Pipeline {
     }
   }
 
-  /** End of input (or shutdown): every open flow is written. */
-  finish(reason: FlowEndReason = 'end_of_input'): void {
-    this.flows.endAll(reason);
+  /** End of input (or shutdown): open flows are written, `max` at a time so the caller can flush between rounds; returns how many are left. */
+  finishSome(reason: FlowEndReason, max: number): number {
+    return this.flows.endSome(reason, max);
   }
 
   private onFlowStart(flow: Flow): void {

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { applyHeapPolicy } from './heap-policy.js';
 import { runCli } from './run.js';
 
+applyHeapPolicy();
 process.exitCode = await runCli(process.argv);

@@ -87,14 +87,18 @@ function decodeUnchecked(raw: RawPacket, ctx: DecodeContext): Decoded | undefine
     const udpLen = (transportBuf[tOffset + 4]! << 8) | transportBuf[tOffset + 5]!;
     if (udpLen >= 8) payloadEnd = Math.min(tEnd, tOffset + udpLen);
   }
-  const payload = th ? transportBuf.subarray(th.payloadOffset, Math.max(th.payloadOffset, payloadEnd)) : EMPTY;
-  return new DecodedPacket(raw, ts, ip, th, payload, frame, link.srcMacAt ?? -1, link.dstMacAt ?? -1, link.vlans);
+  const payloadStart = th ? th.payloadOffset : 0;
+  return new DecodedPacket(raw, ts, ip, th, transportBuf, payloadStart, th ? Math.max(payloadStart, payloadEnd) : 0, frame, link.srcMacAt ?? -1, link.dstMacAt ?? -1, link.vlans);
 }
 
 
 const EMPTY = new Uint8Array(0);
 
-/** One class for every decoded packet (one hidden class for V8); MAC text is made only when asked for. */
+/**
+ * One class for every decoded packet (one hidden class for V8). MAC text and
+ * the payload view are made only when asked for: most packets belong to flows
+ * whose name is settled and are only counted.
+ */
 class DecodedPacket implements Decoded {
   readonly tsSec: number;
   readonly tsNsec: number;
@@ -117,7 +121,9 @@ class DecodedPacket implements Decoded {
     readonly ts: number,
     ip: IpHeader,
     th: TransportHeader | undefined,
-    readonly payload: Uint8Array,
+    private readonly payloadBuf: Uint8Array,
+    private readonly payloadStart: number,
+    private readonly payloadEnd: number,
     private readonly frame: Uint8Array,
     private readonly srcMacAt: number,
     private readonly dstMacAt: number,
@@ -138,6 +144,13 @@ class DecodedPacket implements Decoded {
     this.ipLen = ip.totalLength;
     this.truncated = ip.truncated;
     this.ttl = ip.ttl;
+  }
+
+  private payloadView: Uint8Array | undefined = undefined;
+
+  get payload(): Uint8Array {
+    this.payloadView ??= this.payloadEnd > this.payloadStart ? this.payloadBuf.subarray(this.payloadStart, this.payloadEnd) : EMPTY;
+    return this.payloadView;
   }
 
   get srcMac(): string | undefined {

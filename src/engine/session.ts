@@ -49,6 +49,9 @@ export interface SessionOptions {
   warn: (line: string) => void;
 }
 
+/** Open flows ended between two flushes when a session closes. */
+const FLOWS_PER_CLOSING_ROUND = 1000;
+
 export class Session {
   readonly counters: Counters;
   readonly collector = new AlertCollector();
@@ -137,7 +140,9 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.pipeline.finish(this.options.mode === 'replay' ? 'end_of_input' : 'shutdown');
+    // Thousands of flows may still be open: write them in rounds, flushing between, so their records never pile up in memory.
+    const reason = this.options.mode === 'replay' ? 'end_of_input' : 'shutdown';
+    while (this.pipeline.finishSome(reason, FLOWS_PER_CLOSING_ROUND) > 0) await this.sinks.flush();
     this.sinks.write(this.statsRecord(true));
     this.run.ended_at = new Date().toISOString();
     this.run.packets = this.counters.get('packets.received');

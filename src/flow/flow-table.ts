@@ -89,7 +89,17 @@ export class FlowTable {
 
   /** End every open flow (end of input, shutdown). */
   endAll(reason: FlowEndReason): void {
-    for (const flow of [...this.flows.values()]) this.end(flow, flow.closedAt !== undefined ? (flow.closeReason ?? reason) : reason);
+    this.endSome(reason, Infinity);
+  }
+
+  /** End up to `max` open flows, oldest first; returns how many are still open. */
+  endSome(reason: FlowEndReason, max: number): number {
+    let ended = 0;
+    for (const flow of this.flows.values()) {
+      if (ended++ >= max) break;
+      this.end(flow, flow.closedAt !== undefined ? (flow.closeReason ?? reason) : reason);
+    }
+    return this.flows.size;
   }
 
   private end(flow: Flow, reason: FlowEndReason): void {
