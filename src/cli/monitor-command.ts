@@ -1,13 +1,8 @@
 import { Option, type Command } from 'commander';
-import { loadConfigFile } from '../config/config-file.js';
-import type { MonitorConfig } from '../config/monitor-schema.js';
-import { MonitorConfigSchema } from '../config/monitor-schema.js';
-import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
-import { startMonitor, type MonitorOptions } from '../daemon/monitor.js';
-import { GroundwatchError } from '../errors.js';
+import { DEFAULT_MONITOR } from '../daemon/defaults.js';
 import type { StdoutEvents } from './text-sink.js';
 
-interface MonitorFlags {
+export interface MonitorFlags {
   config?: string;
   interface?: string;
   filter?: string;
@@ -55,70 +50,7 @@ export function registerMonitorCommand(program: Command): void {
     .option('--suppress-window <seconds>', 'seconds a repeated alert is folded into the first (default 300)')
     .option('--user <name>', 'when started as root: switch to this user once the capture is open')
     .action(async (flags: MonitorFlags) => {
-      const file = flags.config ? loadConfigFile(flags.config) : {};
-      const opts = monitorOptions(mergeFlags(file, flags));
-      const monitor = await startMonitor(opts);
-      await monitor.done;
-      process.exitCode = 0;
+      const { runMonitorCommand } = await import('./monitor-run.js');
+      await runMonitorCommand(flags);
     });
-}
-
-/** Flags over the file: the result is checked by the same schema as the file. */
-export function mergeFlags(file: MonitorConfig, flags: MonitorFlags): MonitorConfig {
-  const fromFlags = {
-    interface: flags.interface,
-    filter: flags.filter,
-    snaplen: intFlag('--snaplen', flags.snaplen),
-    buffer_size_mb: intFlag('--buffer-size', flags.bufferSize),
-    promiscuous: flags.promisc,
-    devices: flags.device,
-    rules: flags.rules,
-    geoip: flags.geoip,
-    db: flags.db,
-    ndjson: flags.ndjson,
-    format: flags.format,
-    events: flags.events,
-    stats_interval: intFlag('--stats-interval', flags.statsInterval),
-    suppress_window: intFlag('--suppress-window', flags.suppressWindow),
-    user: flags.user,
-  };
-  const merged = { ...file, ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)) };
-  const parsed = MonitorConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new GroundwatchError('USAGE', `${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
-function intFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new GroundwatchError('USAGE', `${name} must be a whole number (got ${value})`);
-  return Number.parseInt(value, 10);
-}
-
-export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = process.env): MonitorOptions {
-  if (!c.interface) throw new GroundwatchError('USAGE', 'monitor needs an interface: --interface <name> or `interface:` in the config file (see `groundwatch interfaces`)');
-  return {
-    capture: {
-      interfaceName: c.interface,
-      filter: c.filter ?? '',
-      snaplen: c.snaplen ?? DEFAULT_MONITOR.snaplen,
-      bufferBytes: (c.buffer_size_mb ?? DEFAULT_MONITOR.bufferSizeMb) * 1024 * 1024,
-      promiscuous: c.promiscuous ?? true,
-    },
-    statsIntervalSeconds: c.stats_interval ?? DEFAULT_MONITOR.statsIntervalSeconds,
-    dbPath: c.db === false ? null : (c.db ?? defaultMonitorDbPath(env)),
-    stdoutFormat: c.format ?? 'none',
-    events: c.events ?? 'alerts',
-    stdout: process.stdout,
-    ...(c.ndjson ? { ndjsonFile: c.ndjson } : {}),
-    ...(c.rules ? { rulePaths: c.rules } : {}),
-    ...(c.geoip ? { geoipDir: c.geoip } : {}),
-    ...(c.devices ? { devices: c.devices } : {}),
-    ...(c.suppress_window !== undefined ? { suppressWindowSeconds: c.suppress_window } : {}),
-    ...(c.user ? { user: c.user } : {}),
-    handleSignals: true,
-    warn: (line) => process.stderr.write(`${line}\n`),
-  };
 }

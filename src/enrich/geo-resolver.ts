@@ -65,7 +65,7 @@ export class GeoResolver implements GeoLookup {
   }
 
   static async open(opts: GeoOptions = {}): Promise<GeoResolver> {
-    const outcome = load(opts);
+    const outcome = await load(opts);
     if ('error' in outcome) throw outcome.error;
     return new GeoResolver(opts, outcome.loaded);
   }
@@ -146,7 +146,7 @@ export class GeoResolver implements GeoLookup {
   /** Re-opens everything; on any problem with a database in use, keeps the old readers. */
   async reload(): Promise<{ ok: boolean; error?: string }> {
     const inUse = new Set([this.loaded.country?.path, this.loaded.asn?.path].filter((p): p is string => !!p));
-    const outcome = load(this.opts, inUse);
+    const outcome = await load(this.opts, inUse);
     if ('error' in outcome) {
       this.counters.inc('enrich.geoip.reload_failed');
       return { ok: false, error: outcome.error.message };
@@ -167,10 +167,10 @@ function discoveryOptions(opts: GeoOptions): DiscoveryOptions {
 }
 
 /** Discovery plus policy: which problems are fatal (explicit files; files in use at reload). */
-function load(opts: GeoOptions, inUse: ReadonlySet<string> = new Set()): { loaded: Loaded } | { error: GroundwatchError } {
+async function load(opts: GeoOptions, inUse: ReadonlySet<string> = new Set()): Promise<{ loaded: Loaded } | { error: GroundwatchError }> {
   let operators: OperatorTable;
   try {
-    operators = OperatorTable.load(opts.operatorsFile);
+    operators = await OperatorTable.load(opts.operatorsFile);
   } catch (err) {
     return { error: err as GroundwatchError };
   }

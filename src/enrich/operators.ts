@@ -1,42 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { cachedValue } from '../data-cache.js';
 import { GroundwatchError } from '../errors.js';
+import type { OperatorsFileData } from './operators-schema.js';
 import { repoRoot } from './paths.js';
-
-const Confidence = z.enum(['H', 'M', 'L']);
-
-const AsnEntry = z.strictObject({
-  asn: z.number().int().min(1).max(4_294_967_295),
-  registered_name: z.string().min(1),
-  source: z.string().min(1),
-  confidence: Confidence.optional(),
-  note: z.string().optional(),
-});
-
-const Operator = z.strictObject({
-  name: z.string().min(1),
-  /** ISO 3166-1 alpha-2, upper case; HK and MO are their own codes. */
-  country: z.string().regex(/^[A-Z]{2}$/),
-  confidence: Confidence,
-  asns: z.array(AsnEntry).min(1),
-});
-
-export const OperatorsFile = z
-  .strictObject({ version: z.literal(1), operators: z.array(Operator) })
-  .superRefine((file, ctx) => {
-    const seen = new Map<number, string>();
-    for (const op of file.operators) {
-      for (const a of op.asns) {
-        const prev = seen.get(a.asn);
-        if (prev !== undefined) ctx.addIssue({ code: 'custom', message: `AS${a.asn} listed under both ${prev} and ${op.name}` });
-        seen.set(a.asn, op.name);
-      }
-    }
-  });
-
-export type OperatorsFileData = z.infer<typeof OperatorsFile>;
 
 export interface OperatorInfo {
   name: string;
@@ -54,31 +21,23 @@ export class OperatorTable {
   }
 
   /** Throws GroundwatchError RULES_INVALID (one line, with the failing path) on a bad file. */
-  static load(path = OperatorTable.defaultPath()): OperatorTable {
+  static async load(path = OperatorTable.defaultPath()): Promise<OperatorTable> {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
       throw new GroundwatchError('RULES_INVALID', `cannot read operators file ${path}: ${(err as Error).message}`);
     }
-    return OperatorTable.fromText(text, path);
+    return OperatorTable.fromData(cachedValue<OperatorsFileData>('operators', path, text) ?? (await parseOperators(text, path)), path);
   }
 
-  static fromText(text: string, path = '<inline>'): OperatorTable {
-    let raw: unknown;
-    try {
-      raw = parseYaml(text);
-    } catch (err) {
-      throw new GroundwatchError('RULES_INVALID', `${path}: YAML error: ${(err as Error).message}`);
-    }
-    const parsed = OperatorsFile.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.join('.') ?? '';
-      throw new GroundwatchError('RULES_INVALID', `${path}: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`);
-    }
+  static async fromText(text: string, path = '<inline>'): Promise<OperatorTable> {
+    return OperatorTable.fromData(await parseOperators(text, path), path);
+  }
+
+  private static fromData(data: OperatorsFileData, path: string): OperatorTable {
     const byAsn = new Map<number, OperatorInfo>();
-    for (const op of parsed.data.operators) {
+    for (const op of data.operators) {
       for (const a of op.asns) {
         byAsn.set(a.asn, { name: op.name, country: op.country, confidence: a.confidence ?? op.confidence, source: a.source });
       }
@@ -93,4 +52,22 @@ export class OperatorTable {
   get size(): number {
     return this.byAsn.size;
   }
+}
+
+/** YAML text -> validated operators data (the YAML parser and schema are loaded only here). */
+export async function parseOperators(text: string, path: string): Promise<OperatorsFileData> {
+  const [{ parse: parseYaml }, { OperatorsFile }] = await Promise.all([import('yaml'), import('./operators-schema.js')]);
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new GroundwatchError('RULES_INVALID', `${path}: YAML error: ${(err as Error).message}`);
+  }
+  const parsed = OperatorsFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') ?? '';
+    throw new GroundwatchError('RULES_INVALID', `${path}: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
 }

@@ -5,12 +5,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
+import { cachedValue } from '../data-cache.js';
 import { GroundwatchError } from '../errors.js';
 import { compileRule } from './compile.js';
-import { positionOf, type Position } from './positions.js';
-import { ruleFileSchema, type RuleFile, type RulesetOptions } from './schema.js';
+import type { Position } from './positions.js';
+import type { RuleFile, RulesetOptions } from './schema.js';
 import type { CompiledRule, RuleSet } from './types.js';
 
 export interface LoadOptions {
@@ -43,9 +44,15 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
 
 interface LoadedFile {
   file: string;
-  doc: Document;
-  lc: LineCounter;
   data: RuleFile;
+  /** Where each rule's `id:` is, for error messages. */
+  idPositions: Position[];
+}
+
+/** What the build-time cache keeps of a rule file (src/data-cache.ts). */
+export interface ParsedRuleFile {
+  data: RuleFile;
+  idPositions: Position[];
 }
 
 async function expand(p: string): Promise<{ file: string; explicit: boolean }[]> {
@@ -57,6 +64,14 @@ async function expand(p: string): Promise<{ file: string; explicit: boolean }[]>
 
 async function loadFile(file: string, explicit: boolean): Promise<LoadedFile | undefined> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => fail(`${file}: cannot read (${err.code ?? err.message})`));
+  const parsed = cachedValue<ParsedRuleFile>('rules', file, text) ?? (await parseRuleFile(file, text, explicit));
+  return parsed && { file, ...parsed };
+}
+
+/** YAML text -> validated rule file; undefined for a YAML file that is not a rule file (in a directory). */
+export async function parseRuleFile(file: string, text: string, explicit: boolean): Promise<ParsedRuleFile | undefined> {
+  // Loaded only when needed: a start whose packs hit the build-time cache never loads them.
+  const [{ LineCounter, parseDocument }, { positionOf }, { ruleFileSchema }] = await Promise.all([import('yaml'), import('./positions.js'), import('./schema.js')]);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const yamlErr = doc.errors[0];
@@ -70,9 +85,9 @@ async function loadFile(file: string, explicit: boolean): Promise<LoadedFile | u
     if (explicit) fail(`${file}:1:1: not a rule file (no top-level "ruleset:")`);
     return undefined;
   }
-  const parsed = ruleFileSchema.safeParse(raw);
-  if (!parsed.success) failIssue(file, doc, lc, raw, parsed.error.issues);
-  return { file, doc, lc, data: parsed.data };
+  const result = ruleFileSchema.safeParse(raw);
+  if (!result.success) failIssue(file, doc, lc, raw, result.error.issues, positionOf);
+  return { data: result.data, idPositions: result.data.rules.map((_, i) => positionOf(doc, lc, ['rules', i, 'id'])) };
 }
 
 function addFile(set: RuleSet, seen: Map<string, string>, f: LoadedFile, opts: LoadOptions): void {
@@ -80,13 +95,10 @@ function addFile(set: RuleSet, seen: Map<string, string>, f: LoadedFile, opts: L
   set.files.push(f.file);
   set.rulesets.push({ name: f.data.ruleset, version: f.data.version, file: f.file, description: f.data.description });
   f.data.rules.forEach((spec, i) => {
+    const at = f.idPositions[i] ?? { line: 1, col: 1 };
     const where = seen.get(spec.id);
-    if (where !== undefined) {
-      const at = positionOf(f.doc, f.lc, ['rules', i, 'id']);
-      fail(`${f.file}:${at.line}:${at.col}: rule ${spec.id}: duplicate rule id (first defined at ${where})`);
-    }
-    const first = positionOf(f.doc, f.lc, ['rules', i, 'id']);
-    seen.set(spec.id, `${f.file}:${first.line}:${first.col}`);
+    if (where !== undefined) fail(`${f.file}:${at.line}:${at.col}: rule ${spec.id}: duplicate rule id (first defined at ${where})`);
+    seen.set(spec.id, `${f.file}:${at.line}:${at.col}`);
     if (!spec.enabled) return;
     const compiled = compileRule(f.file, f.data, spec, set.rules.length, { hongKongMacaoAsChina: options.hong_kong_macao_as_china });
     set.rules.push(compiled);
@@ -105,8 +117,10 @@ function checkAllows(set: RuleSet): void {
 
 type Issue = z.core.$ZodIssue;
 
-function failIssue(file: string, doc: Document, lc: LineCounter, raw: unknown, issues: Issue[]): never {
-  const located = issues.map((iss) => ({ iss, at: issuePosition(doc, lc, iss) }));
+type PositionOf = typeof import('./positions.js').positionOf;
+
+function failIssue(file: string, doc: Document, lc: LineCounter, raw: unknown, issues: Issue[], positionOf: PositionOf): never {
+  const located = issues.map((iss) => ({ iss, at: issuePosition(doc, lc, iss, positionOf) }));
   located.sort((a, b) => a.at.line - b.at.line || a.at.col - b.at.col);
   const { iss, at } = located[0]!;
   const rule = ruleIdAt(raw, iss.path);
@@ -114,7 +128,7 @@ function failIssue(file: string, doc: Document, lc: LineCounter, raw: unknown, i
   fail(`${file}:${at.line}:${at.col}: ${rule ? `rule ${rule}: ` : ''}${issueText(iss)}${more}`);
 }
 
-function issuePosition(doc: Document, lc: LineCounter, iss: Issue): Position {
+function issuePosition(doc: Document, lc: LineCounter, iss: Issue, positionOf: PositionOf): Position {
   if (iss.code === 'unrecognized_keys') return positionOf(doc, lc, iss.path, iss.keys[0]);
   return positionOf(doc, lc, iss.path);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfigText } from '../../src/config/config-file.js';
-import { mergeFlags, monitorOptions } from '../../src/cli/monitor-command.js';
+import { mergeFlags, monitorOptions } from '../../src/cli/monitor-run.js';
 import { GroundwatchError } from '../../src/errors.js';
 
 const EXAMPLE = new URL('../../deploy/groundwatch.example.yaml', import.meta.url).pathname;

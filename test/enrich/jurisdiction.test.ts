@@ -61,8 +61,8 @@ describe('jurisdiction from the embedded data', () => {
 });
 
 describe('rules/operators.yaml', () => {
-  const table = OperatorTable.load();
-  it('holds every ASN of the research note tables §2.1 / §2.2 with its operator country', () => {
+  it('holds every ASN of the research note tables §2.1 / §2.2 with its operator country', async () => {
+    const table = await OperatorTable.load();
     const cn = [37963, 45102, 24429, 45090, 132203, 133478, 55990, 63727, 38365, 55967, 59019, 137718, 131486, 137753,
       45062, 4134, 4809, 4812, 4811, 4813, 4816, 4835, 23724, 58466, 134774, 134773, 138950, 4837, 9929, 4808, 17621,
       17622, 17623, 17816, 9808, 56040, 56041, 56042, 56046, 56047, 56048, 24400, 9394, 4538, 38255, 24406, 17428,
@@ -72,7 +72,7 @@ describe('rules/operators.yaml', () => {
     expect(table.get(15169)).toBeUndefined();
   });
 
-  it('rejects an ASN listed twice, a lower-case country and unknown fields', () => {
+  it('rejects an ASN listed twice, a lower-case country and unknown fields', async () => {
     const op = (name: string, country: string, asn: number) =>
       `  - { name: ${name}, country: ${country}, confidence: H, asns: [{ asn: ${asn}, registered_name: x, source: s }] }\n`;
     const bad = [
@@ -82,8 +82,8 @@ describe('rules/operators.yaml', () => {
       `version: 1\noperators: [`,
     ];
     for (const text of bad) {
-      expect(() => OperatorTable.fromText(text)).toThrow(GroundwatchError);
+      await expect(OperatorTable.fromText(text)).rejects.toThrow(GroundwatchError);
     }
-    expect(OperatorTable.fromText(`version: 1\noperators:\n${op('A', 'MO', 7)}`).get(7)?.country).toBe('MO');
+    expect((await OperatorTable.fromText(`version: 1\noperators:\n${op('A', 'MO', 7)}`)).get(7)?.country).toBe('MO');
   });
 });
