@@ -6,6 +6,7 @@
  */
 import type { Counters } from '../counters.js';
 import type { AlertRecord } from '../records/ecs.js';
+import { FifoMap } from '../util/fifo-map.js';
 
 export interface SuppressorOptions {
   /** Seconds of packet time during which repeats fold into the first alert (default 300). */
@@ -28,7 +29,8 @@ interface Entry {
 export class AlertSuppressor {
   readonly windowSec: number;
   readonly maxKeys: number;
-  private readonly entries = new Map<string, Entry>();
+  /** Oldest window first (expire and evict read the front). */
+  private readonly entries = new FifoMap<string, Entry>();
   private readonly counters?: Pick<Counters, 'inc'>;
 
   constructor(opts: SuppressorOptions = {}) {
@@ -53,26 +55,25 @@ export class AlertSuppressor {
       this.counters?.inc('alerts.suppressed');
       return { emit: false, firstId: entry.first.event.id, repeats: entry.first.groundwatch.repeats, first: entry.first };
     }
-    // Re-insert so Map order stays oldest-window-first (expire and evict read the head).
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxKeys) this.evictOldest();
-    this.entries.set(key, { first: alert, startSec: tsSec });
+    if (entry) {
+      // A new window for a known key: it becomes the newest.
+      entry.first = alert;
+      entry.startSec = tsSec;
+      this.entries.moveToBack(key);
+    } else {
+      if (this.entries.size >= this.maxKeys) this.evictOldest();
+      this.entries.set(key, { first: alert, startSec: tsSec });
+    }
     this.counters?.inc('alerts.emitted');
     return { emit: true };
   }
 
   private expire(nowSec: number): void {
-    for (const [key, e] of this.entries) {
-      if (nowSec - e.startSec < this.windowSec) return;
-      this.entries.delete(key);
-    }
+    for (let head = this.entries.oldest(); head && nowSec - head[1].startSec >= this.windowSec; head = this.entries.oldest()) this.entries.shift();
   }
 
   private evictOldest(): void {
-    const oldest = this.entries.keys().next();
-    if (oldest.done) return;
-    this.entries.delete(oldest.value);
-    this.counters?.inc('alerts.suppressor.evicted');
+    if (this.entries.shift()) this.counters?.inc('alerts.suppressor.evicted');
   }
 }
 

@@ -6,6 +6,7 @@
  * datagram never completes and times out (counted).
  */
 import type { AnomalyCounter } from '../counters.js';
+import { FifoMap } from '../util/fifo-map.js';
 import { PartialDatagram } from './ip-reassembly-datagram.js';
 
 export interface FragmentIn {
@@ -41,7 +42,8 @@ export const IP_REASSEMBLY_DEFAULTS = {
 
 export class IpReassembler {
   /** Map order is creation order: the first entry is the oldest datagram. */
-  private readonly datagrams = new Map<string, PartialDatagram>();
+  /** Oldest first: a fragment flood evicts in O(1). */
+  private readonly datagrams = new FifoMap<string, PartialDatagram>();
   private readonly limits: Required<IpReassemblerOptions>;
 
   constructor(
@@ -110,9 +112,7 @@ export class IpReassembler {
     if (this.datagrams.size < this.limits.maxDatagrams) return;
     this.expire(now);
     while (this.datagrams.size >= this.limits.maxDatagrams) {
-      const oldest = this.datagrams.keys().next().value;
-      if (oldest === undefined) return;
-      this.datagrams.delete(oldest);
+      if (!this.datagrams.shift()) return;
       this.counters.inc('anomaly.frag.evicted');
     }
   }

@@ -5,6 +5,7 @@
 import type { Counters } from '../counters.js';
 import type { FlowEndReason } from '../records/ecs.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Decoded } from '../types.js';
+import { FifoMap } from '../util/fifo-map.js';
 import { Flow, type Direction } from './flow.js';
 
 export interface FlowLimits {
@@ -44,7 +45,8 @@ function flowKey(p: Decoded): string {
 export type FlowEndHandler = (flow: Flow, reason: FlowEndReason) => void;
 
 export class FlowTable {
-  private readonly flows = new Map<string, Flow>();
+  /** Creation order: the oldest flow is evicted first, in O(1) however many there are. */
+  private readonly flows = new FifoMap<string, Flow>();
   private seq = 0;
 
   constructor(
@@ -138,10 +140,10 @@ export class FlowTable {
   }
 
   private evictOldest(): void {
-    const oldest = this.flows.values().next();
-    if (oldest.done) return;
+    const oldest = this.flows.oldest();
+    if (!oldest) return;
     this.counters.inc('flow.evicted');
-    this.end(oldest.value, 'evicted');
+    this.end(oldest[1], 'evicted');
   }
 
   /** Each side's MAC from the first packet that shows it; decoding the text costs, so it stops once both are known. */

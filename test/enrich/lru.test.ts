@@ -18,6 +18,19 @@ describe('LruCache', () => {
     expect(evicted).toBe(1);
   });
 
+  it('stays within its capacity under churn, counts every eviction, and keeps what is used', () => {
+    let evicted = 0;
+    const c = new LruCache<number, number>(100, () => evicted++);
+    for (let i = 0; i < 1000; i++) {
+      c.set(i, i);
+      expect(c.get(7)).toBe(i < 7 ? undefined : 7); // 7 is read after every insert: it must never be evicted
+      expect(c.size).toBeLessThanOrEqual(100);
+    }
+    expect(evicted).toBe(1000 - c.size);
+    expect(c.get(999)).toBe(999);
+    expect(c.get(0)).toBeUndefined();
+  });
+
   it('bounds the resolver cache and counts hits and evictions', async () => {
     const counters = new Counters();
     const geo = await GeoResolver.open({ dir: MAXMIND_TEST_DIR, searchSystemDirs: false, embedded: false, cacheSize: 2, counters });

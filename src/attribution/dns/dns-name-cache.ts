@@ -7,11 +7,16 @@
  *   answer wins (a CDN address serving many names gets the last name asked).
  * - Lifetime = TTL clamped to [minTtl, maxTtl]; a TTL of 0 lives zeroTtlGrace
  *   seconds, since applications connect right after such an answer.
- * - The total number of entries is bounded; the oldest-learned entry goes first
- *   (counted as anomaly.dns.cache_evicted).
+ * - The total number of entries is bounded; the least recently learned entry
+ *   goes first (counted as anomaly.dns.cache_evicted). A repeated answer
+ *   updates its entry in place and marks it, and eviction moves marked entries
+ *   to the back instead ("second chance"): deleting and re-adding the same key
+ *   on every answer makes V8 walk every deleted copy of it, O(table size) per
+ *   answer once the table is large and a name is asked often.
  */
 import type { AnomalyCounter } from '../../counters.js';
 import type { NameEvidence } from '../../types.js';
+import { FifoMap } from '../../util/fifo-map.js';
 import type { DnsResolution } from './dns-resolve.js';
 
 export interface DnsNameCacheOptions {
@@ -28,13 +33,15 @@ export interface DnsNameCacheOptions {
 interface CacheEntry {
   evidence: NameEvidence;
   expiresAt: number;
+  /** Learned again since it took its place in the order. */
+  relearned: boolean;
 }
 
 export const DNS_CACHE_DEFAULTS = { maxEntries: 100_000, minTtl: 0, maxTtl: 86_400, zeroTtlGrace: 30 } as const;
 
 export class DnsNameCache {
-  /** Map order is learn order: the first key is the oldest entry. */
-  private readonly entries = new Map<string, CacheEntry>();
+  /** Map order is learn order, except for entries marked `relearned` since they were placed. */
+  private readonly entries = new FifoMap<string, CacheEntry>();
   private readonly maxEntries: number;
   private readonly minTtl: number;
   private readonly maxTtl: number;
@@ -56,18 +63,14 @@ export class DnsNameCache {
   learn(client: string, resolution: DnsResolution, ts: number, server: string): void {
     for (const { ip, ttl } of resolution.addresses) {
       const key = cacheKey(client, ip);
-      this.entries.delete(key); // re-insert so the newest answer is last in order
-      this.entries.set(key, {
-        evidence: {
-          host: resolution.query,
-          source: 'dns',
-          ts,
-          dnsChain: [...resolution.chain],
-          dnsServer: server,
-          dnsQuery: resolution.query,
-        },
+      const entry: CacheEntry = {
+        evidence: { host: resolution.query, source: 'dns', ts, dnsChain: [...resolution.chain], dnsServer: server, dnsQuery: resolution.query },
         expiresAt: ts + this.lifetime(ttl),
-      });
+        relearned: false,
+      };
+      const known = this.entries.get(key);
+      if (known) Object.assign(known, entry, { relearned: true });
+      else this.entries.set(key, entry);
       this.evictOverflow();
     }
   }
@@ -95,9 +98,15 @@ export class DnsNameCache {
 
   private evictOverflow(): void {
     while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) return;
-      this.entries.delete(oldest);
+      const head = this.entries.oldest();
+      if (head === undefined) return;
+      const [key, entry] = head;
+      if (entry.relearned) {
+        entry.relearned = false;
+        this.entries.moveToBack(key);
+        continue;
+      }
+      this.entries.delete(key);
       this.counters?.inc('anomaly.dns.cache_evicted');
     }
   }
