@@ -1,7 +1,13 @@
-/** Keeps what the CI gate needs from the alerts of a run: the highest severity and a bounded list for JUnit. */
+/**
+ * Keeps what the CI gate needs from the alerts of a run: the highest severity,
+ * the total, and (replay) a bounded list with repeat counts for JUnit. With
+ * keep = 0 (the daemon) nothing grows with the number of alerts.
+ */
 import type { AlertRecord, GroundwatchRecord } from '../records/ecs.js';
 import type { Sink } from '../sinks/sink.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
+
+export const DEFAULT_KEPT_ALERTS = 100_000;
 
 export class AlertCollector implements Sink {
   readonly name = 'alert-collector';
@@ -10,7 +16,7 @@ export class AlertCollector implements Sink {
   highest: Severity | undefined;
   total = 0;
 
-  constructor(private readonly keep = 100_000) {}
+  constructor(private readonly keep = DEFAULT_KEPT_ALERTS) {}
 
   write(rec: GroundwatchRecord): void {
     if (rec.event.dataset !== 'groundwatch.alert') return;
@@ -22,7 +28,7 @@ export class AlertCollector implements Sink {
   }
 
   updateAlertRepeats(alertId: string, repeats: number): void {
-    this.repeats.set(alertId, repeats);
+    if (this.keep > 0) this.repeats.set(alertId, repeats);
   }
 
   reaches(threshold: Severity): boolean {

@@ -23,7 +23,7 @@ import type { Sink } from '../sinks/sink.js';
 import { SqliteSink } from '../sinks/sqlite-sink.js';
 import { openStore } from '../sinks/sqlite-store.js';
 import { TextSink, wantedOnStdout, type StdoutEvents } from '../cli/text-sink.js';
-import { AlertCollector } from './alert-collector.js';
+import { AlertCollector, DEFAULT_KEPT_ALERTS } from './alert-collector.js';
 import { buildStatsRecord } from './stats.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -54,7 +54,7 @@ const FLOWS_PER_CLOSING_ROUND = 1000;
 
 export class Session {
   readonly counters: Counters;
-  readonly collector = new AlertCollector();
+  readonly collector: AlertCollector;
   readonly run: CaptureRun;
   readonly pipeline: Pipeline;
   readonly sinks: SinkFanout;
@@ -68,6 +68,8 @@ export class Session {
     sinks: Sink[],
   ) {
     this.counters = options.counters ?? new Counters();
+    // A daemon runs for months: it keeps counts, not alert records (those are in the store and the logs).
+    this.collector = new AlertCollector(options.mode === 'replay' ? DEFAULT_KEPT_ALERTS : 0);
     const warned = new Set<string>();
     this.sinks = new SinkFanout([...sinks, this.collector], {
       counters: this.counters,
