@@ -230,6 +230,8 @@ NAPI_MODULE_INIT() {
       {"close", NULL, gw_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"listInterfaces", NULL, gw_list_interfaces, NULL, NULL, NULL, napi_enumerable, NULL},
       {"libVersion", NULL, gw_lib_version, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"keepCapabilities", NULL, gw_keep_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"restoreCaptureCapabilities", NULL, gw_restore_capture_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   GW_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

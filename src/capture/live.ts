@@ -88,6 +88,21 @@ interface PcapBinding {
   close(handle: Handle): void;
   listInterfaces(): InterfaceInfo[];
   libVersion(): string;
+  keepCapabilities(): void;
+  restoreCaptureCapabilities(): void;
+}
+
+/** Keeping CAP_NET_RAW and CAP_NET_ADMIN across a switch to another user (see src/daemon/privileges.ts). */
+export interface CaptureCapabilities {
+  /** Before setgid/setuid. */
+  keep(): void;
+  /** After setuid: only the two capture capabilities remain, effective and ambient. */
+  restore(): void;
+}
+
+export function captureCapabilities(): CaptureCapabilities {
+  const binding = loadBinding();
+  return { keep: () => binding.keepCapabilities(), restore: () => binding.restoreCaptureCapabilities() };
 }
 
 let loaded: PcapBinding | undefined;

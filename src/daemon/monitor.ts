@@ -10,6 +10,7 @@ import { LiveSource } from './live-source.js';
 import { buildCaptureGapRecord } from './capture-gap.js';
 import { startLine } from './start-line.js';
 import { dropPrivileges } from './privileges.js';
+import { captureCapabilities } from '../capture/live.js';
 import { watchGeoDir } from '../enrich/index.js';
 import { reloadSession } from './reload.js';
 import { CaptureCounters } from './capture-counters.js';
@@ -56,7 +57,7 @@ export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle>
   if (opened.warning) opts.warn(`groundwatch: libpcap warning on ${capture.interfaceName}: ${opened.warning}`);
   let session: Session;
   try {
-    if (opts.user) dropPrivileges(opts.user, opts.warn);
+    if (opts.user) dropPrivileges(opts.user, opts.warn, captureCapabilities());
     session = await Session.open({ ...opts, mode: 'monitor', counters: new Counters(), interfaceName: capture.interfaceName });
   } catch (err) {
     await source.stop();

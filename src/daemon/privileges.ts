@@ -1,8 +1,14 @@
-/** Started as root with --user: give up root once the capture is open (the worker already holds it). */
+/**
+ * Started as root with --user: become that user once the capture is open,
+ * keeping only CAP_NET_RAW and CAP_NET_ADMIN (effective and ambient), as the
+ * systemd unit does, so a capture worker restarted after the interface comes
+ * back can open it again. Everything else root could do is gone.
+ */
 import { readFileSync } from 'node:fs';
+import type { CaptureCapabilities } from '../capture/live.js';
 import { GroundwatchError } from '../errors.js';
 
-export function dropPrivileges(user: string, log: (line: string) => void): void {
+export function dropPrivileges(user: string, log: (line: string) => void, caps?: CaptureCapabilities): void {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
     log(`groundwatch: note: --user ${user} ignored (not running as root)`);
     return;
@@ -11,13 +17,16 @@ export function dropPrivileges(user: string, log: (line: string) => void): void 
   try {
     // Supplementary groups first (root's would survive setgid), then group, then user.
     const proc = process as NodeJS.Process & { initgroups?: (user: string, extraGroup: number) => void };
+    caps?.keep();
     proc.initgroups?.(user, gid);
     process.setgid!(gid);
     process.setuid!(user);
+    caps?.restore();
   } catch (err) {
     throw new GroundwatchError('USAGE', `cannot switch to user ${user}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  log(`groundwatch: running as ${user} (uid ${process.getuid()}, gid ${process.getgid!()})`);
+  const kept = caps ? ', keeping CAP_NET_RAW and CAP_NET_ADMIN' : ' (no capture capabilities kept: a capture lost later cannot be reopened)';
+  log(`groundwatch: running as ${user} (uid ${process.getuid()}, gid ${process.getgid!()})${kept}`);
 }
 
 /** The user's primary group from the passwd database (the group need not share the user's name). */

@@ -1,0 +1,48 @@
+/* Keeping the two capture capabilities across the daemon's switch to an
+ * unprivileged user (--user), so a capture worker started later (after the
+ * interface went away and came back) can still open the interface. The same
+ * result as systemd's AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN. */
+#include "capture.h"
+#include "napi_util.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define CAPTURE_CAPS ((1u << CAP_NET_RAW) | (1u << CAP_NET_ADMIN))
+
+static napi_value fail_errno(napi_env env, const char *what) {
+  char message[160];
+  snprintf(message, sizeof message, "%s failed: %s", what, strerror(errno));
+  gw_throw(env, message);
+  return NULL;
+}
+
+/* Before setgid/setuid: this thread (the one that spawns workers) keeps its permitted set. */
+napi_value gw_keep_capabilities(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value undefined;
+  if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_SET_KEEPCAPS)");
+  GW_CALL(env, napi_get_undefined(env, &undefined));
+  return undefined;
+}
+
+/* After setuid: only CAP_NET_RAW and CAP_NET_ADMIN remain, effective and ambient (inherited by workers). */
+napi_value gw_restore_capture_capabilities(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value undefined;
+  struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+  memset(data, 0, sizeof data);
+  data[0].permitted = data[0].effective = data[0].inheritable = CAPTURE_CAPS;
+  if (syscall(SYS_capset, &header, data) != 0) return fail_errno(env, "capset(CAP_NET_RAW, CAP_NET_ADMIN)");
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)CAP_NET_RAW, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_CAP_AMBIENT_RAISE, CAP_NET_RAW)");
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)CAP_NET_ADMIN, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN)");
+  if (prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_SET_KEEPCAPS, 0)");
+  GW_CALL(env, napi_get_undefined(env, &undefined));
+  return undefined;
+}
