@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { Counters } from '../../src/counters.js';
 import { GroundwatchError, type ErrorCode } from '../../src/errors.js';
 import type { RawPacket } from '../../src/types.js';
+import { INLINE_HASH_MAX_BYTES } from '../../src/capture/file-hasher.js';
 import { openCaptureFiles, type CaptureInput } from '../../src/capture/open-files.js';
 import { frame, pcapFile, PcapngWriter, type PcapRecord } from '../support/capture-writer.js';
 import { plain } from './helpers.js';
@@ -107,6 +108,14 @@ describe('openCaptureFiles: bad input fails before anything is read', () => {
 });
 
 describe('openCaptureFiles: reading', () => {
+  it('hashes a file larger than INLINE_HASH_MAX_BYTES on the worker thread, with the same answer as sha256sum', async () => {
+    const count = Math.ceil((INLINE_HASH_MAX_BYTES + 1) / 1516) + 10;
+    const big = file('big.pcap', pcapFile({ records: Array.from({ length: count }, (_, i) => ({ tsSec: 1 + i, tsFrac: 0, data: frame(i, 1500) })) }));
+    const { input } = await run([big]);
+    expect(input.files[0]!.size).toBeGreaterThan(INLINE_HASH_MAX_BYTES);
+    expect(input.files[0]).toMatchObject({ packets: count, sha256: sha256sum(big) });
+  });
+
   it('reads pcap and pcapng with provenance (size, sha256 as stored, format, link types, packets)', async () => {
     const a = file('prov.pcap', pcapFile({ littleEndian: false, linkType: 113, records: records(1000, 3) }));
     const b = file('prov.pcapng', pcapngFile());

@@ -4,6 +4,7 @@
  */
 import dnsPacket from 'dns-packet';
 import fc from 'fast-check';
+import { assertInSlices } from '../support/fuzz.js';
 import { describe, expect, it } from 'vitest';
 import { Counters } from '../../src/counters.js';
 import { parseDnsMessage } from '../../src/attribution/dns/dns-message.js';
@@ -45,19 +46,19 @@ function mutated(seed: Uint8Array): fc.Arbitrary<Uint8Array> {
 const anyBytes = fc.uint8Array({ maxLength: 600 });
 
 describe('fuzz: DNS and HTTP parsers never throw', () => {
-  it('parseDnsMessage + resolveAnswers on random and mutated messages', () => {
-    fc.assert(
+  it('parseDnsMessage + resolveAnswers on random and mutated messages', async () => {
+    await assertInSlices(
       fc.property(fc.oneof(anyBytes, mutated(VALID_DNS)), (bytes) => {
         const result = parseDnsMessage(bytes);
         expect(['found', 'invalid']).toContain(result.status);
         if (result.status === 'found') resolveAnswers(result.value);
       }),
-      { numRuns: NUM_RUNS },
+      NUM_RUNS,
     );
   });
 
-  it('DnsTcpFramer on random segmentations stays bounded', () => {
-    fc.assert(
+  it('DnsTcpFramer on random segmentations stays bounded', async () => {
+    await assertInSlices(
       fc.property(fc.array(fc.oneof(anyBytes, mutated(VALID_DNS)), { maxLength: 12 }), (segments) => {
         const framer = new DnsTcpFramer({ maxBuffer: 512, counters: new Counters() });
         for (const segment of segments) {
@@ -65,24 +66,24 @@ describe('fuzz: DNS and HTTP parsers never throw', () => {
           expect(framer.buffered).toBeLessThanOrEqual(512);
         }
       }),
-      { numRuns: NUM_RUNS },
+      NUM_RUNS,
     );
   });
 
-  it('parseHttpRequestHead on random and mutated heads', () => {
+  it('parseHttpRequestHead on random and mutated heads', async () => {
     const textual = fc.string({ maxLength: 300 }).map((s) => new TextEncoder().encode(`GET ${s}`));
-    fc.assert(
+    await assertInSlices(
       fc.property(fc.oneof(anyBytes, mutated(VALID_HTTP), textual), (bytes) => {
         const result = parseHttpRequestHead(bytes);
         expect(['found', 'need_more', 'invalid']).toContain(result.status);
       }),
-      { numRuns: NUM_RUNS },
+      NUM_RUNS,
     );
   });
 });
 
 describe('fuzz: IpReassembler never throws and stays bounded', () => {
-  it('random fragment streams', () => {
+  it('random fragment streams', async () => {
     const fragmentArb = fc.record({
       version: fc.constantFrom(4 as const, 6 as const),
       src: fc.constantFrom('192.0.2.1', '2001:db8::1'),
@@ -94,7 +95,7 @@ describe('fuzz: IpReassembler never throws and stays bounded', () => {
       payload: fc.uint8Array({ maxLength: 200 }),
       ts: fc.double({ min: 0, max: 200, noNaN: true }),
     });
-    fc.assert(
+    await assertInSlices(
       fc.property(fc.array(fragmentArb, { maxLength: 40 }), (frags) => {
         const r = new IpReassembler(new Counters(), { maxDatagrams: 8, maxFragmentsPerDatagram: 16 });
         for (const f of frags) {
@@ -105,7 +106,7 @@ describe('fuzz: IpReassembler never throws and stays bounded', () => {
         r.expire(1000);
         expect(r.inProgress).toBe(0);
       }),
-      { numRuns: NUM_RUNS },
+      NUM_RUNS,
     );
   });
 });

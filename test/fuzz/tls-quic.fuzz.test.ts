@@ -4,6 +4,7 @@
  * FUZZ_RUNS=100000 npm run fuzz for a long run.
  */
 import fc from 'fast-check';
+import { assertInSlices } from '../support/fuzz.js';
 import { describe, expect, it } from 'vitest';
 import { parseInitialFrames } from '../../src/attribution/quic/frames.js';
 import { QuicInitialTracker } from '../../src/attribution/quic/initial-tracker.js';
@@ -43,41 +44,41 @@ function mutate(input: Uint8Array, list: Mutation[]): Uint8Array {
 }
 
 describe('TLS ClientHello under hostile input', () => {
-  it('parseClientHello never throws on random bytes', () => {
-    fc.assert(
+  it('parseClientHello never throws on random bytes', async () => {
+    await assertInSlices(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
         const withType = Uint8Array.from(bytes);
         if (withType.length > 0) withType[0] = 1;
         expect(STATUSES).toContain(parseClientHello(bytes).status);
         expect(STATUSES).toContain(parseClientHello(withType).status);
       }),
-      { numRuns },
+      numRuns,
     );
   });
 
-  it('parseClientHello never throws on mutated ClientHellos', () => {
-    fc.assert(
+  it('parseClientHello never throws on mutated ClientHellos', async () => {
+    await assertInSlices(
       fc.property(mutations, (list) => {
         expect(STATUSES).toContain(parseClientHello(mutate(sampleHello, list)).status);
       }),
-      { numRuns },
+      numRuns,
     );
   });
 
-  it('the assembler never throws on mutated record streams cut at random points', () => {
-    fc.assert(
+  it('the assembler never throws on mutated record streams cut at random points', async () => {
+    await assertInSlices(
       fc.property(mutations, fc.integer({ min: 1, max: 300 }), (list, size) => {
         const a = new TlsClientHelloAssembler({ maxBytes: 4096 });
         for (const part of segments(mutate(tlsRecords(sampleHello, 100), list), size)) {
           expect(STATUSES).toContain(a.push(part).status);
         }
       }),
-      { numRuns },
+      numRuns,
     );
   });
 
-  it('any SNI survives any record size and segmentation', () => {
-    fc.assert(
+  it('any SNI survives any record size and segmentation', async () => {
+    await assertInSlices(
       fc.property(
         fc.string({ minLength: 1, maxLength: 200, unit: 'binary' }),
         fc.integer({ min: 1, max: 400 }),
@@ -89,46 +90,46 @@ describe('TLS ClientHello under hostile input', () => {
           expect(last.status === 'found' && last.value.sni).toBe(sni);
         },
       ),
-      { numRuns },
+      numRuns,
     );
   });
 });
 
 describe('QUIC Initials under hostile input', () => {
-  it('the tracker never throws on mutated protected datagrams', () => {
-    fc.assert(
+  it('the tracker never throws on mutated protected datagrams', async () => {
+    await assertInSlices(
       fc.property(fc.constantFrom(V1_CLIENT_INITIAL.packet, V2_CLIENT_INITIAL.packet), mutations, (packet, list) => {
         const t = new QuicInitialTracker();
         expect(STATUSES).toContain(t.pushClientDatagram(mutate(packet, list)).status);
         expect(STATUSES).toContain(t.pushClientDatagram(packet).status);
       }),
-      { numRuns },
+      numRuns,
     );
   });
 
-  it('the tracker never throws on well-encrypted packets holding mutated frames', () => {
+  it('the tracker never throws on well-encrypted packets holding mutated frames', async () => {
     const frames = cryptoFrame(0, sampleHello);
-    fc.assert(
+    await assertInSlices(
       fc.property(mutations, fc.constantFrom(QUIC_V1, QUIC_V2), (list, version) => {
         const payload = mutate(frames, list);
         const packet = protectInitialPacket({ version, dcid: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), packetNumber: 0, payload, padPacketTo: 1200 });
         expect(STATUSES).toContain(new QuicInitialTracker().pushClientDatagram(packet).status);
       }),
-      { numRuns: Math.max(1, Math.floor(numRuns / 2)) },
+      Math.max(1, Math.floor(numRuns / 2)),
     );
   });
 
-  it('parseInitialFrames never throws on random bytes', () => {
-    fc.assert(
+  it('parseInitialFrames never throws on random bytes', async () => {
+    await assertInSlices(
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
         expect(Array.isArray(parseInitialFrames(bytes).crypto)).toBe(true);
       }),
-      { numRuns },
+      numRuns,
     );
   });
 
-  it('any SNI survives any packet count, order and duplication', () => {
-    fc.assert(
+  it('any SNI survives any packet count, order and duplication', async () => {
+    await assertInSlices(
       fc.property(
         fc.string({ minLength: 1, maxLength: 100, unit: 'grapheme' }),
         fc.integer({ min: 1, max: 4 }),
@@ -142,7 +143,7 @@ describe('QUIC Initials under hostile input', () => {
           expect(r.status === 'found' && r.value.clientHello.sni).toBe(sni);
         },
       ),
-      { numRuns: Math.max(1, Math.floor(numRuns / 4)) },
+      Math.max(1, Math.floor(numRuns / 4)),
     );
   });
 });
