@@ -11,7 +11,7 @@ export interface HttpRequestHead {
   method: string;
   /** Lower-case name or canonical address; absent when no usable host was sent. */
   host?: string;
-  /** The Host header (or absolute-form authority) exactly as sent. */
+  /** The target's authority when the request is absolute-form or CONNECT (RFC 9112 section 3.2.2), else the Host header; exactly as sent. */
   rawHost?: string;
   hostIsIpLiteral: boolean;
   target: string;
@@ -31,7 +31,9 @@ export function parseHttpRequestHead(bytes: Uint8Array): ParseResult<HttpRequest
   if (!requestLine) return invalid('bad_request_line');
   const method = requestLine[1]!;
   const target = requestLine[2]!;
-  const rawHost = hostHeader(lines) ?? targetAuthority(method, target);
+  // RFC 9112 section 3.2.2: with an absolute-form target (a proxy request) the target's authority
+  // is the host and the Host header is ignored; likewise CONNECT's authority-form target.
+  const rawHost = targetAuthority(method, target) ?? hostHeader(lines);
   if (rawHost === undefined) return found({ method, hostIsIpLiteral: false, target });
   const { host, hostIsIpLiteral } = normaliseHost(rawHost);
   return found(host === undefined ? { method, rawHost, hostIsIpLiteral, target } : { method, host, rawHost, hostIsIpLiteral, target });

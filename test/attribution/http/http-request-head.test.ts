@@ -40,6 +40,13 @@ describe('parseHttpRequestHead', () => {
     });
   });
 
+  it('prefers the absolute-form target over a different Host header (RFC 9112 section 3.2.2: the Host header is ignored)', () => {
+    const result = parse('GET http://flysafe-api.dji.com/v1 HTTP/1.1\r\nHost: proxy.example\r\n\r\n');
+    expect(result.status === 'found' && [result.value.host, result.value.rawHost]).toEqual(['flysafe-api.dji.com', 'flysafe-api.dji.com']);
+    const origin = parse('GET /v1 HTTP/1.1\r\nHost: origin.example\r\n\r\n');
+    expect(origin.status === 'found' && origin.value.host).toBe('origin.example');
+  });
+
   it('uses the CONNECT authority when there is no Host header', () => {
     const result = parse('CONNECT tunnel.example:443 HTTP/1.1\r\n\r\n');
     expect(result.status === 'found' && result.value.host).toBe('tunnel.example');
