@@ -12,29 +12,42 @@ import { Worker } from 'node:worker_threads';
 /** Files up to this size are hashed on the calling thread (~4 ms at 8 MiB). */
 export const INLINE_HASH_MAX_BYTES = 8 * 1024 * 1024;
 
-/** CommonJS source for the thread: needs no file path, so it runs the same from src/ (tests) and dist/. */
-const THREAD_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync } = require('node:fs');
-const buffer = Buffer.allocUnsafe(1024 * 1024);
-parentPort.on('message', ({ id, path, size }) => {
-  let fd;
+type FsCalls = Pick<typeof import('node:fs'), 'openSync' | 'readSync' | 'closeSync'>;
+type CryptoCalls = Pick<typeof import('node:crypto'), 'createHash'>;
+
+/**
+ * The one hashing loop: run here for small files and, as source text, on the
+ * thread for large ones, so it uses nothing but its arguments and Buffer.
+ */
+function hashFileSync(path: string, size: number, fs: FsCalls, crypto: CryptoCalls): FileDigest {
+  const fd = fs.openSync(path, 'r');
   try {
-    fd = openSync(path, 'r');
-    const hash = createHash('sha256');
+    const hash = crypto.createHash('sha256');
+    const buffer = Buffer.allocUnsafe(Math.min(size, 1024 * 1024) || 1);
     let position = 0;
     while (position < size) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position);
+      const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position);
       if (n === 0) break;
       hash.update(buffer.subarray(0, n));
       position += n;
     }
-    parentPort.postMessage({ id, sha256: hash.digest('hex'), hashed: position });
-  } catch (err) {
-    parentPort.postMessage({ id, error: { code: err && err.code, message: String(err && err.message || err) } });
+    return { sha256: hash.digest('hex'), hashed: position };
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    fs.closeSync(fd);
+  }
+}
+
+/** CommonJS source for the thread: needs no file path, so it runs the same from src/ (tests) and dist/. */
+const THREAD_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const crypto = require('node:crypto');
+const hashFileSync = ${hashFileSync.toString()};
+parentPort.on('message', ({ id, path, size }) => {
+  try {
+    parentPort.postMessage({ id, ...hashFileSync(path, size, fs, crypto) });
+  } catch (err) {
+    parentPort.postMessage({ id, error: { code: err && err.code, message: String((err && err.message) || err) } });
   }
 });
 `;
@@ -101,26 +114,8 @@ const shared = new FileHasher();
 export function hashFile(path: string, size: number): Promise<FileDigest> {
   if (size > INLINE_HASH_MAX_BYTES) return shared.hash(path, size);
   try {
-    return Promise.resolve(hashHere(path, size));
+    return Promise.resolve(hashFileSync(path, size, { openSync, readSync, closeSync }, { createHash }));
   } catch (err) {
     return Promise.reject(err);
-  }
-}
-
-function hashHere(path: string, size: number): FileDigest {
-  const fd = openSync(path, 'r');
-  try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(Math.min(size, 1024 * 1024) || 1);
-    let position = 0;
-    while (position < size) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-      position += n;
-    }
-    return { sha256: hash.digest('hex'), hashed: position };
-  } finally {
-    closeSync(fd);
   }
 }
