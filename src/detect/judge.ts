@@ -8,7 +8,7 @@ import type { Counters } from '../counters.js';
 import type { Flow } from '../flow/flow.js';
 import type { AlertRecord } from '../records/ecs.js';
 import type { RuleEngine } from '../rules/engine.js';
-import { flowFactsFromSnapshot } from '../rules/facts.js';
+import { changingFactsFingerprint, flowFactsFromSnapshot } from '../rules/facts.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
 import type { FlowSnapshot } from '../types.js';
 import { AlertSuppressor, buildAlertRecord, buildDnsQueryAlertRecord } from '../alerts/index.js';
@@ -37,7 +37,7 @@ export class FlowJudge {
 
   judgeFlow(flow: Flow, trigger: string): void {
     // The same facts under the same rules give the same hits, all already raised: most flows end as they were first judged.
-    const fingerprint = factsFingerprint(flow, this.generation);
+    const fingerprint = `${this.generation}|${changingFactsFingerprint(flow)}`;
     if (flow.judgedFacts === fingerprint) return;
     flow.judgedFacts = fingerprint;
     const result = this.engine.matchFlow(flowFactsFromSnapshot(flow));
@@ -79,10 +79,4 @@ export class FlowJudge {
     this.counters.inc(`alerts.${hit.rule.severity}`);
     this.out.alert(record);
   }
-}
-
-/** Everything of a flow the rules can see that changes while it runs (addresses, ports and geo do not). */
-function factsFingerprint(flow: Flow, generation: number): string {
-  const a = flow.attribution;
-  return `${generation}|${a.host ?? ''}|${a.source ?? ''}|${a.names.length}|${a.unknownReason ?? ''}|${a.encryptedDns ?? ''}|${flow.clientMac ?? ''}`;
 }

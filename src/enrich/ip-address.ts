@@ -1,13 +1,5 @@
 /** Addresses for GeoIP lookups: the project's one parser (src/decode/ip-address.ts) and a prefix test. */
-import { parseAddress, type ParsedAddress } from '../decode/ip-address.js';
-
-/** An address as bytes: 4 for IPv4, 16 for IPv6. IPv4-mapped IPv6 is folded to IPv4. */
-export type ParsedIp = ParsedAddress;
-
-/** Parses IPv4 / IPv6 text; undefined for anything else (never throws). */
-export function parseIp(input: string): ParsedIp | undefined {
-  return parseAddress(input);
-}
+export { parseAddress as parseIp, type ParsedAddress as ParsedIp } from '../decode/ip-address.js';
 
 /** True when the first `prefixLen` bits of `bytes` equal those of `net`. */
 export function inPrefix(bytes: Uint8Array, net: Uint8Array, prefixLen: number): boolean {

@@ -89,11 +89,6 @@ export class FlowTable {
     }
   }
 
-  /** End every open flow (end of input, shutdown). */
-  endAll(reason: FlowEndReason): void {
-    this.endSome(reason, Infinity);
-  }
-
   /** End up to `max` open flows, oldest first; returns how many are still open. */
   endSome(reason: FlowEndReason, max: number): number {
     let ended = 0;

@@ -21,3 +21,13 @@ export function flowFactsFromSnapshot(flow: FlowFactSource): FlowFacts {
     geo: flow.geo,
   };
 }
+
+/**
+ * What of FlowFacts can change while a flow runs (addresses, ports and geo
+ * cannot), as one string: equal fingerprints under the same rules give the
+ * same hits. Keep in step with flowFactsFromSnapshot above.
+ */
+export function changingFactsFingerprint(flow: Pick<FlowFactSource, 'attribution' | 'clientMac'>): string {
+  const a = flow.attribution;
+  return `${a.host ?? ''}|${a.source ?? ''}|${a.names.length}|${a.unknownReason ?? ''}|${a.encryptedDns ?? ''}|${flow.clientMac ?? ''}`;
+}
