@@ -136,8 +136,12 @@ export interface GeoDatabaseRef {
 
 export interface GeoInfo {
   special?: SpecialRange;
+  /** Where the address is (location database: DB-IP Lite embedded, or MaxMind). */
   countryIso?: string;
+  /** MaxMind's `registered_country` when the location database carries it. */
   registeredCountryIso?: string;
+  /** Country of the block's registrant (whois / RIR data): a second fact, not the location. */
+  registrantCountryIso?: string;
   asn?: number;
   asOrg?: string;
   /** Country of the company that operates the network, from the curated operator list. */
@@ -146,6 +150,7 @@ export interface GeoInfo {
   /** Which databases answered, and their build dates: an alert must be reproducible. */
   countryDb?: GeoDatabaseRef;
   asnDb?: GeoDatabaseRef;
+  registrantDb?: GeoDatabaseRef;
 }
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';

@@ -9,7 +9,7 @@ import { isoFromSecNsec } from '../records/time.js';
 import type { FlowSnapshot } from '../types.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
 import { alertId } from './alert-id.js';
-import { geoEvidence, jurisdiction, nameFields, optional, ruleFields, withGeo } from './evidence.js';
+import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, ruleFields, withGeo } from './evidence.js';
 
 export type AlertTime = { tsSec: number; tsNsec: number } | string;
 
@@ -49,6 +49,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
       name: nameFields(a),
       ...optional('jurisdiction', jurisdiction(flow.geo)),
       ...optional('geoip', geoEvidence(flow.geo)),
+      ...countrySourceFields(flow.geo),
       repeats: 0,
       bytes_so_far: flow.bytesToServer + flow.bytesToClient,
       trigger,
@@ -92,6 +93,7 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
       name: { evidence: [], conflict: false },
       ...optional('jurisdiction', jurisdiction(q.resolverGeo)),
       ...optional('geoip', geoEvidence(q.resolverGeo)),
+      ...countrySourceFields(q.resolverGeo),
       repeats: 0,
       trigger: 'dns_query',
       dns_query: { name: q.qname, type: q.qtype },

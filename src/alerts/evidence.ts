@@ -1,13 +1,34 @@
 /** Evidence blocks shared by flow and DNS-query alerts (geo, jurisdiction, rule). */
-import type { AlertRecord, EcsEndpoint, GeoEvidence, JurisdictionFields, NameFields } from '../records/ecs.js';
+import type { AlertRecord, CountryAnswer, CountrySourceFields, EcsEndpoint, GeoEvidence, JurisdictionFields, NameFields } from '../records/ecs.js';
 import type { Attribution, GeoDatabaseRef, GeoInfo } from '../types.js';
+import { MAINLAND_CHINA, sourcesDisagreeAbout } from '../util/country-sources.js';
 import type { CompiledRule } from '../rules/types.js';
 
 export function geoEvidence(geo: GeoInfo): GeoEvidence | undefined {
   const ev: GeoEvidence = {};
   if (geo.countryDb) ev.country_db = dbRef(geo.countryDb);
   if (geo.asnDb) ev.asn_db = dbRef(geo.asnDb);
-  return ev.country_db || ev.asn_db ? ev : undefined;
+  if (geo.registrantDb) ev.registrant_db = dbRef(geo.registrantDb);
+  return ev.country_db || ev.asn_db || ev.registrant_db ? ev : undefined;
+}
+
+/**
+ * `groundwatch.registrant` (the registrant country, a fact separate from destination.geo) and,
+ * when location and registrant disagree about mainland China, `groundwatch.geo_disagreement`
+ * with both answers and both databases. The same block in flow and alert records.
+ */
+export function countrySourceFields(geo: GeoInfo): CountrySourceFields {
+  if (geo.special || !geo.registrantDb) return {};
+  const registrant = answer(geo.registrantCountryIso, geo.registrantDb);
+  const fields: CountrySourceFields = { registrant };
+  if (geo.countryDb && sourcesDisagreeAbout(geo, MAINLAND_CHINA)) {
+    fields.geo_disagreement = { country_iso_code: 'CN', location: answer(geo.countryIso, geo.countryDb), registrant };
+  }
+  return fields;
+}
+
+function answer(country: string | undefined, db: GeoDatabaseRef): CountryAnswer {
+  return { ...(country ? { country_iso_code: country } : {}), database: db.type, build_date: db.buildDate };
 }
 
 function dbRef(db: GeoDatabaseRef): { type: string; path: string; build_date: string } {

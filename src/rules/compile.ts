@@ -9,6 +9,7 @@ import {
   asnPredicate, cidrPredicate, countryPredicate, devicePredicate, operatorCountryPredicate, portPredicate,
   specialPredicate, transportPredicate,
 } from './predicates-net.js';
+import { countryDisputedPredicate, registrantCountryPredicate } from './predicates-country-sources.js';
 import { anyOf, noneOf, type Predicate } from './predicates.js';
 import type { MatchSpec, RuleFile, RuleSpec } from './schema.js';
 import type { CompiledRule } from './types.js';
@@ -52,6 +53,8 @@ export function compileMatch(m: MatchSpec, opts: CompileOptions): Predicate[] {
   if (m.asn) preds.push(asnPredicate(m.asn));
   if (m.operator_country) preds.push(operatorCountryPredicate(...withHkMo(m.operator_country, opts)));
   if (m.country) preds.push(countryPredicate(...withHkMo(m.country, opts)));
+  if (m.registrant_country) preds.push(registrantCountryPredicate(...withHkMo(m.registrant_country, opts)));
+  if (m.country_disputed) preds.push(countryDisputedPredicate(withHkMo(m.country_disputed, opts)[0]));
   if (m.special) preds.push(specialPredicate(m.special));
   if (m.transport) preds.push(transportPredicate(m.transport));
   if (m.port) preds.push(portPredicate(m.port.map((p) => parsePortSpec(p) as PortRange)));

@@ -50,6 +50,8 @@ export interface MatchSpec {
   cidr?: string[];
   asn?: number[];
   country?: string[];
+  registrant_country?: string[];
+  country_disputed?: string[];
   operator_country?: string[];
   special?: (typeof SPECIAL_RANGES)[number][];
   transport?: (typeof TRANSPORTS)[number][];
@@ -73,6 +75,8 @@ export const matchSchema: z.ZodType<MatchSpec> = z.lazy(() =>
       cidr: list(cidr).optional(),
       asn: list(asn).optional(),
       country: list(countryCode).optional(),
+      registrant_country: list(countryCode).optional(),
+      country_disputed: list(countryCode).optional(),
       operator_country: list(countryCode).optional(),
       special: list(z.enum(SPECIAL_RANGES)).optional(),
       transport: list(z.enum(TRANSPORTS)).optional(),
@@ -143,7 +147,8 @@ function dnsQueryMisuse(m: MatchSpec): { path: (string | number)[]; message: str
 }
 
 export const OPTIONS_DOC = {
-  hong_kong_macao_as_china: 'count HK and MO as CN in every country / operator_country list of this ruleset that names CN',
+  hong_kong_macao_as_china:
+    'count HK and MO as CN in every country / registrant_country / country_disputed / operator_country list of this ruleset that names CN',
 } as const;
 
 export const ruleFileSchema = z

@@ -73,7 +73,23 @@ CREATE TABLE capture_gaps (
 CREATE INDEX capture_gaps_ts ON capture_gaps (ts_start);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, up: V1 }];
+/**
+ * Two country sources (issue 11): `country` stays the location answer (destination.geo);
+ * `registrant_country` is the registrant (whois) answer, and `geo_disagreement` the country
+ * the two disagree about (CN: one says mainland China, the other not), NULL when they agree.
+ */
+const V2 = `
+ALTER TABLE flows ADD COLUMN registrant_country TEXT;
+ALTER TABLE flows ADD COLUMN geo_disagreement TEXT;
+ALTER TABLE alerts ADD COLUMN registrant_country TEXT;
+ALTER TABLE alerts ADD COLUMN geo_disagreement TEXT;
+CREATE INDEX alerts_geo_disagreement ON alerts (geo_disagreement, ts) WHERE geo_disagreement IS NOT NULL;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, up: V1 },
+  { version: 2, up: V2 },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
