@@ -44,12 +44,17 @@ describe('jurisdiction from the embedded data', () => {
     expect(g.operatorName).toBe(operator);
     expect(g.asnDb?.type).toBe('GroundWatch-ASN');
     expect(g.asnDb?.buildDate).toBe('2026-06-17T19:00:00.000Z'); // package version 2.3.2026061719
-    expect(g.countryDb?.path).toMatch(/geo-whois-asn-country\.mmdb$/);
+    expect(g.countryDb?.path).toMatch(/dbip-country\.mmdb$/);
+    expect(g.registrantDb?.path).toMatch(/geo-whois-asn-country\.mmdb$/);
   });
 
-  it('whois-based country: the research note (§2.3) reports US for 47.91.161.230 and HK for 119.29.29.29', () => {
-    expect(geo.lookup('47.91.161.230').countryIso).toBe('US');
-    expect(geo.lookup('119.29.29.29').countryIso).toBe('HK');
+  it('registrant (whois) country: the research note (§2.3) reports US for 47.91.161.230 and HK for 119.29.29.29', () => {
+    expect(geo.lookup('47.91.161.230').registrantCountryIso).toBe('US');
+    expect(geo.lookup('119.29.29.29').registrantCountryIso).toBe('HK');
+  });
+
+  it('location country: the research note (§2.3) has 47.91.161.230 in HK per a location database (GeoLite2)', () => {
+    expect(geo.lookup('47.91.161.230').countryIso).toBe('HK');
   });
 
   it('a non-Chinese network gets no operator country', () => {

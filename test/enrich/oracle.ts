@@ -99,3 +99,17 @@ export function mmdblookupVerbose(file: string, ip: string): string {
   if (r.error) throw r.error;
   return `${r.stdout}${r.stderr}`;
 }
+
+/**
+ * One string field of the record for an address, read by mmdblookup (libmaxminddb), not by us:
+ * `path` as mmdblookup takes it (`country_code`, or `country iso_code`). undefined = not found.
+ */
+export function mmdblookupString(file: string, ip: string, path: string[]): string | undefined {
+  const r = spawnSync('mmdblookup', ['--file', file, '--ip', ip, ...path], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  const out = `${r.stdout}${r.stderr}`;
+  if (/Could not find an entry|The lookup path does not match/.test(out)) return undefined;
+  const m = /"([^"]*)" <utf8_string>/.exec(out);
+  if (!m) throw new Error(`unexpected mmdblookup output for ${ip}: ${out}`);
+  return m[1];
+}

@@ -26,7 +26,7 @@ async function run(args: string[], geo: GeoInfo = {}): Promise<{ out: string; ge
 describe('rules check', () => {
   it('prints OK with counts for the shipped rules folder', async () => {
     const { out } = await run(['rules', 'check']);
-    expect(out).toMatch(/^OK: 4 rulesets, \d+ enabled rules \(china@2026\.11\.1, dji@2026\.11\.1, local-data-mode@2026\.11\.1, visibility@2026\.11\.1\)\n$/);
+    expect(out).toMatch(/^OK: 4 rulesets, \d+ enabled rules \(china@2026\.12\.1, dji@2026\.11\.1, local-data-mode@2026\.11\.1, visibility@2026\.11\.1\)\n$/);
   });
 
   it('throws RULES_INVALID (exit code 2) with the one-line position error', async () => {
@@ -48,7 +48,7 @@ describe('rules list', () => {
   it('table has a header and the default packs', async () => {
     const { out } = await run(['rules', 'list']);
     expect(out.split('\n')[0]).toMatch(/^ID\s+VER\s+ACTION\s+SEVERITY\s+CATEGORY\s+CONF\s+NAME$/);
-    expect(out).toMatch(/^china\.cn-located\s+1\s+alert\s+high\s+cn_located\s+H\s+Destination located in China$/m);
+    expect(out).toMatch(/^china\.cn-located\s+2\s+alert\s+high\s+cn_located\s+H\s+Destination located in China$/m);
   });
 
   it('refuses an unknown format', async () => {
