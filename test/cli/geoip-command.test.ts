@@ -4,7 +4,8 @@ import { registerGeoipCommands } from '../../src/cli/geoip-command.js';
 import { GroundwatchError } from '../../src/errors.js';
 import { join } from 'node:path';
 import { MAXMIND_TEST_DIR } from '../enrich/helpers.js';
-import { mmdblookupVerbose } from '../enrich/oracle.js';
+import { mmdblookupString, mmdblookupVerbose } from '../enrich/oracle.js';
+import { embeddedCountryMmdb, embeddedRegistrantMmdb } from '../../src/enrich/paths.js';
 
 async function run(args: string[], now?: Date): Promise<{ out: string; err: string }> {
   let out = '';
@@ -39,6 +40,24 @@ describe('groundwatch geoip lookup', () => {
     expect(out).toMatch(/10\.1\.2\.3\n(.*\n)*\s+special range\s+private\n/);
   });
 
+  it('shows both country sources (mmdblookup on the same files) and the mainland-China disagreement', async () => {
+    // 18.162.0.10: AWS ap-east-1 Hong Kong (sources in test/enrich/country-sources-cloud.test.ts).
+    const { out } = await run(['geoip', 'lookup', '18.162.0.10', '--no-system-geoip']);
+    const location = mmdblookupString(embeddedCountryMmdb(), '18.162.0.10', ['country_code']);
+    const registrant = mmdblookupString(embeddedRegistrantMmdb(), '18.162.0.10', ['country_code']);
+    expect([location, registrant]).toEqual(['HK', 'CN']);
+    expect(out).toMatch(/\n  country\s+HK\n/);
+    expect(out).toMatch(/\n  registrant country\s+CN\n/);
+    expect(out).toMatch(/\n  country db\s+dbip-country, built \d{4}-\d\d-\d\d, .*dbip-country\.mmdb\n/);
+    expect(out).toMatch(/\n  registrant db\s+geo-whois-asn-country, built \d{4}-\d\d-\d\d, .*geo-whois-asn-country\.mmdb\n/);
+    expect(out).toMatch(/\n  disagreement\s+location and registrant disagree about mainland China \(CN\)/);
+    const nd = await run(['geoip', 'lookup', '18.162.0.10', '34.92.0.10', '--no-system-geoip', '--format', 'ndjson']);
+    const [aws, google] = nd.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(aws).toMatchObject({ countryIso: 'HK', registrantCountryIso: 'CN', geoDisagreement: 'CN' });
+    expect(google).toMatchObject({ countryIso: 'HK', registrantCountryIso: mmdblookupString(embeddedRegistrantMmdb(), '34.92.0.10', ['country_code']) });
+    expect(google!.geoDisagreement).toBeUndefined();
+  }, 120_000);
+
   it('a bad address is a one-line USAGE error', async () => {
     const err = await run(['geoip', 'lookup', '8.8.8.8', '999.1.1.1', '--no-system-geoip']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GroundwatchError);
@@ -48,6 +67,14 @@ describe('groundwatch geoip lookup', () => {
 });
 
 describe('groundwatch geoip info', () => {
+  it('lists the location and the registrant database with their licences', async () => {
+    const { out } = await run(['geoip', 'info', '--no-system-geoip']);
+    expect(out).toMatch(/^country\n  type\s+dbip-country\n  path\s+.*dbip-country\.mmdb\n/m);
+    expect(out).toMatch(/licence\s+CC BY 4\.0: IP Geolocation by DB-IP/);
+    expect(out).toMatch(/^registrant\n  type\s+geo-whois-asn-country\n/m);
+    expect(out).toMatch(/licence\s+ip-location-db geo-whois-asn-country/);
+  }, 120_000);
+
   it('lists databases with dates, record counts and licences; warns on stale ones', async () => {
     const now = new Date('2026-03-31T00:00:00Z'); // the test DBs were built 2026-02-04: 54 days earlier
     const stale = await run(['geoip', 'info', '--geoip', MAXMIND_TEST_DIR, '--no-system-geoip'], now);

@@ -50,6 +50,24 @@ describe('store schema and migrations', () => {
     expect((db.prepare('PRAGMA table_info(t)').all() as { name: string }[]).map((c) => c.name)).toEqual(['a', 'b']);
   });
 
+  it('a version-1 store (before the two country sources) migrates to 2: rows kept, new columns NULL', () => {
+    const path = join(dir(), 'v1.db');
+    const old = new Database(path);
+    migrate(old, MIGRATIONS.slice(0, 1));
+    old.prepare("INSERT INTO flows (uid, ts_start, country, record) VALUES ('F1', '2026-01-01T00:00:00.000000000Z', 'CN', '{}')").run();
+    old.close();
+    openStore(path).close();
+    expect(rawPragma(path, 'user_version')).toBe(2);
+    const db = new Database(path, { readonly: true });
+    const cols = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
+    expect(cols('flows')).toEqual(expect.arrayContaining(['country', 'registrant_country', 'geo_disagreement']));
+    expect(cols('alerts')).toEqual(expect.arrayContaining(['country', 'registrant_country', 'geo_disagreement']));
+    expect(db.prepare('SELECT uid, country, registrant_country, geo_disagreement FROM flows').all()).toEqual([
+      { uid: 'F1', country: 'CN', registrant_country: null, geo_disagreement: null },
+    ]);
+    db.close();
+  });
+
   it('a failing migration leaves the previous version intact', () => {
     const db = new Database(':memory:');
     expect(() => migrate(db, [{ version: 1, up: 'CREATE TABLE t (a); CREATE TABLE t (b)' }])).toThrow();
