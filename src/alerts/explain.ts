@@ -41,7 +41,12 @@ function describeGeo(geo: GeoInfo): string[] {
   const as = geo.asn !== undefined ? `AS${geo.asn}${geo.asOrg ? ` ${geo.asOrg}` : ''}` : 'unknown';
   const adb = geo.asnDb ? ` [${geo.asnDb.type} built ${geo.asnDb.buildDate}]` : '';
   const op = geo.operatorCountry ? `${geo.operatorName ?? 'operator'} (${geo.operatorCountry})` : 'not in the operator list';
-  return [`  located in: ${country}${cdb}`, `  network: ${as}${adb}`, `  operated by: ${op}`];
+  const lines = [`  located in: ${country}${cdb}`];
+  if (geo.registrantDb) {
+    const rdb = ` [${geo.registrantDb.type} built ${geo.registrantDb.buildDate}]`;
+    lines.push(`  registered to: ${geo.registrantCountryIso ?? 'unknown'}${rdb}`);
+  }
+  return [...lines, `  network: ${as}${adb}`, `  operated by: ${op}`];
 }
 
 function describeHit(label: string, h: RuleHit): string[] {

@@ -21,6 +21,17 @@ describe('explainDestination', async () => {
     expect(text).not.toContain('china.cn-operated-abroad');
   });
 
+  it('shows the registrant country beside the location, and a registrant-only CN as china.cn-disputed', () => {
+    const text = explainDestination(engine, '18.162.0.10', undefined, {
+      countryIso: 'HK', registrantCountryIso: 'CN', asn: 16509,
+      countryDb: { type: 'dbip-country', path: '/x', buildDate: '2026-06-01' },
+      registrantDb: { type: 'geo-whois-asn-country', path: '/y', buildDate: '2026-06-17' },
+    }).join('\n');
+    expect(text).toContain('  located in: HK [dbip-country built 2026-06-01]\n  registered to: CN [geo-whois-asn-country built 2026-06-17]');
+    expect(text).toMatch(/^ALERT china\.cn-disputed v1 .*severity=medium category=cn_located/m);
+    expect(text).not.toMatch(/^ALERT china\.cn-located/m);
+  });
+
   it('says so when nothing matches', () => {
     const lines = explainDestination(engine, '185.15.59.224', 'www.wikipedia.org', { countryIso: 'NL', asn: 14907 }, { port: 443 });
     expect(lines.at(-1)).toMatch(/^no rule matches \(\d+ rules loaded\)$/);
