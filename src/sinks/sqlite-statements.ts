@@ -7,18 +7,20 @@ import type { Statement } from 'better-sqlite3';
 import type { StoreDb } from './sqlite-store.js';
 
 const FLOW_COLUMNS = [
+  'registrant_country', 'geo_disagreement',
   'uid', 'run_id', 'ts_start', 'ts_end', 'transport', 'community_id', 'source_ip', 'source_port', 'source_mac',
-  'destination_ip', 'destination_port', 'destination_domain', 'name_source', 'country', 'registrant_country',
-  'geo_disagreement', 'asn', 'as_org', 'operator_country', 'source_bytes', 'source_packets', 'destination_bytes', 'destination_packets', 'end_reason', 'record',
+  'destination_ip', 'destination_port', 'destination_domain', 'name_source', 'country', 'asn', 'as_org',
+  'operator_country', 'source_bytes', 'source_packets', 'destination_bytes', 'destination_packets', 'end_reason', 'record',
 ];
 const DNS_COLUMNS = [
   'uid', 'run_id', 'ts', 'transport', 'source_ip', 'source_port', 'destination_ip', 'destination_port', 'dns_id',
   'dns_type', 'dns_question_name', 'dns_question_type', 'dns_response_code', 'dns_resolved_ip', 'record',
 ];
 const ALERT_COLUMNS = [
+  'registrant_country', 'geo_disagreement',
   'id', 'run_id', 'ts', 'severity', 'severity_num', 'rule_id', 'rule_version', 'ruleset', 'category', 'flow_uid',
   'source_ip', 'source_mac', 'destination_ip', 'destination_port', 'transport', 'destination_domain', 'name_source',
-  'country', 'registrant_country', 'geo_disagreement', 'asn', 'operator_country', 'repeats', 'last_seen', 'record',
+  'country', 'asn', 'operator_country', 'repeats', 'last_seen', 'record',
 ];
 const RUN_COLUMNS = [
   'id', 'tool_version', 'mode', 'started_at', 'ended_at', 'interface', 'sources', 'packets', 'anomalies', 'flows',

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord, FlowRecord } from '../../src/records/ecs.js';
+import { SCHEMA_VERSION } from '../../src/sinks/sqlite-schema.js';
 import { mmdblookupString } from '../enrich/oracle.js';
 import { runCli } from '../support/cli.js';
 import { ACK, ascii, ethernetIp, FIN, LINKTYPE_ETHERNET, pcapFile, PSH, SYN, tcpPacket, type CaptureFrame } from '../support/packet-builder.js';
@@ -116,6 +117,6 @@ describe('replay: location decides china.cn-located, a disagreement is said', ()
     const rows = sqlite(db, 'SELECT rule_id, country, registrant_country, ifnull(geo_disagreement, \'-\') FROM alerts WHERE destination_ip = \'18.162.0.10\' ORDER BY rule_id');
     expect(rows).toContainEqual(['china.cn-disputed', 'HK', 'CN', 'CN']);
     expect(rows.map((r) => r[0])).not.toContain('china.cn-located');
-    expect(sqlite(db, 'PRAGMA user_version')).toEqual([['2']]);
+    expect(sqlite(db, 'PRAGMA user_version')).toEqual([[String(SCHEMA_VERSION)]]);
   });
 });

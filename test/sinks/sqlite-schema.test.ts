@@ -50,14 +50,14 @@ describe('store schema and migrations', () => {
     expect((db.prepare('PRAGMA table_info(t)').all() as { name: string }[]).map((c) => c.name)).toEqual(['a', 'b']);
   });
 
-  it('a version-1 store (before the two country sources) migrates to 2: rows kept, new columns NULL', () => {
+  it('a version-1 store (before the two country sources) migrates to the current version: rows kept, new columns NULL', () => {
     const path = join(dir(), 'v1.db');
     const old = new Database(path);
     migrate(old, MIGRATIONS.slice(0, 1));
     old.prepare("INSERT INTO flows (uid, ts_start, country, record) VALUES ('F1', '2026-01-01T00:00:00.000000000Z', 'CN', '{}')").run();
     old.close();
     openStore(path).close();
-    expect(rawPragma(path, 'user_version')).toBe(2);
+    expect(rawPragma(path, 'user_version')).toBe(SCHEMA_VERSION);
     const db = new Database(path, { readonly: true });
     const cols = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
     expect(cols('flows')).toEqual(expect.arrayContaining(['country', 'registrant_country', 'geo_disagreement']));
