@@ -6,12 +6,13 @@
  * In that fake data 2001:250::/31 is CN while the whois database has AU for it (APNIC's
  * registry country), so the location source says CN and the registrant does not.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countrySourceFields } from '../../src/alerts/evidence.js';
 import { GeoResolver } from '../../src/enrich/geo-resolver.js';
-import { embeddedRegistrantMmdb } from '../../src/enrich/paths.js';
+import { embeddedCountryMmdb, embeddedRegistrantMmdb } from '../../src/enrich/paths.js';
 import { RuleEngine } from '../../src/rules/engine.js';
 import { defaultRulePaths, loadRules } from '../../src/rules/load.js';
 import type { FlowFacts } from '../../src/rules/types.js';
@@ -96,5 +97,25 @@ describe('MaxMind test Country DB as location, embedded whois as registrant', ()
     expect(ids).not.toContain('china.cn-located');
     expect(ids).not.toContain('china.cn-disputed');
     expect(countrySourceFields(g).geo_disagreement).toBeUndefined();
+  });
+});
+
+describe('roles in a --geoip directory', () => {
+  it('a whois file is the registrant, never the location, even beside nothing else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-roles-'));
+    copyFileSync(REGISTRANT_FILE, join(dir, 'geo-whois-asn-country.mmdb'));
+    const geo = await GeoResolver.open({ dir, searchSystemDirs: false, embedded: false });
+    expect(geo.databases().map((d) => [d.role, d.origin, d.type])).toEqual([['registrant', 'explicit', 'geo-whois-asn-country']]);
+    expect(geo.lookup('18.162.0.10').countryIso).toBeUndefined();
+    expect(geo.lookup('18.162.0.10').registrantCountryIso).toBe(mmdblookupString(REGISTRANT_FILE, '18.162.0.10', ['country_code']));
+  });
+
+  it('MaxMind Country beats DB-IP Lite for the location role; the whois file beside them is the registrant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-roles-'));
+    copyFileSync(COUNTRY_TEST, join(dir, 'GeoIP2-Country-Test.mmdb'));
+    copyFileSync(embeddedCountryMmdb(), join(dir, 'dbip-country.mmdb'));
+    copyFileSync(REGISTRANT_FILE, join(dir, 'geo-whois-asn-country.mmdb'));
+    const geo = await GeoResolver.open({ dir, searchSystemDirs: false, embedded: false });
+    expect(geo.databases().map((d) => [d.role, d.type])).toEqual([['country', 'GeoIP2-Country'], ['registrant', 'geo-whois-asn-country']]);
   });
 });
