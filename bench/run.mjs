@@ -145,7 +145,7 @@ if (!flag('skip-live')) {
     process.stderr.write('bench: live capture needs root (ip netns); run as root or pass --skip-live\n');
   } else {
     const { benchLive, maxZeroDropRate } = await import('../dist/daemon/bench-live.js');
-    const peer = join(ROOT, '..', 'shared', 'peer-pcaps', 'mixed-browsing-dns-tls-http__sv-base64-decode-5885.pcap');
+    const peer = join(ROOT, 'fixtures', 'peer-pcaps', 'mixed-browsing-dns-tls-http__sv-base64-decode-5885.pcap');
     const pcap = existsSync(peer) ? peer : join(ROOT, 'fixtures', 'session-dji-mixed.pcap');
     const rates = opt('live-rates', '50000,100000,150000,200000,300000').split(',').map(Number);
     live = await maxZeroDropRate(pcap, rates, Number(opt('live-seconds', '20')));

@@ -1,12 +1,13 @@
 /** The peer captures and their MANIFEST (expectations derived with tshark 4.0.17). */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Counters } from '../../src/counters.js';
 import type { RawPacket } from '../../src/types.js';
 import { openCaptureFiles } from '../../src/capture/open-files.js';
 
-export const PEER_DIR = fileURLToPath(new URL('../../../shared/peer-pcaps/', import.meta.url));
+import { PEER_PCAP_DIR } from '../support/fixture-paths.js';
+
+export const PEER_DIR = PEER_PCAP_DIR;
 
 export interface ManifestEntry {
   file: string;

@@ -4,6 +4,7 @@
  * checks every frame against tshark run here.
  */
 import { describe, it, expect } from 'vitest';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawPacket } from '../../src/types.js';
 import { epoch } from './tshark.js';
@@ -25,8 +26,10 @@ function timesMatch(packets: RawPacket[], listed: string[]): boolean {
 }
 
 describe('peer captures against their MANIFEST', () => {
-  it('the manifest lists the files this test expects', () => {
-    expect(manifest.length).toBeGreaterThanOrEqual(29);
+  it('the manifest lists exactly the captures in fixtures/peer-pcaps, each once', () => {
+    const captures = readdirSync(PEER_DIR).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
+    expect(captures).toHaveLength(29);
+    expect(manifest.map((e) => e.file).sort()).toEqual(captures);
   });
 
   for (const entry of manifest) {

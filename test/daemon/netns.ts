@@ -8,8 +8,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, REPO_ROOT } from '../support/cli.js';
+import { PEER_PCAP_DIR } from '../support/fixture-paths.js';
 
-export const PEER_PCAPS = join(REPO_ROOT, '../shared/peer-pcaps');
+export const PEER_PCAPS = PEER_PCAP_DIR;
 export const SENDER = 'gwa';
 export const CAPTURE_IF = 'gwb';
 

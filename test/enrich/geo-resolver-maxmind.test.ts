@@ -4,7 +4,7 @@ import { GeoResolver } from '../../src/enrich/geo-resolver.js';
 import { MAXMIND_TEST_DIR } from './helpers.js';
 
 /**
- * Every row of /work/shared/geoip-test/README.md ("Example lookups", each checked there with
+ * Every row of fixtures/geoip-test/README.md ("Example lookups", each checked there with
  * mmdblookup). undefined = "not found", "-" or "no organization field".
  */
 const ROWS: Array<{ ip: string; country?: string; registered?: string; asn?: number; org?: string }> = [

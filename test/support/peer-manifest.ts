@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { PEER_PCAP_DIR } from './fixture-paths.js';
 
-/** The shared peer captures live beside the repository: ../shared/peer-pcaps. */
-export const PEER_DIR = fileURLToPath(new URL('../../../shared/peer-pcaps/', import.meta.url));
+/** The peer captures, copied into fixtures/peer-pcaps (see the README there). */
+export const PEER_DIR = PEER_PCAP_DIR;
 
 export interface ManifestDns {
   name: string;

@@ -4,12 +4,12 @@
  * own capture readers are not used here, so these tests check the parsers alone).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { tsharkFieldRows } from '../../support/tshark.js';
+import { PEER_PCAP_DIR } from '../../support/fixture-paths.js';
 
 export { hexBytes } from '../../support/tshark.js';
 
-export const PEER_DIR = fileURLToPath(new URL('../../../../shared/peer-pcaps/', import.meta.url));
+export const PEER_DIR = PEER_PCAP_DIR;
 
 export interface ManifestDns {
   name: string;

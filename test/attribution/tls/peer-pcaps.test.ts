@@ -97,9 +97,9 @@ describe('specific peer expectations', () => {
     for (const h of hellos) expect(h).toMatchObject({ hasEch: true, sni: 'cloudflare-ech.com' });
   });
 
-  it('null-ipv6-tls: www.cloudflare.com offering h2', () => {
+  it('null-ipv6-tls: www.cloudflare.com offering h2 then http/1.1 (tshark tls.handshake.extensions_alpn_str)', () => {
     const [hello] = ourHellos('null-ipv6-tls__arkime-tls-alpn-h2.pcap').values();
     expect(hello?.sni).toBe('www.cloudflare.com');
-    expect(hello?.alpn).toContain('h2');
+    expect(hello?.alpn).toEqual(['h2', 'http/1.1']);
   });
 });

@@ -3,10 +3,10 @@
  * payloads (so these tests do not depend on our own capture readers) and says
  * what it decodes from the ClientHellos, which our parser must agree with.
  */
-import { fileURLToPath } from 'node:url';
 import { hexBytes, tsharkFieldRows } from '../../../support/tshark.js';
+import { PEER_PCAP_DIR } from '../../../support/fixture-paths.js';
 
-export const PEER_PCAPS = fileURLToPath(new URL('../../../../../shared/peer-pcaps/', import.meta.url));
+export const PEER_PCAPS = PEER_PCAP_DIR;
 
 export function peerPcap(name: string): string {
   return `${PEER_PCAPS}${name}`;
