@@ -16,10 +16,10 @@ import { embeddedCountryMmdb, embeddedRegistrantMmdb } from '../../src/enrich/pa
 import { RuleEngine } from '../../src/rules/engine.js';
 import { defaultRulePaths, loadRules } from '../../src/rules/load.js';
 import type { FlowFacts } from '../../src/rules/types.js';
-import { REPO_ROOT } from './helpers.js';
+import { MAXMIND_TEST_DIR } from './helpers.js';
 import { mmdblookupString, v4ToBig, v6ToBig } from './oracle.js';
 
-const DIR = join(REPO_ROOT, 'fixtures/geoip-test');
+const DIR = MAXMIND_TEST_DIR;
 const COUNTRY_TEST = join(DIR, 'GeoIP2-Country-Test.mmdb');
 const REGISTRANT_FILE = embeddedRegistrantMmdb();
 
