@@ -73,7 +73,18 @@ CREATE TABLE capture_gaps (
 CREATE INDEX capture_gaps_ts ON capture_gaps (ts_start);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, up: V1 }];
+/** Whether a flow's start was seen and how its client side was decided (groundwatch.flow.start_seen / orientation). */
+const V2_FLOW_START = `
+ALTER TABLE flows ADD COLUMN start_seen INTEGER;
+ALTER TABLE flows ADD COLUMN orientation TEXT;
+ALTER TABLE alerts ADD COLUMN start_seen INTEGER;
+ALTER TABLE alerts ADD COLUMN orientation TEXT;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, up: V1 },
+  { version: 2, up: V2_FLOW_START },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
