@@ -127,6 +127,10 @@ describe('connections cut mid-stream alert like the whole connection', () => {
             expect(flow.source).toMatchObject({ packets: sent(true).length, bytes: sent(true).reduce((s, f) => s + f.ipLen, 0) });
             expect(flow.destination).toMatchObject({ packets: sent(false).length, bytes: sent(false).reduce((s, f) => s + f.ipLen, 0) });
             if (cut === 'fin_only') expect(flow.groundwatch.flow.end_reason).toBe('fin');
+            // The name: the whole connection's, learned from the earlier DNS answer once the handshake is gone.
+            const wholeFlow = oracle.flows.find((f) => f.destination?.ip === c.server && f.destination?.port === c.port)!;
+            expect(flow.destination?.domain).toBe(wholeFlow.destination?.domain);
+            if (wholeFlow.destination?.domain && (cut === 'server_bulk' || cut === 'fin_only')) expect(flow.groundwatch.name.source).toBe('dns');
           });
         }
       }
