@@ -126,6 +126,9 @@ describe('connections cut mid-stream alert like the whole connection', () => {
             const sent = (fromClient: boolean) => kept.filter((f) => (`${f.src}:${f.sport}` === clientEnd) === fromClient);
             expect(flow.source).toMatchObject({ packets: sent(true).length, bytes: sent(true).reduce((s, f) => s + f.ipLen, 0) });
             expect(flow.destination).toMatchObject({ packets: sent(false).length, bytes: sent(false).reduce((s, f) => s + f.ipLen, 0) });
+            // Exactly one connection of the capture was cut; every other flow's start was seen.
+            expect((run.stats.groundwatch.stats as Record<string, any>).flows.start_not_seen).toEqual({ [orientation]: 1 });
+            expect((oracle.stats.groundwatch.stats as Record<string, any>).flows.start_not_seen).toEqual({});
             if (cut === 'fin_only') expect(flow.groundwatch.flow.end_reason).toBe('fin');
             // The name: the whole connection's, learned from the earlier DNS answer once the handshake is gone.
             const wholeFlow = oracle.flows.find((f) => f.destination?.ip === c.server && f.destination?.port === c.port)!;
