@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord, FlowRecord } from '../../src/records/ecs.js';
-import { REPO_ROOT } from '../support/cli.js';
+import { REPO_ROOT, runCli } from '../support/cli.js';
 import { replayFiles, type Replayed } from '../support/replay-harness.js';
 import { tsharkFieldRows } from '../support/tshark.js';
 
@@ -156,5 +156,9 @@ describe('a UDP DNS exchange whose query was not captured', () => {
     for (const a of flowAlerts(run)) expect(a.source).toMatchObject({ ip: clientIp, port: Number(clientPort) });
     const flow = run.flows.find((f) => f.destination?.ip === '114.114.114.114')!;
     expect(flow.groundwatch.flow).toMatchObject({ start_seen: false, orientation: 'port' });
+    // The run summary a user reads says so too.
+    const cli = runCli(['replay', file, '--no-db', '--format', 'text', '--fail-on', 'never']);
+    expect(cli.stdout).toMatch(/^ {2}flows .*, 1 start not seen \(port 1\)$/m);
+    expect(runCli(['replay', FULL, '--no-db', '--format', 'text', '--fail-on', 'never']).stdout).not.toMatch(/start not seen/);
   });
 });
