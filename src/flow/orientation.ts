@@ -10,7 +10,11 @@
  *               ephemeral one (src/flow/service-ports.ts);
  *   3. address: the local side (private, CGNAT, ULA, link-local) is the client;
  *   4. first_packet: the sender of the first packet seen.
- * Evidence that names both sides, or neither, passes to the next.
+ * Evidence that names both sides, or neither, passes to the next. Where this
+ * differs from Zeek: Zeek takes the lower of two service ports as the server
+ * and never flips on a SYN-ACK (stealth scans); here two service ports pass to
+ * the address test, and a SYN-ACK is trusted, as Suricata does, because a
+ * monitored tablet does not scan.
  */
 import { TCP_ACK, TCP_SYN, type Decoded, type FlowOrientation } from '../types.js';
 import { isEphemeralPort, isServicePort } from './service-ports.js';
