@@ -12,9 +12,10 @@
  *   4. first_packet: the sender of the first packet seen.
  * Evidence that names both sides, or neither, passes to the next. Where this
  * differs from Zeek: Zeek takes the lower of two service ports as the server
- * and never flips on a SYN-ACK (stealth scans); here two service ports pass to
- * the address test, and a SYN-ACK is trusted, as Suricata does, because a
- * monitored tablet does not scan.
+ * and does not trust a SYN-ACK seen first (a SYN-ACK scan sends them
+ * unsolicited); here two service ports pass to the address test, and a SYN-ACK
+ * is trusted, as Suricata does: a missed SYN is far likelier on a tablet's
+ * mirror port than a SYN-ACK scan.
  */
 import { TCP_ACK, TCP_SYN, type Decoded, type FlowOrientation } from '../types.js';
 import { isEphemeralPort, isServicePort } from './service-ports.js';
