@@ -18,6 +18,7 @@ import { buildFlowRecord } from './records/flow-record.js';
 import type { GeoLookup, RawPacket } from './types.js';
 import { OtherIpConversations } from './flow/other-conversations.js';
 import { recordCoverage } from './detect/coverage.js';
+import { isLocalAddress } from './detect/local-address.js';
 
 export interface PipelineDeps {
   counters: Counters;
@@ -44,7 +45,10 @@ export class Pipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     const { counters, limits } = deps;
-    this.flows = new FlowTable(limits.flows, counters, (flow, reason) => this.onFlowEnd(flow, reason));
+    this.flows = new FlowTable(limits.flows, counters, (flow, reason) => this.onFlowEnd(flow, reason), {
+      devices: deps.devices,
+      isLocalAddress,
+    });
     this.otherConversations = new OtherIpConversations(limits.otherConversations, counters);
     const dnsCache = new DnsNameCache({ ...limits.dnsCache, counters });
     this.attributor = new Attributor(dnsCache, limits.attribution, counters, {

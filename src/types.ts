@@ -161,6 +161,14 @@ export interface GeoLookup {
   lookup(ip: string): GeoInfo;
 }
 
+/**
+ * How the flow table decided which side is the client (src/flow/orientation.ts):
+ * the SYN or SYN-ACK told it, or, for a connection picked up mid-stream and for
+ * UDP, the configured devices, the service port, the local address, or only the
+ * first packet seen.
+ */
+export type FlowOrientation = 'syn' | 'device' | 'port' | 'address' | 'first_packet';
+
 /** What the flow table knows about a flow at a moment: what rules and records read. */
 export interface FlowSnapshot {
   uid: string;
@@ -184,4 +192,7 @@ export interface FlowSnapshot {
   attribution: Attribution;
   geo: GeoInfo;
   vlans?: number[];
+  /** The connection's start was seen (a SYN first; for UDP, a first datagram from the client). */
+  startSeen: boolean;
+  orientation: FlowOrientation;
 }

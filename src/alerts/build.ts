@@ -6,7 +6,7 @@
  */
 import { SEVERITY_NUMBER, type AlertRecord } from '../records/ecs.js';
 import { isoFromSecNsec } from '../records/time.js';
-import type { FlowSnapshot } from '../types.js';
+import type { FlowOrientation, FlowSnapshot } from '../types.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
 import { alertId } from './alert-id.js';
 import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, ruleFields, withGeo } from './evidence.js';
@@ -45,7 +45,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
       severity: rule.severity,
       reasons: [...hit.reasons],
       category: rule.category,
-      flow: { uid: flow.uid },
+      flow: { uid: flow.uid, start_seen: flow.startSeen, orientation: flow.orientation },
       name: nameFields(a),
       ...optional('jurisdiction', jurisdiction(flow.geo)),
       ...optional('geoip', geoEvidence(flow.geo)),
@@ -65,6 +65,8 @@ export interface DnsQueryOrigin {
   clientPort: number;
   /** DNS message id, so two queries for the same name in one flow get distinct alert ids. */
   dnsId: number;
+  startSeen?: boolean;
+  orientation?: FlowOrientation;
 }
 
 export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFacts, hit: RuleHit, ts: AlertTime, runId?: string): AlertRecord {
@@ -89,7 +91,11 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
       severity: rule.severity,
       reasons: [...hit.reasons],
       category: rule.category,
-      flow: { uid: origin.flowUid },
+      flow: {
+        uid: origin.flowUid,
+        ...(origin.startSeen !== undefined ? { start_seen: origin.startSeen } : {}),
+        ...(origin.orientation ? { orientation: origin.orientation } : {}),
+      },
       name: { evidence: [], conflict: false },
       ...optional('jurisdiction', jurisdiction(q.resolverGeo)),
       ...optional('geoip', geoEvidence(q.resolverGeo)),

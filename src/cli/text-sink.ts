@@ -86,15 +86,21 @@ function nameOf(rec: AlertRecord | FlowRecord): string {
   return n.unknown_reason ? `[no name: ${n.unknown_reason}]` : '[no name]';
 }
 
+/** A flow picked up mid-stream says how its sides were told apart, so a reader can weigh the verdict. */
+function midStream(rec: AlertRecord | FlowRecord): string {
+  const f = rec.groundwatch.flow;
+  return f.start_seen === false ? `  [start not seen, client by ${f.orientation ?? '?'}]` : '';
+}
+
 function formatAlert(a: AlertRecord): string {
   const s = a.source;
   const d = a.destination;
   const sev = a.groundwatch.severity.toUpperCase().padEnd(8);
   const head = `ALERT  ${sev} ${a['@timestamp']}  ${a.rule.id}  ${s?.ip}${s?.mac ? ` (${s.mac})` : ''} -> ${d?.ip}:${d?.port}/${a.network?.transport}`;
-  return `${head}  ${nameOf(a)}  ${where(a)}\n         ${a.groundwatch.reasons.map(safe).join('; ')}`;
+  return `${head}  ${nameOf(a)}  ${where(a)}${midStream(a)}\n         ${a.groundwatch.reasons.map(safe).join('; ')}`;
 }
 
 function formatFlow(f: FlowRecord): string {
   const bytes = (f.source?.bytes ?? 0) + (f.destination?.bytes ?? 0);
-  return `FLOW   ${f['@timestamp']}  ${f.source?.ip}:${f.source?.port} -> ${f.destination?.ip}:${f.destination?.port}/${f.network?.transport}  ${nameOf(f)}  ${where(f)}  ${bytes} B`;
+  return `FLOW   ${f['@timestamp']}  ${f.source?.ip}:${f.source?.port} -> ${f.destination?.ip}:${f.destination?.port}/${f.network?.transport}  ${nameOf(f)}  ${where(f)}  ${bytes} B${midStream(f)}`;
 }

@@ -62,7 +62,14 @@ export class FlowJudge {
         qname: question.name,
         qtype: question.type,
       };
-      const origin = { flowUid: flow.uid, communityId: flow.communityId, clientPort: flow.clientPort, dnsId: message.id };
+      const origin = {
+        flowUid: flow.uid,
+        communityId: flow.communityId,
+        clientPort: flow.clientPort,
+        dnsId: message.id,
+        startSeen: flow.startSeen,
+        orientation: flow.orientation,
+      };
       for (const hit of this.engine.matchDnsQuery(facts).alerts) {
         this.raise(buildDnsQueryAlertRecord(origin, facts, hit, { tsSec: packet.tsSec, tsNsec: packet.tsNsec }), hit, packet.ts);
       }

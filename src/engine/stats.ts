@@ -4,6 +4,10 @@ import type { StatsRecord } from '../records/ecs.js';
 import { isoFromSeconds } from '../records/time.js';
 import type { Session } from './session.js';
 
+function countersUnder(all: Record<string, number>, prefix: string): Record<string, number> {
+  return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
 export function buildStatsRecord(session: Session, final: boolean): StatsRecord {
   const c = session.counters;
   const all = c.toJSON();
@@ -23,6 +27,8 @@ export function buildStatsRecord(session: Session, final: boolean): StatsRecord 
           active: session.pipeline.flows.size,
           evicted: c.get('flow.evicted'),
           not_judged: c.get('flow.not_judged'),
+          /** Flows whose start was not seen, by what decided their client side (flow/orientation.ts). */
+          start_not_seen: countersUnder(all, 'flow.start_not_seen.'),
           other_ip_conversations: session.pipeline.otherConversations.count,
         },
         dns: { queries: c.get('dns.queries'), responses: c.get('dns.responses') },

@@ -3,6 +3,15 @@ import { sanitizeForTerminal as safe } from '../cli/output-format.js';
 import { coverageSummary } from '../detect/coverage.js';
 import type { Session } from './session.js';
 
+/** Flows picked up mid-stream, by what decided their client side; nothing when every start was seen. */
+function startNotSeen(all: Record<string, number>): string {
+  const prefix = 'flow.start_not_seen.';
+  const by = Object.entries(all).filter(([k]) => k.startsWith(prefix));
+  if (!by.length) return '';
+  const total = by.reduce((sum, [, v]) => sum + v, 0);
+  return `, ${total} start not seen (${by.map(([k, v]) => `${k.slice(prefix.length)} ${v}`).join(', ')})`;
+}
+
 export function textSummary(session: Session, warnings: string[]): string {
   const c = session.counters;
   const cov = coverageSummary(c);
@@ -13,7 +22,7 @@ export function textSummary(session: Session, warnings: string[]): string {
     `groundwatch ${session.run.tool_version} — ${session.run.mode} summary`,
     ...session.run.sources.map((s) => `  input     ${safe(s.path)} (${s.format}${s.compressed ? ', gzip' : ''}, ${s.size} bytes, sha256 ${s.sha256.slice(0, 16)}…)`),
     `  packets   ${c.get('packets.received')} read, ${c.get('packets.decoded')} decoded, ${c.sum('anomaly.')} anomalies`,
-    `  flows     ${flows} (tcp/udp), ${session.pipeline.otherConversations.count} other IP conversations, ${c.get('flow.evicted')} evicted`,
+    `  flows     ${flows} (tcp/udp), ${session.pipeline.otherConversations.count} other IP conversations, ${c.get('flow.evicted')} evicted${startNotSeen(c.toJSON())}`,
     `  names     ${named.map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; unnamed ${cov.flows['unnamed'] ?? 0}` +
       (Object.keys(cov.unknownReasons).length ? ` (${Object.entries(cov.unknownReasons).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''),
     `  bytes     ${Object.entries(cov.bytes).map(([k, v]) => `${k} ${v}`).join(', ') || '0'}`,

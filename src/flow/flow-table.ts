@@ -7,6 +7,7 @@ import type { FlowEndReason } from '../records/ecs.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Decoded } from '../types.js';
 import { FifoMap } from '../util/fifo-map.js';
 import { Flow, type Direction } from './flow.js';
+import { orientFirstPacket, type OrientationEvidence } from './orientation.js';
 
 export interface FlowLimits {
   /** Concurrent flows kept; the oldest is evicted (and counted) beyond it. */
@@ -53,6 +54,8 @@ export class FlowTable {
     private readonly limits: FlowLimits,
     private readonly counters: Counters,
     private readonly onEnd: FlowEndHandler,
+    /** Devices and local ranges, for flows whose handshake was not seen; without them only SYNs and ports orient. */
+    private readonly orientation: OrientationEvidence = {},
   ) {}
 
   get size(): number {
@@ -113,9 +116,8 @@ export class FlowTable {
 
   private create(p: Decoded, key: string): { flow: Flow; direction: Direction } {
     if (this.flows.size >= this.limits.maxFlows) this.evictOldest();
-    // The client is the side that sent the SYN: a SYN-ACK seen first means the receiver is the client.
-    const synAck = p.transport === 'tcp' && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
-    const fromServer = synAck;
+    const { fromServer, orientation, startSeen } = orientFirstPacket(p, this.orientation);
+    if (!startSeen) this.counters.inc(`flow.start_not_seen.${orientation}`);
     const flow = new Flow({
       key,
       seq: this.seq++,
@@ -125,6 +127,8 @@ export class FlowTable {
       clientPort: fromServer ? p.dstPort : p.srcPort,
       serverIp: fromServer ? p.src : p.dst,
       serverPort: fromServer ? p.srcPort : p.dstPort,
+      startSeen,
+      orientation,
       tsSec: p.tsSec,
       tsNsec: p.tsNsec,
       ts: p.ts,

@@ -1,6 +1,6 @@
 /** One bidirectional flow: counters, handshake state and what attribution learned. */
 import { isoFromSecNsec } from '../records/time.js';
-import type { Attribution, FlowSnapshot, GeoInfo, Transport } from '../types.js';
+import type { Attribution, FlowOrientation, FlowSnapshot, GeoInfo, Transport } from '../types.js';
 import { communityId } from './community-id.js';
 
 export type Direction = 'to_server' | 'to_client';
@@ -15,6 +15,9 @@ export class Flow {
   readonly clientPort: number;
   readonly serverIp: string;
   readonly serverPort: number;
+  /** The connection's start was seen, and how the client side was decided (flow/orientation.ts). */
+  readonly startSeen: boolean;
+  readonly orientation: FlowOrientation;
   clientMac?: string;
   serverMac?: string;
   /** Both MACs learned (or the link has none): later packets skip MAC decoding. */
@@ -58,6 +61,8 @@ export class Flow {
     clientPort: number;
     serverIp: string;
     serverPort: number;
+    startSeen: boolean;
+    orientation: FlowOrientation;
     tsSec: number;
     tsNsec: number;
     ts: number;
@@ -69,6 +74,8 @@ export class Flow {
     this.clientPort = init.clientPort;
     this.serverIp = init.serverIp;
     this.serverPort = init.serverPort;
+    this.startSeen = init.startSeen;
+    this.orientation = init.orientation;
     this.firstTs = this.lastTs = init.ts;
     this.firstTsSec = this.lastTsSec = init.tsSec;
     this.firstTsNsec = this.lastTsNsec = init.tsNsec;
@@ -106,6 +113,8 @@ export class Flow {
       bytesToClient: this.bytesToClient,
       attribution: this.attribution,
       geo: this.geo,
+      startSeen: this.startSeen,
+      orientation: this.orientation,
     };
     if (this.clientMac) s.clientMac = this.clientMac;
     if (this.serverMac) s.serverMac = this.serverMac;

@@ -3,7 +3,7 @@
  * and SQLite rows carry the same meaning under the same names. Project fields
  * live under `groundwatch.*`.
  */
-import type { NameEvidence, NameSource, Severity, UnknownNameReason } from '../types.js';
+import type { FlowOrientation, NameEvidence, NameSource, Severity, UnknownNameReason } from '../types.js';
 
 export type EventKind = 'event' | 'alert' | 'metric';
 
@@ -107,7 +107,7 @@ export interface EcsRecordBase {
 export interface FlowRecord extends EcsRecordBase {
   event: EcsRecordBase['event'] & { kind: 'event'; dataset: 'groundwatch.flow' };
   groundwatch: {
-    flow: { uid: string; end_reason: FlowEndReason };
+    flow: FlowStartFields & { uid: string; end_reason: FlowEndReason };
     name: NameFields;
     tls?: { version?: string; alpn?: string[]; ech?: boolean; sni?: string };
     quic?: { version?: string; sni?: string; alpn?: string[] };
@@ -116,6 +116,15 @@ export interface FlowRecord extends EcsRecordBase {
     geoip?: GeoEvidence;
     run_id?: string;
   } & CountrySourceFields;
+}
+
+/**
+ * Whether the connection's start was seen and how its client side was decided
+ * (src/flow/orientation.ts): `groundwatch.flow.start_seen`, `groundwatch.flow.orientation`.
+ */
+export interface FlowStartFields {
+  start_seen: boolean;
+  orientation: FlowOrientation;
 }
 
 export type FlowEndReason = 'fin' | 'rst' | 'idle_timeout' | 'evicted' | 'end_of_input' | 'shutdown';
@@ -163,7 +172,8 @@ export interface AlertRecord extends EcsRecordBase {
     /** Every reason that matched, human readable, one per matcher. */
     reasons: string[];
     category?: AlertCategory;
-    flow: { uid: string };
+    /** start_seen / orientation of the flow that raised it (absent only in records written before they existed). */
+    flow: Partial<FlowStartFields> & { uid: string };
     name: NameFields;
     jurisdiction?: JurisdictionFields;
     geoip?: GeoEvidence;

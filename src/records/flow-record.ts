@@ -33,7 +33,7 @@ export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: st
       ...(flow.vlans?.length ? { vlan: { id: String(flow.vlans[flow.vlans.length - 1]) } } : {}),
     },
     groundwatch: {
-      flow: { uid: flow.uid, end_reason: endReason },
+      flow: { uid: flow.uid, end_reason: endReason, start_seen: flow.startSeen, orientation: flow.orientation },
       name: nameFields(flow.attribution),
       ...(a.tls ? { tls: { ...a.tls } } : {}),
       ...(a.quic ? { quic: { ...a.quic } } : {}),

@@ -19,6 +19,8 @@ export type Row = Record<string, SqlValue>;
 const v = <T extends string | number>(x: T | undefined): T | null => (x === undefined ? null : x);
 const mac = (x: string | undefined): string | null => (x === undefined ? null : x.toLowerCase());
 const json = (x: unknown): string | null => (x === undefined ? null : JSON.stringify(x));
+/** SQLite has no boolean: 1 / 0, NULL when unknown. */
+const flag = (x: boolean | undefined): number | null => (x === undefined ? null : x ? 1 : 0);
 
 export function flowRow(rec: FlowRecord, runId: string | undefined): Row {
   const src = rec.source;
@@ -48,6 +50,8 @@ export function flowRow(rec: FlowRecord, runId: string | undefined): Row {
     destination_bytes: v(dst?.bytes),
     destination_packets: v(dst?.packets),
     end_reason: rec.groundwatch.flow.end_reason,
+    start_seen: flag(rec.groundwatch.flow.start_seen),
+    orientation: v(rec.groundwatch.flow.orientation),
     record: JSON.stringify(rec),
   };
 }
@@ -100,6 +104,8 @@ export function alertRow(rec: AlertRecord, runId: string | undefined): Row {
     operator_country: v(gw.jurisdiction?.operator_country),
     repeats: gw.repeats,
     last_seen: storedTime(rec['@timestamp']),
+    start_seen: flag(gw.flow.start_seen),
+    orientation: v(gw.flow.orientation),
     record: JSON.stringify(rec),
   };
 }

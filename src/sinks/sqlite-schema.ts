@@ -86,9 +86,18 @@ ALTER TABLE alerts ADD COLUMN geo_disagreement TEXT;
 CREATE INDEX alerts_geo_disagreement ON alerts (geo_disagreement, ts) WHERE geo_disagreement IS NOT NULL;
 `;
 
+/** Whether a flow's start was seen and how its client side was decided (groundwatch.flow.start_seen / orientation). */
+const V3_FLOW_START = `
+ALTER TABLE flows ADD COLUMN start_seen INTEGER;
+ALTER TABLE flows ADD COLUMN orientation TEXT;
+ALTER TABLE alerts ADD COLUMN start_seen INTEGER;
+ALTER TABLE alerts ADD COLUMN orientation TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
+  { version: 3, up: V3_FLOW_START },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -10,7 +10,8 @@ const FLOW_COLUMNS = [
   'registrant_country', 'geo_disagreement',
   'uid', 'run_id', 'ts_start', 'ts_end', 'transport', 'community_id', 'source_ip', 'source_port', 'source_mac',
   'destination_ip', 'destination_port', 'destination_domain', 'name_source', 'country', 'asn', 'as_org',
-  'operator_country', 'source_bytes', 'source_packets', 'destination_bytes', 'destination_packets', 'end_reason', 'record',
+  'operator_country', 'source_bytes', 'source_packets', 'destination_bytes', 'destination_packets', 'end_reason',
+  'start_seen', 'orientation', 'record',
 ];
 const DNS_COLUMNS = [
   'uid', 'run_id', 'ts', 'transport', 'source_ip', 'source_port', 'destination_ip', 'destination_port', 'dns_id',
@@ -20,7 +21,7 @@ const ALERT_COLUMNS = [
   'registrant_country', 'geo_disagreement',
   'id', 'run_id', 'ts', 'severity', 'severity_num', 'rule_id', 'rule_version', 'ruleset', 'category', 'flow_uid',
   'source_ip', 'source_mac', 'destination_ip', 'destination_port', 'transport', 'destination_domain', 'name_source',
-  'country', 'asn', 'operator_country', 'repeats', 'last_seen', 'record',
+  'country', 'asn', 'operator_country', 'repeats', 'last_seen', 'start_seen', 'orientation', 'record',
 ];
 const RUN_COLUMNS = [
   'id', 'tool_version', 'mode', 'started_at', 'ended_at', 'interface', 'sources', 'packets', 'anomalies', 'flows',

@@ -7,7 +7,7 @@ export function snapshot(over: Partial<FlowSnapshot> = {}): FlowSnapshot {
     clientIp: '192.168.1.10', clientPort: 50000, clientMac: 'aa:bb:cc:dd:ee:ff',
     serverIp: '120.24.10.20', serverPort: 443,
     firstTs: 1700000000, lastTs: 1700000001, firstTsIso: '2023-11-14T22:13:20.000000000Z', lastTsIso: '2023-11-14T22:13:21.000000000Z',
-    packetsToServer: 3, packetsToClient: 2, bytesToServer: 600, bytesToClient: 4000,
+    packetsToServer: 3, packetsToClient: 2, bytesToServer: 600, bytesToClient: 4000, startSeen: true, orientation: 'syn',
     attribution: { host: 'flysafe-api.dji.com', source: 'tls_sni', names: [{ host: 'flysafe-api.dji.com', source: 'tls_sni', ts: 1700000000.1 }], conflict: false },
     geo: {
       countryIso: 'CN', asn: 37963, asOrg: 'Hangzhou Alibaba Advertising Co.,Ltd.', operatorCountry: 'CN', operatorName: 'Alibaba',

@@ -7,7 +7,7 @@ import type { AlertRecord } from '../../src/records/ecs.js';
 import { engineFor } from '../rules/helpers.js';
 
 function newFlow(): Flow {
-  return new Flow({ key: 'k', seq: 1, protocol: 6, transport: 'tcp', clientIp: '192.168.1.10', clientPort: 50000, serverIp: '192.0.2.1', serverPort: 443, tsSec: 1, tsNsec: 0, ts: 1 });
+  return new Flow({ key: 'k', seq: 1, protocol: 6, transport: 'tcp', clientIp: '192.168.1.10', clientPort: 50000, serverIp: '192.0.2.1', serverPort: 443, startSeen: true, orientation: 'syn', tsSec: 1, tsNsec: 0, ts: 1 });
 }
 
 async function setup() {

@@ -20,7 +20,7 @@ export function makeFlow(o: FlowOpts = {}): FlowRecord {
     },
     network: { transport: o.transport ?? 'tcp', iana_number: '6', community_id: '1:LQU9qZlK+B5F3KDmev6m5PMibrg=' },
     groundwatch: {
-      flow: { uid: o.uid ?? 'Cflow1', end_reason: 'fin' },
+      flow: { uid: o.uid ?? 'Cflow1', end_reason: 'fin', start_seen: true, orientation: 'syn' },
       name: { ...(o.domain === undefined ? {} : { source: 'tls_sni' as const }), evidence: o.domain === undefined ? [] : [{ host: o.domain, source: 'tls_sni', ts: 1630490400 }], conflict: false },
       jurisdiction: { operator_country: 'CN', operator_name: 'Alibaba' },
       tls: { version: '1.3', sni: o.domain ?? '', alpn: ['h2'] },

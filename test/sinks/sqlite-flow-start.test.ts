@@ -1,0 +1,44 @@
+/**
+ * groundwatch.flow.start_seen / orientation in the store (migration 3): new rows
+ * carry them as columns, rows written by a version-1 store keep NULL. Read back
+ * with the sqlite3 command-line shell, not with our own queries.
+ */
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate } from '../../src/sinks/sqlite-schema.js';
+import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
+import { openStore } from '../../src/sinks/sqlite-store.js';
+import { makeAlert, makeFlow, makeRun } from './fixtures.js';
+
+const sqlite3 = (path: string, sql: string) => execFileSync('sqlite3', ['-readonly', '-separator', '|', path, sql], { encoding: 'utf8' }).trim().split('\n');
+
+describe('start_seen and orientation columns', () => {
+  it('a version-1 store is migrated: old rows keep NULL, new flow and alert rows carry 0/1 and the orientation', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'gw-start-')), 'store.db');
+    const v1 = new Database(path);
+    migrate(v1, MIGRATIONS.slice(0, 1));
+    v1.prepare("INSERT INTO flows (uid, ts_start, record) VALUES ('Cold', '2021-09-01T09:00:00.000000000Z', '{}')").run();
+    v1.close();
+
+    const sink = new SqliteSink(openStore(path));
+    const mid = makeFlow({ uid: 'Cmid' });
+    mid.groundwatch.flow = { ...mid.groundwatch.flow, start_seen: false, orientation: 'port' };
+    const alert = makeAlert({ id: 'A-mid', uid: 'Cmid' });
+    alert.groundwatch.flow = { ...alert.groundwatch.flow, start_seen: false, orientation: 'device' };
+    sink.startRun(makeRun('R1'));
+    [makeFlow({ uid: 'Csyn' }), mid, alert].forEach((r) => sink.write(r));
+    await sink.close();
+
+    expect(sqlite3(path, 'PRAGMA user_version')).toEqual(['3']);
+    expect(sqlite3(path, "SELECT uid, quote(start_seen), quote(orientation) FROM flows ORDER BY uid")).toEqual([
+      "Cmid|0|'port'",
+      "Cold|NULL|NULL",
+      "Csyn|1|'syn'",
+    ]);
+    expect(sqlite3(path, "SELECT id, start_seen, orientation, json_extract(record, '$.groundwatch.flow.orientation') FROM alerts")).toEqual(['A-mid|0|device|device']);
+  });
+});
