@@ -1,0 +1,261 @@
+/**
+ * Open-time bounds on an MMDB's data. The `maxmind` reader decodes a record by
+ * following pointers recursively with no memo: a 1.4 KB file whose records
+ * share pointers (a DAG) expands to 2^40 values in one lookup, and a pointer
+ * to itself never ends. Every record the search tree can reach is walked here
+ * once, with the expanded size of each pointer target memoised, so the check
+ * is linear in the file while it proves that no lookup can decode more than
+ * MMDB_BOUNDS values, string bytes or nesting levels. Lookups then need no
+ * per-call budget, and the hot path stays the reader's own.
+ */
+
+export interface MmdbBounds {
+  /** Nesting levels of maps and arrays in one decoded record (pointers followed). */
+  maxDepth: number;
+  /** Values (map keys and values, array items, scalars) one decoded record may expand to. */
+  maxValues: number;
+  /** String and byte payload one decoded record may expand to. */
+  maxBytes: number;
+}
+
+/** A GeoIP2 Enterprise record is a few hundred values and a few KB; these leave two orders of magnitude. */
+export const MMDB_BOUNDS: MmdbBounds = { maxDepth: 32, maxValues: 20_000, maxBytes: 1024 * 1024 };
+
+export const METADATA_MARKER = Buffer.from('\xab\xcd\xefMaxMind.com', 'latin1');
+const DATA_SECTION_SEPARATOR = 16;
+const POINTER_BASE = [0, 2048, 526336, 0] as const;
+
+/** What one value expands to when decoded with every pointer followed. */
+interface Expansion {
+  values: number;
+  bytes: number;
+  depth: number;
+}
+
+interface Section {
+  buf: Buffer;
+  /** Pointers are relative to this offset. */
+  base: number;
+  /** First byte past the section. */
+  end: number;
+}
+
+class BoundsExceeded extends Error {}
+
+/** Walks values of one section, memoising what each pointer target expands to. */
+class ExpansionWalker {
+  private readonly memo = new Map<number, Expansion>();
+  private readonly inProgress = new Set<number>();
+
+  constructor(
+    private readonly s: Section,
+    private readonly bounds: MmdbBounds,
+  ) {}
+
+  /** Checks a record the search tree points to (the caller walks each offset once; no memo kept). */
+  record(offset: number): void {
+    this.value(offset, 0);
+  }
+
+  /** The expansion of the value a pointer leads to, memoised; throws BoundsExceeded with the reason. */
+  at(offset: number, depth = 0): Expansion {
+    const known = this.memo.get(offset);
+    if (known) return known;
+    if (this.inProgress.has(offset)) throw new BoundsExceeded(`pointer cycle at data offset ${offset - this.s.base}`);
+    this.inProgress.add(offset);
+    const e = this.value(offset, depth).expansion;
+    this.inProgress.delete(offset);
+    this.memo.set(offset, e);
+    return e;
+  }
+
+  private value(offset: number, depth: number): { expansion: Expansion; next: number } {
+    const { buf, end } = this.s;
+    if (depth > this.bounds.maxDepth) throw new BoundsExceeded(`records nest deeper than ${this.bounds.maxDepth} levels`);
+    this.need(offset, 1);
+    const ctrl = buf[offset]!;
+    let type = ctrl >> 5;
+    let at = offset + 1;
+    if (type === 1) return this.pointer(ctrl, at, depth);
+    if (type === 0) {
+      this.need(at, 1);
+      type = buf[at]! + 7;
+      if (type < 8) throw new BoundsExceeded(`invalid extended type at data offset ${offset - this.s.base}`);
+      at += 1;
+    }
+    const [size, payload] = this.size(ctrl, at);
+    switch (type) {
+      case 7:
+        return this.container(payload, size * 2, depth);
+      case 11:
+        return this.container(payload, size, depth);
+      case 14: // boolean: the size is the value
+        return { expansion: { values: 1, bytes: 0, depth: 1 }, next: payload };
+      case 2:
+      case 3:
+      case 4:
+      case 5:
+      case 6:
+      case 8:
+      case 9:
+      case 10:
+      case 15: {
+        if (payload + size > end) throw new BoundsExceeded(`a value at data offset ${offset - this.s.base} runs past the data section`);
+        const bytes = type === 2 || type === 4 ? size : 0;
+        return { expansion: this.checked({ values: 1, bytes, depth: 1 }), next: payload + size };
+      }
+      default:
+        throw new BoundsExceeded(`unknown data type ${type} at data offset ${offset - this.s.base}`);
+    }
+  }
+
+  private pointer(ctrl: number, at: number, depth: number): { expansion: Expansion; next: number } {
+    const { buf } = this.s;
+    const len = (ctrl >> 3) & 3;
+    this.need(at, len + 1);
+    let packed: number;
+    if (len === 0) packed = ((ctrl & 7) << 8) | buf[at]!;
+    else if (len === 1) packed = ((ctrl & 7) << 16) | buf.readUInt16BE(at);
+    else if (len === 2) packed = ((ctrl & 7) * 2 ** 24) + buf.readUIntBE(at, 3);
+    else packed = buf.readUInt32BE(at);
+    const target = this.s.base + POINTER_BASE[len]! + packed;
+    if (target >= this.s.end) throw new BoundsExceeded(`a pointer leads past the data section (to data offset ${target - this.s.base})`);
+    if (this.s.buf[target]! >> 5 === 1) throw new BoundsExceeded(`a pointer leads to a pointer (invalid MMDB) at data offset ${target - this.s.base}`);
+    // A pointer is not a nesting level: the value it leads to stands where the pointer is.
+    return { expansion: this.at(target, depth), next: at + len + 1 };
+  }
+
+  private container(start: number, count: number, depth: number): { expansion: Expansion; next: number } {
+    const sum: Expansion = { values: 1, bytes: 0, depth: 1 };
+    let at = start;
+    for (let i = 0; i < count; i++) {
+      const child = this.value(at, depth + 1);
+      sum.values += child.expansion.values;
+      sum.bytes += child.expansion.bytes;
+      sum.depth = Math.max(sum.depth, child.expansion.depth + 1);
+      this.checked(sum);
+      at = child.next;
+    }
+    return { expansion: sum, next: at };
+  }
+
+  /** The size field of a control byte (pointers excepted), as the MMDB spec encodes it. */
+  private size(ctrl: number, at: number): [size: number, payload: number] {
+    const small = ctrl & 0x1f;
+    if (small < 29) return [small, at];
+    const extra = small - 28;
+    this.need(at, extra);
+    if (small === 29) return [29 + this.s.buf[at]!, at + 1];
+    if (small === 30) return [285 + this.s.buf.readUInt16BE(at), at + 2];
+    return [65821 + this.s.buf.readUIntBE(at, 3), at + 3];
+  }
+
+  private need(at: number, n: number): void {
+    if (at + n > this.s.end) throw new BoundsExceeded(`a value at data offset ${at - this.s.base} runs past the data section`);
+  }
+
+  private checked(e: Expansion): Expansion {
+    const b = this.bounds;
+    if (e.values > b.maxValues) throw new BoundsExceeded(`a record expands to more than ${b.maxValues} values (shared pointers?)`);
+    if (e.bytes > b.maxBytes) throw new BoundsExceeded(`a record expands to more than ${b.maxBytes} bytes of strings`);
+    if (e.depth > b.maxDepth) throw new BoundsExceeded(`records nest deeper than ${b.maxDepth} levels`);
+    return e;
+  }
+}
+
+/** Where the metadata map starts (just after the last marker), or -1. */
+export function metadataStart(buf: Buffer): number {
+  const i = buf.lastIndexOf(METADATA_MARKER);
+  return i < 0 ? -1 : i + METADATA_MARKER.length;
+}
+
+/** Checks the metadata map before any reader decodes it: it is decoded with the same unbounded code. */
+export function checkMetadataBounds(buf: Buffer, bounds: MmdbBounds = MMDB_BOUNDS): string | undefined {
+  const start = metadataStart(buf);
+  if (start < 0) return undefined; // the reader reports the missing marker itself
+  return attempt(() => new ExpansionWalker({ buf, base: start, end: buf.length }, bounds).record(start));
+}
+
+export interface TreeShape {
+  nodeCount: number;
+  recordSize: number;
+}
+
+/**
+ * Checks every data record any search-tree record points to. Returns the
+ * reason the database is refused, or undefined when every lookup is bounded.
+ */
+export function checkDataBounds(buf: Buffer, tree: TreeShape, bounds: MmdbBounds = MMDB_BOUNDS): string | undefined {
+  const nodeBytes = (tree.recordSize * 2) / 8;
+  const treeSize = tree.nodeCount * nodeBytes;
+  const meta = buf.lastIndexOf(METADATA_MARKER);
+  const base = treeSize + DATA_SECTION_SEPARATOR;
+  const end = meta < 0 ? buf.length : meta;
+  if (![24, 28, 32].includes(tree.recordSize)) return `unsupported record size ${tree.recordSize}`;
+  if (base > end) return 'search tree runs past the data section';
+  const walker = new ExpansionWalker({ buf, base, end }, bounds);
+  const leaves = new LeafWalker(walker, tree.nodeCount, nodeBytes, base, end);
+  return attempt(() => leaves.scan(buf, tree.recordSize));
+}
+
+/** Visits each distinct data record the search tree points to, once. */
+class LeafWalker {
+  /** One flag per data byte: a record shared by many leaves (a country) is walked once. */
+  private readonly walked: Uint8Array;
+  /** A record value at or past this points into the data (past the 16-byte separator). */
+  private readonly firstData: number;
+
+  constructor(
+    private readonly walker: ExpansionWalker,
+    private readonly nodeCount: number,
+    private readonly nodeBytes: number,
+    private readonly base: number,
+    private readonly end: number,
+  ) {
+    this.walked = new Uint8Array(Math.max(0, end - base));
+    this.firstData = nodeCount + DATA_SECTION_SEPARATOR;
+  }
+
+  /** The hot loop of the check (a country database has a million nodes): plain byte arithmetic. */
+  scan(buf: Buffer, recordSize: number): void {
+    const u8 = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    const end = this.nodeCount * this.nodeBytes;
+    if (recordSize === 24) {
+      for (let at = 0; at < end; at += 6) {
+        this.visit((u8[at]! << 16) | (u8[at + 1]! << 8) | u8[at + 2]!, at);
+        this.visit((u8[at + 3]! << 16) | (u8[at + 4]! << 8) | u8[at + 5]!, at);
+      }
+    } else if (recordSize === 28) {
+      for (let at = 0; at < end; at += 7) {
+        const middle = u8[at + 3]!;
+        this.visit(((middle & 0xf0) << 20) | (u8[at]! << 16) | (u8[at + 1]! << 8) | u8[at + 2]!, at);
+        this.visit(((middle & 0x0f) << 24) | (u8[at + 4]! << 16) | (u8[at + 5]! << 8) | u8[at + 6]!, at);
+      }
+    } else {
+      for (let at = 0; at < end; at += 8) {
+        this.visit(buf.readUInt32BE(at), at);
+        this.visit(buf.readUInt32BE(at + 4), at);
+      }
+    }
+  }
+
+  private visit(record: number, at: number): void {
+    if (record <= this.nodeCount) return; // another node, or "no data"
+    const index = record - this.firstData;
+    if (index >= 0 && this.walked[index] === 1) return;
+    const offset = record - this.nodeCount + this.nodeCount * this.nodeBytes;
+    if (offset >= this.end) throw new BoundsExceeded(`search tree node ${at / this.nodeBytes} points past the data section`);
+    if (index >= 0) this.walked[index] = 1;
+    this.walker.record(offset);
+  }
+}
+
+function attempt(walk: () => unknown): string | undefined {
+  try {
+    walk();
+    return undefined;
+  } catch (err) {
+    if (err instanceof BoundsExceeded) return err.message;
+    throw err;
+  }
+}
