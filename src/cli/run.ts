@@ -3,19 +3,20 @@
  * their own status); unknown ones are bugs and print a stack.
  */
 import { CommanderError } from 'commander';
-import { isGroundwatchError } from '../errors.js';
+import { GroundwatchError, isGroundwatchError } from '../errors.js';
 import { buildProgram } from './program.js';
+import { routeUsageErrors } from './usage-errors.js';
 
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  for (const sub of program.commands) sub.exitOverride();
+  routeUsageErrors(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.exitCode === 0) return 0; // --help, --version, `help <command>`
+      process.stderr.write(`${new GroundwatchError('USAGE', err.message.replace(/^error: /, '')).toLine()}\n`);
       return 2;
     }
     if (isGroundwatchError(err)) {
