@@ -3,6 +3,7 @@ import { GroundwatchError } from '../errors.js';
 import type { GeoInfo } from '../types.js';
 import { GeoResolver, type GeoDatabaseInfo, type GeoOptions } from '../enrich/geo-resolver.js';
 import { parseIp } from '../enrich/ip-address.js';
+import { neutralizeTerminalLine, neutralizeTerminalText as neutralize, sanitizeForTerminal as safe } from '../util/terminal-text.js';
 
 export interface GeoipCommandIo {
   out: (text: string) => void;
@@ -59,7 +60,7 @@ async function runLookup(ips: string[], flags: CommonFlags, io: GeoipCommandIo):
   const resolver = await GeoResolver.open(resolverOptions(flags));
   for (const ip of ips) {
     const info = resolver.lookup(ip);
-    io.out(flags.format === 'ndjson' ? `${JSON.stringify({ ip, ...info })}\n` : lookupText(ip, info));
+    io.out(flags.format === 'ndjson' ? `${JSON.stringify({ ip, ...info })}\n` : neutralize(lookupText(ip, info)));
   }
 }
 
@@ -79,7 +80,7 @@ function lookupText(ip: string, g: GeoInfo): string {
     ['country db', g.special ? 'not looked up (special range)' : dbLabel(g.countryDb)],
     ['asn db', g.special ? 'not looked up (special range)' : dbLabel(g.asnDb)],
   ];
-  return `${ip}\n${rows.map(([k, v]) => `  ${k.padEnd(18)} ${v}\n`).join('')}`;
+  return `${ip}\n${rows.map(([k, v]) => `  ${k.padEnd(18)} ${safe(v)}\n`).join('')}`;
 }
 
 async function runInfo(flags: CommonFlags & { maxAgeDays: number }, io: GeoipCommandIo): Promise<void> {
@@ -90,17 +91,19 @@ async function runInfo(flags: CommonFlags & { maxAgeDays: number }, io: GeoipCom
     for (const db of dbs) io.out(`${JSON.stringify(db)}\n`);
     io.out(`${JSON.stringify({ role: 'operators', path: ops.path, asns: ops.asns })}\n`);
   } else {
-    for (const db of dbs) io.out(infoText(db));
-    io.out(`operators\n  path        ${ops.path}\n  asns        ${ops.asns}\n`);
+    for (const db of dbs) io.out(neutralize(infoText(db)));
+    io.out(`operators\n  path        ${safe(ops.path)}\n  asns        ${ops.asns}\n`);
   }
   for (const role of ['country', 'asn'] as const) {
-    if (!dbs.some((d) => d.role === role)) io.err(`groundwatch: warning: no ${role} database found\n`);
+    if (!dbs.some((d) => d.role === role)) io.err(`groundwatch: warning: no ${role} database found\n`); // no input quoted
   }
   for (const db of dbs) {
     if (db.ageDays > flags.maxAgeDays) {
       io.err(
-        `groundwatch: warning: ${db.role} database ${db.type} (${db.path}) is ${db.ageDays} days old ` +
-          `(limit ${flags.maxAgeDays}); refresh it (geoipupdate, or npm ci for the embedded data)\n`,
+        `${neutralizeTerminalLine(
+          `groundwatch: warning: ${db.role} database ${db.type} (${db.path}) is ${db.ageDays} days old ` +
+            `(limit ${flags.maxAgeDays}); refresh it (geoipupdate, or npm ci for the embedded data)`,
+        )}\n`,
       );
     }
   }
@@ -115,5 +118,5 @@ function infoText(db: GeoDatabaseInfo): string {
     ['nodes', `${db.recordCount} (record size ${db.recordSize}, IPv${db.ipVersion} tree)`],
     ['licence', db.licence],
   ];
-  return `${db.role}\n${rows.map(([k, v]) => `  ${k.padEnd(11)} ${v}\n`).join('')}`;
+  return `${db.role}\n${rows.map(([k, v]) => `  ${k.padEnd(11)} ${safe(v)}\n`).join('')}`;
 }

@@ -4,6 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import { GroundwatchError, isGroundwatchError } from '../errors.js';
+import { printErr, printErrLine } from './print.js';
 import { buildProgram } from './program.js';
 import { routeUsageErrors } from './usage-errors.js';
 
@@ -16,14 +17,14 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return 0; // --help, --version, `help <command>`
-      process.stderr.write(`${new GroundwatchError('USAGE', err.message.replace(/^error: /, '')).toLine()}\n`);
+      printErrLine(new GroundwatchError('USAGE', err.message.replace(/^error: /, '')).toLine());
       return 2;
     }
     if (isGroundwatchError(err)) {
-      process.stderr.write(`${err.toLine()}\n`);
+      printErrLine(err.toLine());
       return err.exitCode;
     }
-    process.stderr.write(`groundwatch: internal error (a bug; please report it with this output)\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    printErr(`groundwatch: internal error (a bug; please report it with this output)\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 70;
   }
 }
