@@ -200,7 +200,7 @@ export function checkDataBounds(buf: Buffer, tree: TreeShape, bounds: MmdbBounds
 
 /** Visits each distinct data record the search tree points to, once. */
 class LeafWalker {
-  /** One flag per data byte: a record shared by many leaves (a country) is walked once. */
+  /** One bit per data byte: a record shared by many leaves (a country) is walked once. */
   private readonly walked: Uint8Array;
   /** A record value at or past this points into the data (past the 16-byte separator). */
   private readonly firstData: number;
@@ -212,7 +212,7 @@ class LeafWalker {
     private readonly base: number,
     private readonly end: number,
   ) {
-    this.walked = new Uint8Array(Math.max(0, end - base));
+    this.walked = new Uint8Array((Math.max(0, end - base) >> 3) + 1);
     this.firstData = nodeCount + DATA_SECTION_SEPARATOR;
   }
 
@@ -242,10 +242,10 @@ class LeafWalker {
   private visit(record: number, at: number): void {
     if (record <= this.nodeCount) return; // another node, or "no data"
     const index = record - this.firstData;
-    if (index >= 0 && this.walked[index] === 1) return;
+    if (index >= 0 && (this.walked[index >> 3]! & (1 << (index & 7))) !== 0) return;
     const offset = record - this.nodeCount + this.nodeCount * this.nodeBytes;
     if (offset >= this.end) throw new BoundsExceeded(`search tree node ${at / this.nodeBytes} points past the data section`);
-    if (index >= 0) this.walked[index] = 1;
+    if (index >= 0) this.walked[index >> 3]! |= 1 << (index & 7);
     this.walker.record(offset);
   }
 }
