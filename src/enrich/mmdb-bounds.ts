@@ -42,36 +42,35 @@ interface Section {
 
 class BoundsExceeded extends Error {}
 
-/** Walks values of one section, memoising what each pointer target expands to. */
+/**
+ * Walks values of one section, memoising what each pointer target expands to.
+ * Allocation-free but for the memo: a City database is millions of values.
+ */
 class ExpansionWalker {
   private readonly memo = new Map<number, Expansion>();
   private readonly inProgress = new Set<number>();
+  /** Running totals of the value being walked (a record, or a pointer target being memoised). */
+  private values = 0;
+  private bytes = 0;
+  /** Offset just past the value walked last. */
+  private next = 0;
 
   constructor(
     private readonly s: Section,
     private readonly bounds: MmdbBounds,
   ) {}
 
-  /** Checks a record the search tree points to (the caller walks each offset once; no memo kept). */
+  /** Checks a record the search tree points to (the caller walks each offset once); throws BoundsExceeded. */
   record(offset: number): void {
-    this.value(offset, 0);
+    this.values = 0;
+    this.bytes = 0;
+    this.walk(offset, 0);
   }
 
-  /** The expansion of the value a pointer leads to, memoised; throws BoundsExceeded with the reason. */
-  at(offset: number, depth = 0): Expansion {
-    const known = this.memo.get(offset);
-    if (known) return known;
-    if (this.inProgress.has(offset)) throw new BoundsExceeded(`pointer cycle at data offset ${offset - this.s.base}`);
-    this.inProgress.add(offset);
-    const e = this.value(offset, depth).expansion;
-    this.inProgress.delete(offset);
-    this.memo.set(offset, e);
-    return e;
-  }
-
-  private value(offset: number, depth: number): { expansion: Expansion; next: number } {
+  /** Walks the value at `offset`, which sits `depth` levels down its record; returns its own nesting levels. */
+  private walk(offset: number, depth: number): number {
     const { buf, end } = this.s;
-    if (depth > this.bounds.maxDepth) throw new BoundsExceeded(`records nest deeper than ${this.bounds.maxDepth} levels`);
+    if (depth >= this.bounds.maxDepth) throw this.tooDeep();
     this.need(offset, 1);
     const ctrl = buf[offset]!;
     let type = ctrl >> 5;
@@ -83,83 +82,119 @@ class ExpansionWalker {
       if (type < 8) throw new BoundsExceeded(`invalid extended type at data offset ${offset - this.s.base}`);
       at += 1;
     }
-    const [size, payload] = this.size(ctrl, at);
+    const size = this.size(ctrl, at);
+    at = this.next;
+    this.values += 1;
     switch (type) {
-      case 7:
-        return this.container(payload, size * 2, depth);
-      case 11:
-        return this.container(payload, size, depth);
+      case 7: // map: keys and values
+      case 11: {
+        // array
+        const count = type === 7 ? size * 2 : size;
+        let levels = 1;
+        for (let i = 0; i < count; i++) {
+          const inner = this.walk(at, depth + 1);
+          if (inner + 1 > levels) levels = inner + 1;
+          at = this.next;
+        }
+        this.check();
+        this.next = at;
+        return levels;
+      }
       case 14: // boolean: the size is the value
-        return { expansion: { values: 1, bytes: 0, depth: 1 }, next: payload };
+        this.next = at;
+        return 1;
       case 2:
-      case 3:
       case 4:
+      case 3:
       case 5:
       case 6:
       case 8:
       case 9:
       case 10:
-      case 15: {
-        if (payload + size > end) throw new BoundsExceeded(`a value at data offset ${offset - this.s.base} runs past the data section`);
-        const bytes = type === 2 || type === 4 ? size : 0;
-        return { expansion: this.checked({ values: 1, bytes, depth: 1 }), next: payload + size };
-      }
+      case 15:
+        if (at + size > end) throw new BoundsExceeded(`a value at data offset ${offset - this.s.base} runs past the data section`);
+        if (type === 2 || type === 4) this.bytes += size; // strings and bytes
+        this.check();
+        this.next = at + size;
+        return 1;
       default:
         throw new BoundsExceeded(`unknown data type ${type} at data offset ${offset - this.s.base}`);
     }
   }
 
-  private pointer(ctrl: number, at: number, depth: number): { expansion: Expansion; next: number } {
+  private pointer(ctrl: number, at: number, depth: number): number {
     const { buf } = this.s;
     const len = (ctrl >> 3) & 3;
     this.need(at, len + 1);
     let packed: number;
     if (len === 0) packed = ((ctrl & 7) << 8) | buf[at]!;
     else if (len === 1) packed = ((ctrl & 7) << 16) | buf.readUInt16BE(at);
-    else if (len === 2) packed = ((ctrl & 7) * 2 ** 24) + buf.readUIntBE(at, 3);
+    else if (len === 2) packed = (ctrl & 7) * 2 ** 24 + buf.readUIntBE(at, 3);
     else packed = buf.readUInt32BE(at);
     const target = this.s.base + POINTER_BASE[len]! + packed;
     if (target >= this.s.end) throw new BoundsExceeded(`a pointer leads past the data section (to data offset ${target - this.s.base})`);
-    if (this.s.buf[target]! >> 5 === 1) throw new BoundsExceeded(`a pointer leads to a pointer (invalid MMDB) at data offset ${target - this.s.base}`);
+    if (buf[target]! >> 5 === 1) throw new BoundsExceeded(`a pointer leads to a pointer (invalid MMDB) at data offset ${target - this.s.base}`);
     // A pointer is not a nesting level: the value it leads to stands where the pointer is.
-    return { expansion: this.at(target, depth), next: at + len + 1 };
+    const e = this.expansionAt(target, depth);
+    if (depth + e.depth > this.bounds.maxDepth) throw this.tooDeep();
+    this.values += e.values;
+    this.bytes += e.bytes;
+    this.check();
+    this.next = at + len + 1;
+    return e.depth;
   }
 
-  private container(start: number, count: number, depth: number): { expansion: Expansion; next: number } {
-    const sum: Expansion = { values: 1, bytes: 0, depth: 1 };
-    let at = start;
-    for (let i = 0; i < count; i++) {
-      const child = this.value(at, depth + 1);
-      sum.values += child.expansion.values;
-      sum.bytes += child.expansion.bytes;
-      sum.depth = Math.max(sum.depth, child.expansion.depth + 1);
-      this.checked(sum);
-      at = child.next;
-    }
-    return { expansion: sum, next: at };
+  /** What the value at a pointer target expands to, memoised. */
+  private expansionAt(target: number, depth: number): Expansion {
+    const known = this.memo.get(target);
+    if (known) return known;
+    if (this.inProgress.has(target)) throw new BoundsExceeded(`pointer cycle at data offset ${target - this.s.base}`);
+    this.inProgress.add(target);
+    const outerValues = this.values;
+    const outerBytes = this.bytes;
+    this.values = 0;
+    this.bytes = 0;
+    const levels = this.walk(target, depth);
+    const e: Expansion = { values: this.values, bytes: this.bytes, depth: levels };
+    this.values = outerValues;
+    this.bytes = outerBytes;
+    this.inProgress.delete(target);
+    this.memo.set(target, e);
+    return e;
   }
 
-  /** The size field of a control byte (pointers excepted), as the MMDB spec encodes it. */
-  private size(ctrl: number, at: number): [size: number, payload: number] {
+  /** The size field of a control byte (pointers excepted), as the MMDB spec encodes it; sets `next` to the payload. */
+  private size(ctrl: number, at: number): number {
     const small = ctrl & 0x1f;
-    if (small < 29) return [small, at];
-    const extra = small - 28;
-    this.need(at, extra);
-    if (small === 29) return [29 + this.s.buf[at]!, at + 1];
-    if (small === 30) return [285 + this.s.buf.readUInt16BE(at), at + 2];
-    return [65821 + this.s.buf.readUIntBE(at, 3), at + 3];
+    if (small < 29) {
+      this.next = at;
+      return small;
+    }
+    this.need(at, small - 28);
+    if (small === 29) {
+      this.next = at + 1;
+      return 29 + this.s.buf[at]!;
+    }
+    if (small === 30) {
+      this.next = at + 2;
+      return 285 + this.s.buf.readUInt16BE(at);
+    }
+    this.next = at + 3;
+    return 65821 + this.s.buf.readUIntBE(at, 3);
   }
 
   private need(at: number, n: number): void {
     if (at + n > this.s.end) throw new BoundsExceeded(`a value at data offset ${at - this.s.base} runs past the data section`);
   }
 
-  private checked(e: Expansion): Expansion {
+  private check(): void {
     const b = this.bounds;
-    if (e.values > b.maxValues) throw new BoundsExceeded(`a record expands to more than ${b.maxValues} values (shared pointers?)`);
-    if (e.bytes > b.maxBytes) throw new BoundsExceeded(`a record expands to more than ${b.maxBytes} bytes of strings`);
-    if (e.depth > b.maxDepth) throw new BoundsExceeded(`records nest deeper than ${b.maxDepth} levels`);
-    return e;
+    if (this.values > b.maxValues) throw new BoundsExceeded(`a record expands to more than ${b.maxValues} values (shared pointers?)`);
+    if (this.bytes > b.maxBytes) throw new BoundsExceeded(`a record expands to more than ${b.maxBytes} bytes of strings`);
+  }
+
+  private tooDeep(): BoundsExceeded {
+    return new BoundsExceeded(`records nest deeper than ${this.bounds.maxDepth} levels`);
   }
 }
 
