@@ -3,6 +3,8 @@
  * A GroundwatchError prints as one line `groundwatch: CODE: message` and the
  * CLI exits with its exitCode; anything else is a bug and prints a stack.
  */
+import { neutralizeTerminalLine } from './util/terminal-text.js';
+
 export const ERROR_CODES = {
   USAGE: 2,
   INPUT_NOT_FOUND: 2,
@@ -36,9 +38,9 @@ export class GroundwatchError extends Error {
     this.exitCode = ERROR_CODES[code];
   }
 
-  /** The one line a user sees. */
+  /** The one line a user sees: messages quote file names and other input, so it is neutralised. */
   toLine(): string {
-    return `groundwatch: ${this.code}: ${oneLine(this.message)}`;
+    return `groundwatch: ${this.code}: ${neutralizeTerminalLine(oneLine(this.message))}`;
   }
 }
 

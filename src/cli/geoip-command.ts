@@ -4,6 +4,7 @@ import type { GeoInfo } from '../types.js';
 import { GeoResolver, type GeoDatabaseInfo, type GeoOptions } from '../enrich/geo-resolver.js';
 import { parseIp } from '../enrich/ip-address.js';
 import { MAINLAND_CHINA, sourcesDisagreeAbout } from '../util/country-sources.js';
+import { neutralizeTerminalLine, neutralizeTerminalText as neutralize, sanitizeForTerminal as safe } from '../util/terminal-text.js';
 
 export interface GeoipCommandIo {
   out: (text: string) => void;
@@ -61,7 +62,7 @@ async function runLookup(ips: string[], flags: CommonFlags, io: GeoipCommandIo):
   for (const ip of ips) {
     const info = resolver.lookup(ip);
     const disputed = sourcesDisagreeAbout(info, MAINLAND_CHINA) ? { geoDisagreement: 'CN' } : {};
-    io.out(flags.format === 'ndjson' ? `${JSON.stringify({ ip, ...info, ...disputed })}\n` : lookupText(ip, info));
+    io.out(flags.format === 'ndjson' ? `${JSON.stringify({ ip, ...info, ...disputed })}\n` : neutralize(lookupText(ip, info)));
   }
 }
 
@@ -87,7 +88,7 @@ function lookupText(ip: string, g: GeoInfo): string {
   if (sourcesDisagreeAbout(g, MAINLAND_CHINA)) {
     rows.push(['disagreement', 'location and registrant disagree about mainland China (CN); rules judge it (china.cn-disputed)']);
   }
-  return `${ip}\n${rows.map(([k, v]) => `  ${k.padEnd(18)} ${v}\n`).join('')}`;
+  return `${ip}\n${rows.map(([k, v]) => `  ${k.padEnd(18)} ${safe(v)}\n`).join('')}`;
 }
 
 async function runInfo(flags: CommonFlags & { maxAgeDays: number }, io: GeoipCommandIo): Promise<void> {
@@ -98,17 +99,19 @@ async function runInfo(flags: CommonFlags & { maxAgeDays: number }, io: GeoipCom
     for (const db of dbs) io.out(`${JSON.stringify(db)}\n`);
     io.out(`${JSON.stringify({ role: 'operators', path: ops.path, asns: ops.asns })}\n`);
   } else {
-    for (const db of dbs) io.out(infoText(db));
-    io.out(`operators\n  path        ${ops.path}\n  asns        ${ops.asns}\n`);
+    for (const db of dbs) io.out(neutralize(infoText(db)));
+    io.out(`operators\n  path        ${safe(ops.path)}\n  asns        ${ops.asns}\n`);
   }
   for (const role of ['country', 'registrant', 'asn'] as const) {
-    if (!dbs.some((d) => d.role === role)) io.err(`groundwatch: warning: no ${role} database found\n`);
+    if (!dbs.some((d) => d.role === role)) io.err(`groundwatch: warning: no ${role} database found\n`); // no input quoted
   }
   for (const db of dbs) {
     if (db.ageDays > flags.maxAgeDays) {
       io.err(
-        `groundwatch: warning: ${db.role} database ${db.type} (${db.path}) is ${db.ageDays} days old ` +
-          `(limit ${flags.maxAgeDays}); refresh it (geoipupdate, or npm ci for the embedded data)\n`,
+        `${neutralizeTerminalLine(
+          `groundwatch: warning: ${db.role} database ${db.type} (${db.path}) is ${db.ageDays} days old ` +
+            `(limit ${flags.maxAgeDays}); refresh it (geoipupdate, or npm ci for the embedded data)`,
+        )}\n`,
       );
     }
   }
@@ -123,5 +126,5 @@ function infoText(db: GeoDatabaseInfo): string {
     ['nodes', `${db.recordCount} (record size ${db.recordSize}, IPv${db.ipVersion} tree)`],
     ['licence', db.licence],
   ];
-  return `${db.role}\n${rows.map(([k, v]) => `  ${k.padEnd(11)} ${v}\n`).join('')}`;
+  return `${db.role}\n${rows.map(([k, v]) => `  ${k.padEnd(11)} ${safe(v)}\n`).join('')}`;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { listInterfaces, type InterfaceInfo } from '../capture/live.js';
+import { neutralizeTerminalLine } from '../util/terminal-text.js';
 
 export function registerInterfacesCommand(program: Command): void {
   program
@@ -9,7 +10,7 @@ export function registerInterfacesCommand(program: Command): void {
     .option('--json', 'one JSON object per line')
     .action((flags: { json?: boolean }) => {
       const list = listInterfaces();
-      const lines = list.map((i) => (flags.json ? JSON.stringify(i) : describe(i)));
+      const lines = list.map((i) => (flags.json ? JSON.stringify(i) : neutralizeTerminalLine(describe(i))));
       // One write: a reader that stops early (`| head`) costs nothing.
       process.stdout.on('error', () => {});
       process.stdout.write(lines.map((l) => `${l}\n`).join(''));

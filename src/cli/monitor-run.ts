@@ -10,6 +10,7 @@ import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
 import { startMonitor, type MonitorOptions } from '../daemon/monitor.js';
 import { GroundwatchError } from '../errors.js';
 import type { MonitorFlags } from './monitor-command.js';
+import { printErrLine } from './print.js';
 
 export async function runMonitorCommand(flags: MonitorFlags): Promise<void> {
   const file = flags.config ? loadConfigFile(flags.config) : {};
@@ -75,6 +76,6 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     ...(c.suppress_window !== undefined ? { suppressWindowSeconds: c.suppress_window } : {}),
     ...(c.user ? { user: c.user } : {}),
     handleSignals: true,
-    warn: (line) => process.stderr.write(`${line}\n`),
+    warn: printErrLine,
   };
 }

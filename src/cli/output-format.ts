@@ -5,6 +5,10 @@
  * CSV also defuses spreadsheet formulas (OWASP CSV injection guidance).
  * NDJSON keeps the exact strings: JSON escaping is unambiguous already.
  */
+import { sanitizeForTerminal } from '../util/terminal-text.js';
+
+export { sanitizeForTerminal };
+
 export type OutputFormat = 'table' | 'ndjson' | 'csv';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'ndjson', 'csv'];
 
@@ -18,26 +22,6 @@ export interface ColumnSpec {
 export type Columns = readonly (string | ColumnSpec)[];
 
 const DEFAULT_MAX_WIDTH = 64;
-
-/**
- * C0/C1 controls and DEL (Cc), format characters incl. bidi overrides,
- * isolates, marks and zero-width characters (Cf), line/paragraph separators,
- * lone surrogates, and the backslash itself so an escape is never ambiguous.
- */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
-
-/** Makes a string safe to print on a terminal: every hidden or active character becomes a visible escape. */
-export function sanitizeForTerminal(s: string): string {
-  return s.replace(UNSAFE, escapeChar);
-}
-
-function escapeChar(c: string): string {
-  if (c === '\\') return '\\\\';
-  const code = c.codePointAt(0) ?? 0;
-  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
-  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
-  return `\\u{${code.toString(16)}}`;
-}
 
 export function formatRows(rows: readonly Record<string, unknown>[], columns: Columns, format: OutputFormat): string {
   const specs = columns.map((c) => (typeof c === 'string' ? { key: c } : c));

@@ -16,7 +16,6 @@ export function buildProgram(): Command {
       'Network egress monitor for drone ground-control traffic: records, flow by flow, where the flight ' +
         "app's traffic goes (name, country, network operator) and alerts on flows to Chinese servers and DJI endpoints.",
     )
-    .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false });
   registerReplayCommand(program);
   registerMonitorCommand(program);

@@ -6,6 +6,7 @@ import { textSummary } from '../engine/summary.js';
 import { GroundwatchError } from '../errors.js';
 import { defaultDbPath } from '../sinks/sqlite-store.js';
 import type { Severity } from '../types.js';
+import { printErr, printErrLine, printOut } from './print.js';
 import type { StdoutEvents } from './text-sink.js';
 
 interface ReplayFlags {
@@ -59,13 +60,13 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
-        warn: (line) => process.stderr.write(`${line}\n`),
+        warn: printErrLine,
       });
       if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files));
       if (flags.summary) {
         const summary = textSummary(result.session, result.warnings);
-        if (format === 'text') process.stdout.write(summary);
-        else process.stderr.write(summary);
+        if (format === 'text') printOut(summary);
+        else printErr(summary);
       }
       process.exitCode = result.exitCode;
     });

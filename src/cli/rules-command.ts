@@ -6,6 +6,7 @@ import { RuleEngine } from '../rules/engine.js';
 import { defaultRulePaths, loadRules, rulesDir } from '../rules/load.js';
 import type { CompiledRule, RuleSet } from '../rules/types.js';
 import type { GeoLookup, Transport } from '../types.js';
+import { neutralizeTerminalLine, sanitizeForTerminal as safe } from '../util/terminal-text.js';
 
 export interface RulesCommandDeps {
   openGeo: (dir?: string) => Promise<GeoLookup>;
@@ -23,7 +24,7 @@ export function registerRulesCommands(program: Command, deps: RulesCommandDeps):
     .action(async (paths: string[]) => {
       const set = await loadRules(paths.length > 0 ? paths : [rulesDir()]);
       const packs = set.rulesets.map((r) => `${r.name}@${r.version}`).join(', ');
-      write(`OK: ${set.rulesets.length} rulesets, ${set.rules.length} enabled rules (${packs})\n`);
+      write(`${neutralizeTerminalLine(`OK: ${set.rulesets.length} rulesets, ${set.rules.length} enabled rules (${packs})`)}\n`);
     });
 
   rules
@@ -52,7 +53,8 @@ export function registerRulesCommands(program: Command, deps: RulesCommandDeps):
       const engine = new RuleEngine(await load(opts.rules));
       const geo = (await deps.openGeo(opts.geoip)).lookup(ip);
       const lines = explainDestination(engine, ip, opts.host, geo, { port, transport: opts.transport as Transport });
-      write(lines.join('\n') + '\n');
+      // One element, one line: an organisation name or --host with a line break in it stays on its line.
+      write(lines.map(safe).join('\n') + '\n');
     });
 }
 
@@ -73,7 +75,7 @@ function ruleSummary(r: CompiledRule): Record<string, unknown> {
 }
 
 function table(set: RuleSet): string {
-  const rows = set.rules.map((r) => [r.id, String(r.version), r.action, r.action === 'alert' ? r.severity : '-', r.category, r.confidence, r.name]);
+  const rows = set.rules.map((r) => [r.id, String(r.version), r.action, r.action === 'alert' ? r.severity : '-', r.category, r.confidence, r.name].map(safe));
   const head = ['ID', 'VER', 'ACTION', 'SEVERITY', 'CATEGORY', 'CONF', 'NAME'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const fmt = (row: string[]): string => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');

@@ -4,6 +4,7 @@
  */
 import type { AlertRecord, FlowRecord, GroundwatchRecord } from '../records/ecs.js';
 import type { Sink } from '../sinks/sink.js';
+import { neutralizeTerminalText } from '../util/terminal-text.js';
 import { sanitizeForTerminal as safe } from './output-format.js';
 
 export type StdoutEvents = 'alerts' | 'flows' | 'all';
@@ -32,7 +33,8 @@ export class TextSink implements Sink {
 
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
-    const text = `${this.buffer.join('\n')}\n`;
+    // Fields are escaped one by one above; this catches any a formatter forgot (idempotent otherwise).
+    const text = neutralizeTerminalText(`${this.buffer.join('\n')}\n`);
     this.buffer = [];
     await new Promise<void>((resolve) => {
       if (this.out.write(text)) resolve();

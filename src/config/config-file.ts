@@ -3,17 +3,18 @@
  * line naming the file, the line and the key, so an operator editing
  * /etc/groundwatch/groundwatch.yaml over SSH can fix it without guessing.
  */
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { GroundwatchError } from '../errors.js';
+import { readTextFileWithin, yamlToJs, YamlLimitError } from '../util/yaml-input.js';
 import { MonitorConfigSchema, type MonitorConfig } from './monitor-schema.js';
 
 export function loadConfigFile(path: string): MonitorConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFileWithin(path);
   } catch (err) {
+    if (err instanceof YamlLimitError) throw new GroundwatchError('CONFIG_INVALID', `${path}: ${err.message}`);
     throw new GroundwatchError('CONFIG_INVALID', `${path}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   return parseConfigText(text, path);
@@ -27,7 +28,13 @@ export function parseConfigText(text: string, path: string): MonitorConfig {
     const line = yamlError.linePos?.[0]?.line ?? lineCounter.linePos(yamlError.pos[0]).line;
     throw new GroundwatchError('CONFIG_INVALID', `${path}:${line}: ${yamlError.message.split('\n')[0]}`);
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = yamlToJs(doc) ?? {};
+  } catch (err) {
+    if (err instanceof YamlLimitError) throw new GroundwatchError('CONFIG_INVALID', `${path}: ${err.message}`);
+    throw err;
+  }
   const parsed = MonitorConfigSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

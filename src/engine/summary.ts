@@ -1,5 +1,5 @@
 /** The end-of-run summary for a terminal: what was read, what was found, how much could be named. */
-import { sanitizeForTerminal as safe } from '../cli/output-format.js';
+import { sanitizeForTerminal as safe } from '../util/terminal-text.js';
 import { coverageSummary } from '../detect/coverage.js';
 import type { Session } from './session.js';
 
@@ -27,7 +27,7 @@ export function textSummary(session: Session, warnings: string[]): string {
       (Object.keys(cov.unknownReasons).length ? ` (${Object.entries(cov.unknownReasons).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''),
     `  bytes     ${Object.entries(cov.bytes).map(([k, v]) => `${k} ${v}`).join(', ') || '0'}`,
     `  alerts    ${session.collector.total} (${['critical', 'high', 'medium', 'low', 'info'].map((s) => `${s} ${c.get(`alerts.${s}`)}`).join(', ')}), ${c.get('alerts.suppressed_repeats')} repeats folded`,
-    `  rules     ${session.rules.rulesets.map((r) => `${r.name}@${r.version}`).join(', ')}`,
+    `  rules     ${safe(session.rules.rulesets.map((r) => `${r.name}@${r.version}`).join(', '))}`,
     `  geoip     ${session.geo.databases().map((d) => `${d.type} (${d.buildDate.slice(0, 10)})`).join(', ')}`,
   ];
   const anomalies = Object.entries(c.toJSON()).filter(([k]) => k.startsWith('anomaly.'));

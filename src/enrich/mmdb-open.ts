@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Reader } from 'maxmind';
+import { checkDataBounds, checkMetadataBounds } from './mmdb-bounds.js';
 import { recordRole } from './record-shape.js';
 
 /** country = where the address is; registrant = who registered the block (whois); asn = who announces it. */
@@ -25,11 +26,14 @@ export interface OpenedDb {
 const PROBE_ADDRESSES = ['1.1.1.1', '8.8.8.8', '81.2.69.160', '89.160.20.128', '120.24.10.20', '2001:4860:4860::8888'];
 
 /**
- * Opens and sanity-checks an MMDB (metadata parses, tree fits in the file, probe lookups
- * do not throw). Throws a plain Error with a one-line reason; callers decide how loud to be.
+ * Opens and sanity-checks an MMDB (metadata parses, tree fits in the file, every record
+ * decodes within MMDB_BOUNDS, probe lookups do not throw). Throws a plain Error with a
+ * one-line reason; callers decide how loud to be.
  */
 export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): OpenedDb {
   const buf = bytes ?? readFileSync(path);
+  const metaProblem = checkMetadataBounds(buf);
+  if (metaProblem) throw new Error(`${path}: MaxMind DB metadata refused: ${metaProblem}`);
   let reader: Reader<Record<string, unknown>>;
   try {
     reader = new Reader<Record<string, unknown>>(buf);
@@ -39,6 +43,13 @@ export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): Opened
   const m = reader.metadata;
   if (m.binaryFormatMajorVersion !== 2 || m.searchTreeSize + 16 > buf.length || !(m.nodeCount > 0)) {
     throw new Error(`${path}: MaxMind DB metadata inconsistent with file size`);
+  }
+  // Before any lookup: the role probes below decode with the reader's unbounded decoder. The
+  // embedded databases are installed with the code (and checked by test/enrich/mmdb-bounds.test.ts);
+  // walking them would add about 0.1 s to every start for no protection the code itself lacks.
+  if (origin !== 'embedded') {
+    const dataProblem = checkDataBounds(buf, { nodeCount: m.nodeCount, recordSize: m.recordSize });
+    if (dataProblem) throw new Error(`${path}: MaxMind DB data refused: ${dataProblem}`);
   }
   const role = detectRole(reader, path);
   const db: OpenedDb = {

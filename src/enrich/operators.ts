@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedValue } from '../data-cache.js';
 import { GroundwatchError } from '../errors.js';
 import type { OperatorsFileData } from './operators-schema.js';
+import { MAX_YAML_ALIAS_COUNT, readTextFileWithin } from '../util/yaml-input.js';
 import { repoRoot } from './paths.js';
 
 export interface OperatorInfo {
@@ -24,7 +24,7 @@ export class OperatorTable {
   static async load(path = OperatorTable.defaultPath()): Promise<OperatorTable> {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readTextFileWithin(path);
     } catch (err) {
       throw new GroundwatchError('RULES_INVALID', `cannot read operators file ${path}: ${(err as Error).message}`);
     }
@@ -59,7 +59,7 @@ export async function parseOperators(text: string, path: string): Promise<Operat
   const [{ parse: parseYaml }, { OperatorsFile }] = await Promise.all([import('yaml'), import('./operators-schema.js')]);
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = parseYaml(text, { maxAliasCount: MAX_YAML_ALIAS_COUNT });
   } catch (err) {
     throw new GroundwatchError('RULES_INVALID', `${path}: YAML error: ${(err as Error).message}`);
   }

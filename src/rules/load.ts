@@ -2,13 +2,14 @@
  * Loads rule files (YAML) into a RuleSet. Every error is one line naming
  * `file:line:col: rule <id>: message` and thrown as RULES_INVALID.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { cachedValue } from '../data-cache.js';
 import { GroundwatchError } from '../errors.js';
+import { readTextFileWithin, yamlToJs, YamlLimitError } from '../util/yaml-input.js';
 import { compileRule } from './compile.js';
 import type { Position } from './positions.js';
 import type { RuleFile, RulesetOptions } from './schema.js';
@@ -63,7 +64,13 @@ async function expand(p: string): Promise<{ file: string; explicit: boolean }[]>
 }
 
 async function loadFile(file: string, explicit: boolean): Promise<LoadedFile | undefined> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => fail(`${file}: cannot read (${err.code ?? err.message})`));
+  let text: string;
+  try {
+    text = readTextFileWithin(file);
+  } catch (err) {
+    if (err instanceof YamlLimitError) fail(`${file}: ${err.message}`);
+    fail(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   const parsed = cachedValue<ParsedRuleFile>('rules', file, text) ?? (await parseRuleFile(file, text, explicit));
   return parsed && { file, ...parsed };
 }
@@ -79,7 +86,13 @@ export async function parseRuleFile(file: string, text: string, explicit: boolea
     const at = lc.linePos(yamlErr.pos[0]);
     fail(`${file}:${at.line}:${at.col}: ${yamlErr.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = yamlToJs(doc);
+  } catch (err) {
+    if (err instanceof YamlLimitError) fail(`${file}:1:1: ${err.message}`);
+    throw err;
+  }
   const isRuleFile = typeof raw === 'object' && raw !== null && 'ruleset' in raw;
   if (!isRuleFile) {
     if (explicit) fail(`${file}:1:1: not a rule file (no top-level "ruleset:")`);
