@@ -82,7 +82,7 @@ describe('CLI output for a person', () => {
     const r = runCli(['geoip', 'lookup', '114.114.114.114', '--geoip', join(dir, 'ansi_asn'), '--no-system-geoip']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('AS4134 \\x1b]0;MMDB-PWN\\x07\\x1b[31mEvil Org\\x0d\\x0aALERT fake\n');
-    expect(r.stdout.split('\n')).toHaveLength(9); // address + 7 rows + final newline
+    expect(r.stdout.split('\n')).toHaveLength(11); // address + 9 rows (location and registrant country and db) + final newline
     expectNeutral(r.stdout);
     expectNeutral(r.stderr);
   });
