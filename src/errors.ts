@@ -11,6 +11,9 @@ export const ERROR_CODES = {
   INPUT_NOT_A_CAPTURE: 2,
   CAPTURE_TRUNCATED: 2,
   CAPTURE_CORRUPT: 2,
+  /** Warnings (the run goes on): packets of a link type not decoded; packets read but none decoded. */
+  LINK_TYPE_UNSUPPORTED: 2,
+  NOTHING_DECODED: 2,
   CAPTURE_OPEN_FAILED: 2,
   CAPTURE_UNAVAILABLE: 2,
   CONFIG_INVALID: 2,

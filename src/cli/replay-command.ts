@@ -31,7 +31,8 @@ export function registerReplayCommand(program: Command): void {
       'Reads capture files (and directories of them) as one time-ordered stream, tracks flows, learns each ' +
         "destination's name, looks up country / ASN / operator, matches the rules and reports alerts. " +
         `Records go to the SQLite store (default ${defaultDbPath()} or $GROUNDWATCH_DB) and, as asked, to stdout.\n\n` +
-        'Exit status: 0 no alert at the --fail-on severity, 1 policy violation, 2 bad input or usage.',
+        'Exit status: 0 no alert at the --fail-on severity, 1 policy violation, 2 bad input or usage; ' +
+        'also 2 (before 1) unless --fail-on never when an input could not be read to its end or nothing read could be decoded.',
     )
     .argument('<files...>', 'capture files (.pcap, .pcapng, optionally .gz) or directories of them')
     .addOption(new Option('--format <format>', 'stdout format (default: text on a terminal, ndjson otherwise)').choices(['text', 'ndjson']))

@@ -4,6 +4,7 @@
  */
 import { openCaptureFiles } from '../capture/open-files.js';
 import { Counters } from '../counters.js';
+import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
 import type { ErrorCode } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { Session, type SessionOptions } from './session.js';
@@ -16,14 +17,27 @@ export interface ReplayOptions extends Omit<SessionOptions, 'mode'> {
   batchSize?: number;
 }
 
+/**
+ * Exit status: 0 ok; 1 an alert reached --fail-on; 2 (before 1) when --fail-on is set and the
+ * evidence is incomplete: an input was not read to its end (truncated, corrupt block or gzip
+ * data, bad gzip CRC, trailing bytes) or packets were read but none could be decoded (an
+ * unsupported link type). Each cause has printed its own `groundwatch: CODE:` warning line.
+ */
+export const EXIT_INCOMPLETE_INPUT = 2;
+/** Warnings that mean an input's packets were not all read. */
+const INCOMPLETE_INPUT_CODES: ReadonlySet<ErrorCode> = new Set(['CAPTURE_TRUNCATED', 'CAPTURE_CORRUPT']);
+
 export interface ReplayResult {
-  exitCode: 0 | 1;
+  exitCode: 0 | 1 | 2;
+  /** Some input was not read to its end, or nothing read could be decoded. */
+  incomplete: boolean;
   session: Session;
   warnings: string[];
 }
 
 export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const warnings: string[] = [];
+  let incomplete = false;
   const warn = (line: string) => {
     warnings.push(line);
     opts.warn(line);
@@ -32,7 +46,10 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const counters = new Counters();
   const input = await openCaptureFiles(opts.files, {
     counters,
-    onWarning: (code: ErrorCode, message: string) => warn(`groundwatch: ${code}: ${message}`),
+    onWarning: (code: ErrorCode, message: string) => {
+      if (INCOMPLETE_INPUT_CODES.has(code)) incomplete = true;
+      warn(`groundwatch: ${code}: ${message}`);
+    },
     batchSize: opts.batchSize ?? 512,
   });
   const session = await Session.open({ ...opts, mode: 'replay', counters, warn });
@@ -48,12 +65,24 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
         await session.maybeFlush();
       }
     }
+    if (reportUndecoded(counters, warn)) incomplete = true;
   } finally {
     session.run.sources = input.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, format: f.format, compressed: f.compressed }));
     await session.close();
   }
-  const failed = opts.failOn !== 'never' && session.collector.reaches(opts.failOn);
-  return { exitCode: failed ? 1 : 0, session, warnings };
+  const exitCode = opts.failOn === 'never' ? 0 : incomplete ? EXIT_INCOMPLETE_INPUT : session.collector.reaches(opts.failOn) ? 1 : 0;
+  return { exitCode, incomplete, session, warnings };
+}
+
+/** One line per unsupported link type, and one if nothing read could be decoded; true in that last case. */
+function reportUndecoded(counters: Counters, warn: (line: string) => void): boolean {
+  for (const [linkType, packets] of unsupportedLinkTypes(counters.toJSON())) {
+    warn(`groundwatch: LINK_TYPE_UNSUPPORTED: ${packets} packets of link type ${linkTypeLabel(linkType)} were not decoded (groundwatch decodes Ethernet, Linux cooked, raw IP and BSD loopback)`);
+  }
+  const read = counters.get('packets.received');
+  if (read === 0 || counters.get('packets.decoded') > 0) return false;
+  warn(`groundwatch: NOTHING_DECODED: none of the ${read} packets read could be decoded as IP; nothing was assessed`);
+  return true;
 }
 
 export function isSeverityOrNever(value: string): value is Severity | 'never' {

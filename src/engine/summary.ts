@@ -1,6 +1,7 @@
 /** The end-of-run summary for a terminal: what was read, what was found, how much could be named. */
 import { sanitizeForTerminal as safe } from '../cli/output-format.js';
 import { coverageSummary } from '../detect/coverage.js';
+import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
 import type { Session } from './session.js';
 
 export function textSummary(session: Session, warnings: string[]): string {
@@ -23,6 +24,8 @@ export function textSummary(session: Session, warnings: string[]): string {
   ];
   const anomalies = Object.entries(c.toJSON()).filter(([k]) => k.startsWith('anomaly.'));
   if (anomalies.length) lines.push(`  anomalies ${anomalies.map(([k, v]) => `${k.slice(8)} ${v}`).join(', ')}`);
+  const unsupported = unsupportedLinkTypes(c.toJSON());
+  if (unsupported.length) lines.push(`  link      not decoded: ${unsupported.map(([type, n]) => `${n} packets of unsupported link type ${linkTypeLabel(type)}`).join(', ')}`);
   if (warnings.length) lines.push(`  warnings  ${warnings.length} (see above)`);
   return `${lines.join('\n')}\n`;
 }
