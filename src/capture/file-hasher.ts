@@ -25,14 +25,24 @@ const THREAD_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const hashes = new Map();
-parentPort.on('message', ({ id, op, bytes }) => {
-  if (op === 'update') { hashes.get(id).update(bytes); return; }
+parentPort.on('message', ({ id, op, buffer, length }) => {
+  if (op === 'update') {
+    hashes.get(id).update(new Uint8Array(buffer, 0, length));
+    parentPort.postMessage({ op: 'free', buffer }, [buffer]);
+    return;
+  }
   if (op === 'start') { hashes.set(id, createHash('sha256')); return; }
   const sha256 = hashes.get(id).digest('hex');
   hashes.delete(id);
-  parentPort.postMessage({ id, sha256 });
+  parentPort.postMessage({ op: 'digest', id, sha256 });
 });
 `;
+
+/** Copy buffers go to the thread and come back to be reused: garbage buffers waiting for the thread's GC cost ~70 MB on a 160 MB file. */
+const COPY_BUFFER_BYTES = 1024 * 1024;
+const MAX_POOLED_BUFFERS = 8;
+
+type Reply = { op: 'free'; buffer: ArrayBuffer } | { op: 'digest'; id: number; sha256: string };
 
 type Waiter = { resolve(sha256: string): void; reject(e: Error): void };
 
@@ -41,6 +51,7 @@ class HashThread {
   private nextId = 0;
   private active = 0;
   private readonly waiting = new Map<number, Waiter>();
+  private readonly pool: ArrayBuffer[] = [];
 
   start(): number {
     const id = this.nextId++;
@@ -51,11 +62,18 @@ class HashThread {
     return id;
   }
 
-  /** Posts a copy (transferred, so copied once) of the bytes: the caller's chunk stays in use by the parser. */
+  /** Posts a copy of the bytes (the caller's chunk stays in use by the parser), in a buffer the thread hands back. */
   update(id: number, bytes: Uint8Array): void {
-    const copy = new Uint8Array(bytes.length); // not bytes.slice(): on a Buffer that is a view, and transferring it would detach the parser's chunk
-    copy.set(bytes);
-    this.thread().postMessage({ id, op: 'update', bytes: copy }, [copy.buffer]);
+    const buffer = this.copyBuffer(bytes.length);
+    new Uint8Array(buffer).set(bytes);
+    this.thread().postMessage({ id, op: 'update', buffer, length: bytes.length }, [buffer]);
+  }
+
+  private copyBuffer(length: number): ArrayBuffer {
+    for (let i = this.pool.length - 1; i >= 0; i--) {
+      if (this.pool[i]!.byteLength >= length) return this.pool.splice(i, 1)[0]!;
+    }
+    return new ArrayBuffer(Math.max(length, COPY_BUFFER_BYTES));
   }
 
   end(id: number): Promise<string> {
@@ -67,7 +85,10 @@ class HashThread {
   private thread(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(THREAD_SOURCE, { eval: true });
-    worker.on('message', (reply: { id: number; sha256: string }) => this.settle(reply));
+    worker.on('message', (reply: Reply) => {
+      if (reply.op === 'digest') this.settle(reply);
+      else if (this.pool.length < MAX_POOLED_BUFFERS) this.pool.push(reply.buffer);
+    });
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', () => {
       this.worker = undefined;
