@@ -62,7 +62,7 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.device ? { devices: flags.device } : {}),
         warn: (line) => process.stderr.write(`${line}\n`),
       });
-      if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files));
+      if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files, result.incomplete ? result.warnings : []));
       if (flags.summary) {
         const summary = textSummary(result.session, result.warnings);
         if (format === 'text') process.stdout.write(summary);

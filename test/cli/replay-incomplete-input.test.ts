@@ -28,6 +28,13 @@ function tsharkLinkType(path: string): number {
   return Number(out.trim().split('\n')[0]);
 }
 
+const PARSE_JUNIT_ERRORS = `
+import json, sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find('testsuite')
+errored = [{'name': c.get('name'), 'message': c.find('error').get('message')} for c in suite.findall('testcase') if c.find('error') is not None]
+print(json.dumps({'errors': int(suite.get('errors')), 'errored': errored}))
+`;
+
 function replay(files: string[], extra: string[] = []) {
   const r = runCli(['replay', ...files, '--no-db', '--format', 'ndjson', '--events', 'all', ...extra]);
   const records = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -53,6 +60,14 @@ describe('replay of a gzip capture with a bad CRC', () => {
 
   it('exits 0 with --fail-on never', () => {
     expect(replay([path], ['--fail-on', 'never']).status).toBe(0);
+  });
+
+  it('the JUnit report has one errored case naming the damage, read by an independent parser', () => {
+    const report = join(dir, 'badcrc.xml');
+    expect(replay([path], ['--junit', report]).status).toBe(2);
+    const parsed = spawnSync('python3', ['-c', PARSE_JUNIT_ERRORS, report], { encoding: 'utf8' });
+    expect(parsed.status, parsed.stderr).toBe(0);
+    expect(JSON.parse(parsed.stdout)).toEqual({ errors: 1, errored: [{ name: 'inputs read completely', message: expect.stringMatching(/^groundwatch: CAPTURE_CORRUPT: .*CRC-32/) }] });
   });
 });
 
