@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Counters } from '../../src/counters.js';
-import type { ErrorCode } from '../../src/errors.js';
+import { GroundwatchError, type ErrorCode } from '../../src/errors.js';
+import fc from 'fast-check';
 import { openCaptureFiles } from '../../src/capture/open-files.js';
 import { crc32Fallback } from '../../src/capture/crc32.js';
 import * as zlib from 'node:zlib';
@@ -84,6 +85,51 @@ describe('damaged gzip captures', () => {
     const { packets, warnings } = await read(path);
     expect(warnings).toEqual([]);
     expect(packets).toBe(tsharkFrameCount(plain));
+  });
+
+  it('reads members whose headers carry every optional field (FEXTRA, FNAME, FCOMMENT, FHCRC), as gzip -dc does', async () => {
+    const content = readFileSync(SESSION);
+    const extra = Buffer.from('AB\x04\x00data');
+    const fixed = Buffer.from([0x1f, 0x8b, 8, 0x04 | 0x08 | 0x10 | 0x02, 0, 0, 0, 0, 0, 3]);
+    const header = Buffer.concat([fixed, Buffer.from([extra.length, 0]), extra, Buffer.from('name.pcapng\0'), Buffer.from('a comment\0')]);
+    const headerCrc = Buffer.alloc(2);
+    headerCrc.writeUInt16LE(crc32Fallback(header) & 0xffff);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(crc32Fallback(content), 0);
+    trailer.writeUInt32LE(content.length, 4);
+    const path = join(dir, 'all-header-fields.pcapng.gz');
+    writeFileSync(path, Buffer.concat([header, headerCrc, zlib.deflateRawSync(content), trailer]));
+    expect(execFileSync('gzip', ['-dc', path]).equals(content)).toBe(true);
+    const { packets, warnings } = await read(path);
+    expect(warnings).toEqual([]);
+    expect(packets).toBe(tsharkFrameCount(SESSION));
+  });
+
+  it('any damage to a gzip capture: a clean error line or a run that keeps what it read, never a crash or hang', async () => {
+    const original = gzipOf(smallCapture());
+    const intact = (await read(join(dir, 'small.pcap'))).packets;
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 4 }),
+        fc.nat(original.length + 64),
+        fc.uint8Array({ maxLength: 40 }),
+        async (flips, cutAt, tail) => {
+          const bytes = Buffer.from(original);
+          for (const [at, xor] of flips) bytes[at]! ^= xor;
+          const path = join(dir, `fuzz-${n++}.gz`);
+          writeFileSync(path, Buffer.concat([bytes.subarray(0, cutAt), tail]));
+          try {
+            const { packets, warnings } = await read(path);
+            expect(warnings.length).toBeLessThanOrEqual(1);
+            if (flips.length === 0 && cutAt >= original.length && tail.length === 0) expect(packets).toBe(intact);
+          } catch (err) {
+            expect(err).toBeInstanceOf(GroundwatchError);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('the CRC-32 fallback (Node before 20.15) agrees with zlib', () => {
