@@ -42,8 +42,9 @@ export class StoredBytes {
 
   /** SHA-256 and size of every byte read; what reading left (after damage) is read now, up to the validated size. */
   async finish(): Promise<FileDigest> {
-    this.digested = true;
     for await (const chunk of this.stream(this.digest.position) as AsyncIterable<Buffer> | Iterable<Buffer>) this.digest.update(chunk, this.digest.position);
+    // Only now: a read error above leaves the digest to abandon(), which releases the hash thread.
+    this.digested = true;
     return this.digest.digest();
   }
 
