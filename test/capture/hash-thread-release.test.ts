@@ -14,9 +14,9 @@ import { REPO_ROOT } from '../support/cli.js';
 import { frame, pcapFile } from '../support/capture-writer.js';
 
 const SCRIPT = `
-const { openCaptureFiles } = await import(process.argv[1] + '/dist/capture/open-files.js');
-const { Counters } = await import(process.argv[1] + '/dist/counters.js');
-const input = await openCaptureFiles([process.argv[2]], { counters: new Counters() });
+const { openCaptureFiles } = await import(process.argv[2] + '/dist/capture/open-files.js');
+const { Counters } = await import(process.argv[2] + '/dist/counters.js');
+const input = await openCaptureFiles([process.argv[3]], { counters: new Counters() });
 for await (const batch of input.batches()) break;
 console.log('stopped');
 `;
@@ -31,8 +31,12 @@ describe('the hash thread of a large input read only in part', () => {
   const gz = join(dir, 'big.pcap.gz');
   writeFileSync(gz, gzipSync(bytes, { level: 0 }));
 
+  // A script file, not node -e: an evaluated script exits without waiting for a referenced worker.
+  const script = join(dir, 'stop-early.mjs');
+  writeFileSync(script, SCRIPT);
+
   it.each([[plain], [gz]])('%s: the process exits on its own once the reader stops', (path) => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', SCRIPT, REPO_ROOT.replace(/\/$/, ''), path], { encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [script, REPO_ROOT.replace(/\/$/, ''), path], { encoding: 'utf8', timeout: 20_000 });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('stopped');
     expect(r.status).toBe(0);
