@@ -2,6 +2,7 @@
  * Replay capture files through the pipeline: the engine behind `groundwatch
  * replay`. The CLI parses flags and calls this; tests call it directly.
  */
+import { constants as osConstants } from 'node:os';
 import { openCaptureFiles } from '../capture/open-files.js';
 import { Counters } from '../counters.js';
 import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
@@ -15,6 +16,8 @@ export interface ReplayOptions extends Omit<SessionOptions, 'mode'> {
   files: string[];
   failOn: Severity | 'never';
   batchSize?: number;
+  /** Aborted (e.g. on SIGINT): reading stops after the current batch and the run is closed as usual. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,9 +31,11 @@ export const EXIT_INCOMPLETE_INPUT = 2;
 const INCOMPLETE_INPUT_CODES: ReadonlySet<ErrorCode> = new Set(['CAPTURE_TRUNCATED', 'CAPTURE_CORRUPT']);
 
 export interface ReplayResult {
-  exitCode: 0 | 1 | 2;
+  exitCode: number;
   /** Some input was not read to its end, or nothing read could be decoded. */
   incomplete: boolean;
+  /** Set when opts.signal stopped the replay: its reason (e.g. 'SIGINT'). */
+  interrupted?: string;
   session: Session;
   warnings: string[];
 }
@@ -38,6 +43,7 @@ export interface ReplayResult {
 export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const warnings: string[] = [];
   let incomplete = false;
+  let interrupted: string | undefined;
   const warn = (line: string) => {
     warnings.push(line);
     opts.warn(line);
@@ -56,6 +62,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   try {
     let lastFlush = Date.now();
     for await (const batch of input.batches()) {
+      if (opts.signal?.aborted) {
+        interrupted = String(opts.signal.reason ?? 'abort');
+        warn(`groundwatch: INTERRUPTED: replay stopped (${interrupted}) after ${counters.get('packets.received')} packets; what was read is recorded`);
+        break;
+      }
       session.pipeline.processBatch(batch);
       // Flushed at least every second as well as when buffers fill: a killed replay loses at most the last second.
       if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
@@ -65,13 +76,20 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
         await session.maybeFlush();
       }
     }
-    if (reportUndecoded(counters, warn)) incomplete = true;
+    if (interrupted === undefined && reportUndecoded(counters, warn)) incomplete = true;
   } finally {
     session.run.sources = input.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, format: f.format, compressed: f.compressed }));
     await session.close();
   }
+  if (interrupted !== undefined) return { exitCode: interruptedExitCode(interrupted), incomplete: true, interrupted, session, warnings };
   const exitCode = opts.failOn === 'never' ? 0 : incomplete ? EXIT_INCOMPLETE_INPUT : session.collector.reaches(opts.failOn) ? 1 : 0;
   return { exitCode, incomplete, session, warnings };
+}
+
+/** The shell's convention for a run ended by a signal: 128 + its number (130 SIGINT, 143 SIGTERM). */
+function interruptedExitCode(reason: string): number {
+  const signo = (osConstants.signals as Record<string, number | undefined>)[reason];
+  return signo === undefined ? 130 : 128 + signo;
 }
 
 /** One line per unsupported link type, and one if nothing read could be decoded; true in that last case. */
