@@ -13,6 +13,11 @@ export const ERROR_CODES = {
   INPUT_NOT_A_CAPTURE: 2,
   CAPTURE_TRUNCATED: 2,
   CAPTURE_CORRUPT: 2,
+  /** Warnings (the run goes on): packets of a link type not decoded; packets read but none decoded. */
+  LINK_TYPE_UNSUPPORTED: 2,
+  NOTHING_DECODED: 2,
+  /** A replay stopped by SIGINT (130) or SIGTERM (143): what was read is recorded. */
+  INTERRUPTED: 130,
   CAPTURE_OPEN_FAILED: 2,
   CAPTURE_UNAVAILABLE: 2,
   CONFIG_INVALID: 2,

@@ -191,6 +191,8 @@ export class Attributor {
       return;
     }
     const message = r.value;
+    // The answers present are used all the same (tshark decodes them too); the shortfall is an anomaly.
+    if (message.answersMissing > 0) this.counters.inc('anomaly.dns.answers_missing');
     this.counters.inc(message.isResponse ? 'dns.responses' : 'dns.queries');
     if (message.isResponse) {
       for (const resolution of resolveAnswers(message)) this.dnsCache.learn(p.dst, resolution, p.ts, p.src);

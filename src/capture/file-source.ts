@@ -11,8 +11,8 @@ import type { CaptureFormat } from './format.js';
 import { PcapParser } from './pcap.js';
 import { PcapngParser } from './pcapng.js';
 import type { ParserProblem, RecordParser } from './record-parser.js';
-import { hashFile } from './file-hasher.js';
-import { StoredBytes, zlibErrorCode } from './stored-bytes.js';
+import { GzipDamage } from './gzip-members.js';
+import { StoredBytes } from './stored-bytes.js';
 
 export interface CaptureFileInfo {
   path: string;
@@ -55,32 +55,34 @@ export function emptyInfo(spec: CaptureFileSpec): CaptureFileInfo {
 /** Packet batches of one file, in file order; fills `info` as it goes. */
 export async function* readCaptureFile(spec: CaptureFileSpec, info: CaptureFileInfo, sourceIndex: number, opts: ReadOptions): AsyncGenerator<RawPacket[]> {
   const parser = createParser(spec.format, opts.counters, sourceIndex, opts.maxRecordBytes);
-  const bytes = new StoredBytes(spec.path, spec.compressed, opts.chunkBytes);
-  const digest = hashFile(spec.path, spec.size);
-  // Read errors surface from the parse loop or below; this only keeps an early exit from leaving a rejection unhandled.
-  digest.catch(() => undefined);
+  const bytes = new StoredBytes(spec.path, spec.compressed, spec.size, opts.chunkBytes);
   try {
-    for await (const chunk of bytes.content()) {
-      const packets = parser.push(chunk);
-      if (packets.length > 0) {
-        info.packets += packets.length;
-        opts.counters.inc('capture.packets', packets.length);
-        yield packets;
+    try {
+      for await (const chunk of bytes.content()) {
+        const packets = parser.push(chunk);
+        if (packets.length > 0) {
+          info.packets += packets.length;
+          opts.counters.inc('capture.packets', packets.length);
+          yield packets;
+        }
+        if (parser.problem) break;
       }
-      if (parser.problem) break;
+    } catch (err) {
+      if (!(err instanceof GzipDamage)) throw unreadable(spec.path, err);
+      parser.stop(err.kind, err.message);
     }
-  } catch (err) {
-    const zlibCode = zlibErrorCode(err);
-    if (zlibCode === undefined) throw unreadable(spec.path, err);
-    parser.stop(zlibCode === 'Z_BUF_ERROR' ? 'truncated' : 'corrupt', `gzip stream: ${(err as Error).message}`);
-  }
-  reportProblem(spec, parser, parser.finish(), opts);
-  info.anomalies = parser.anomalies;
-  info.linkTypes = linkTypesOf(parser);
-  try {
-    info.sha256 = (await digest).sha256;
-  } catch (err) {
-    throw unreadable(spec.path, err);
+    reportProblem(spec, parser, parser.finish(), opts);
+    info.anomalies = parser.anomalies;
+    info.linkTypes = linkTypesOf(parser);
+    try {
+      const digest = await bytes.finish();
+      info.sha256 = digest.sha256;
+      info.size = digest.hashed;
+    } catch (err) {
+      throw unreadable(spec.path, err);
+    }
+  } finally {
+    bytes.abandon();
   }
   opts.counters.inc('capture.files');
 }

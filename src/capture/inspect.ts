@@ -3,15 +3,13 @@
  * exists, is readable, is not empty and starts like a capture. Bad input
  * fails here, fast, with a stable error code naming the file.
  */
-import { createReadStream, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { Counters } from '../counters.js';
 import { GroundwatchError } from '../errors.js';
 import { minimumHeaderBytes, sniffFormat } from './format.js';
 import { createParser, unreadable, type CaptureFileSpec } from './file-source.js';
-import { zlibErrorCode } from './stored-bytes.js';
+import { GzipDamage, gunzipMembers } from './gzip-members.js';
 
 /** Content read up front: enough for the header and, usually, the first packet. */
 const HEAD_BYTES = 64 * 1024;
@@ -35,7 +33,7 @@ export async function inspectCaptureFile(path: string, stats?: Stats): Promise<C
   const outer = sniffFormat(stored);
   if (outer === undefined) throw notACapture(path, 'unknown file magic');
   const compressed = outer === 'gzip';
-  const content = compressed ? await gunzipHead(path) : stored;
+  const content = compressed ? await gunzipHead(path, st.size) : stored;
   if (compressed && content.length === 0) throw new GroundwatchError('INPUT_EMPTY', `${path}: gzip content is empty`);
   const format = sniffFormat(content);
   if (format === undefined || format === 'gzip') throw notACapture(path, compressed ? 'gzip content is not pcap or pcapng' : 'unknown file magic');
@@ -63,20 +61,20 @@ async function readHead(path: string): Promise<Uint8Array> {
 }
 
 /** The first HEAD_BYTES of decompressed content (less if the file holds less or breaks early). */
-async function gunzipHead(path: string): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
+async function gunzipHead(path: string, size: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
   let total = 0;
-  const content = pipeline(createReadStream(path, { highWaterMark: HEAD_BYTES }), createGunzip(), () => undefined);
+  const content = gunzipMembers({ path, size, chunkBytes: HEAD_BYTES, onRead: () => undefined });
   try {
-    for await (const chunk of content as AsyncIterable<Buffer>) {
+    for await (const chunk of content) {
       parts.push(chunk);
       total += chunk.length;
       if (total >= HEAD_BYTES) break;
     }
   } catch (err) {
     // Damage later in the stream is the reader's to report; here only the start matters.
-    if (zlibErrorCode(err) === undefined) throw unreadable(path, err);
-    if (total === 0) throw notACapture(path, `gzip data is unreadable (${(err as Error).message})`);
+    if (!(err instanceof GzipDamage)) throw unreadable(path, err);
+    if (total === 0) throw notACapture(path, `gzip data is unreadable (${err.message})`);
   }
   return Buffer.concat(parts).subarray(0, HEAD_BYTES);
 }

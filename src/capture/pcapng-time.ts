@@ -24,6 +24,13 @@ const SAFE_HIGH_WORD = 0x100000;
 /** Long division in 16-bit limbs stays exact while divisor * 2^17 < 2^53. */
 const LIMB_DIVISOR_LIMIT = 2 ** 36;
 const NS_BIG = 1_000_000_000n;
+/**
+ * Packet times groundwatch can record: stored times are ISO 8601 text with a
+ * four-digit year, compared as text (src/sinks/timestamps.ts), and JavaScript
+ * dates end at +-8.64e15 ms. So 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
+ */
+export const EARLIEST_PACKET_SEC = -62_167_219_200;
+export const LATEST_PACKET_SEC = 253_402_300_799;
 
 export const MICROSECOND_RESOLUTION: TsResolution = decimalResolution(6);
 
@@ -41,6 +48,11 @@ function decimalResolution(exponent: number): TsResolution {
   const perSecondBig = 10n ** BigInt(exponent);
   const nsPerUnit = exponent <= 9 ? 10 ** (9 - exponent) : 0;
   return { perSecond: Number(perSecondBig), perSecondBig, nsPerUnit };
+}
+
+/** True when a packet time in seconds can be recorded (see EARLIEST_PACKET_SEC). */
+export function isRecordableTime(sec: number): boolean {
+  return sec >= EARLIEST_PACKET_SEC && sec <= LATEST_PACKET_SEC;
 }
 
 /** Convert units (high:low 32-bit words) into `out`, adding offsetSec. */

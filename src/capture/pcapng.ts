@@ -9,7 +9,7 @@ import type { Cursor } from '../decode/cursor.js';
 import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_SHB_TYPE } from './format.js';
 import { RecordParser, rawPacket, type RecordParserOptions } from './record-parser.js';
 import { readInterface, type PcapngInterface } from './pcapng-interface.js';
-import { unitsToTimestamp, type Timestamp } from './pcapng-time.js';
+import { isRecordableTime, unitsToTimestamp, type Timestamp } from './pcapng-time.js';
 
 const BLOCK_IDB = 0x00000001;
 const BLOCK_PB = 0x00000002;
@@ -34,6 +34,7 @@ export class PcapngParser extends RecordParser {
   private readonly maxInterfaces: number;
   /** SPBs carry no timestamp: they reuse the previous packet's. */
   private readonly lastTs: Timestamp = { sec: 0, nsec: 0 };
+  private readonly packetTs: Timestamp = { sec: 0, nsec: 0 };
 
   constructor(opts: PcapngParserOptions) {
     super(opts);
@@ -142,7 +143,14 @@ export class PcapngParser extends RecordParser {
     const capLen = cur.u32e(le);
     const wireLen = cur.u32e(le);
     const data = cur.bytes(capLen);
-    unitsToTimestamp(high, low, iface.resolution, iface.offsetSec, this.lastTs);
+    unitsToTimestamp(high, low, iface.resolution, iface.offsetSec, this.packetTs);
+    if (isRecordableTime(this.packetTs.sec)) {
+      this.lastTs.sec = this.packetTs.sec;
+      this.lastTs.nsec = this.packetTs.nsec;
+    } else {
+      // A time no record can carry (2^64-1 units, a huge if_tsoffset): the packet is kept, at the previous packet's time.
+      this.anomaly('anomaly.capture.timestamp_out_of_range');
+    }
     if (wireLen < capLen) this.anomaly('anomaly.capture.wire_len_lt_caplen');
     out.push(rawPacket(this.lastTs.sec, this.lastTs.nsec, iface.linkType, data, wireLen, interfaceId, this.sourceIndex));
     return true;

@@ -1,44 +1,67 @@
 /**
  * A capture file's bytes as a stream of content chunks (gunzipped when the
- * file is gzip). Memory stays at a few chunks whatever the file size. The
- * stored bytes' SHA-256 is computed beside it by src/capture/file-hasher.ts.
+ * file is gzip). Memory stays at a few chunks whatever the file size. Only
+ * the bytes the file held when validated are read (a file still growing is
+ * read as it was), and they are hashed as read (src/capture/file-hasher.ts),
+ * so the recorded size and SHA-256 cover exactly what was analysed.
  */
 import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { ReadDigest, type FileDigest } from './file-hasher.js';
+import { gunzipMembers } from './gzip-members.js';
 
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
-/** zlib refuses output chunks smaller than this. */
-const MIN_ZLIB_CHUNK_BYTES = 64;
 
 export class StoredBytes {
+  private readonly digest: ReadDigest;
+  private digested = false;
+
   constructor(
     readonly path: string,
     readonly compressed: boolean,
+    /** Size when validated: reading stops there. */
+    readonly size: number,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
-  ) {}
+  ) {
+    this.digest = new ReadDigest(size);
+  }
 
-  /** The content, chunk by chunk. Breaking out early closes the file. */
+  /** The content, chunk by chunk. Breaking out early closes the file. gzip damage is thrown (GzipDamage) after the data before it. */
   async *content(): AsyncGenerator<Uint8Array> {
-    const raw = createReadStream(this.path, { highWaterMark: this.chunkBytes });
-    if (!this.compressed) {
-      for await (const chunk of raw as AsyncIterable<Buffer>) yield plainView(chunk);
+    if (this.compressed) {
+      const onRead = (chunk: Uint8Array, at: number) => this.digest.update(chunk, at);
+      for await (const chunk of gunzipMembers({ path: this.path, size: this.size, chunkBytes: this.chunkBytes, onRead })) yield plainView(chunk);
       return;
     }
-    const gunzip = createGunzip({ chunkSize: Math.max(MIN_ZLIB_CHUNK_BYTES, this.chunkBytes) });
-    // Errors reach the iterator through gunzip; the callback only keeps pipeline quiet.
-    const content = pipeline(raw, gunzip, () => undefined);
-    for await (const chunk of content as AsyncIterable<Buffer>) yield plainView(chunk);
+    let at = 0;
+    for await (const chunk of this.stream(0) as AsyncIterable<Buffer> | Iterable<Buffer>) {
+      this.digest.update(chunk, at);
+      at += chunk.length;
+      yield plainView(chunk);
+    }
+  }
+
+  /** SHA-256 and size of every byte read; what reading left (after damage) is read now, up to the validated size. */
+  async finish(): Promise<FileDigest> {
+    for await (const chunk of this.stream(this.digest.position) as AsyncIterable<Buffer> | Iterable<Buffer>) this.digest.update(chunk, this.digest.position);
+    // Only now: a read error above leaves the digest to abandon(), which releases the hash thread.
+    this.digested = true;
+    return this.digest.digest();
+  }
+
+  /** Reading was given up (an I/O error, or the consumer stopped): release the digest. */
+  abandon(): void {
+    if (this.digested) return;
+    this.digested = true;
+    this.digest.abandon();
+  }
+
+  private stream(start: number): AsyncIterable<unknown> | Iterable<unknown> {
+    if (start >= this.size) return [];
+    return createReadStream(this.path, { start, end: this.size - 1, highWaterMark: this.chunkBytes });
   }
 }
 
 /** Packets are views into the chunk; views of a plain Uint8Array cost less than Buffer views (no FastBuffer per packet). */
-function plainView(chunk: Buffer): Uint8Array {
+function plainView(chunk: Uint8Array): Uint8Array {
   return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-}
-
-/** zlib reports bad or cut gzip data with Z_* codes; anything else is an I/O error. */
-export function zlibErrorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('Z_') ? code : undefined;
 }

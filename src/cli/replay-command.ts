@@ -32,7 +32,9 @@ export function registerReplayCommand(program: Command): void {
       'Reads capture files (and directories of them) as one time-ordered stream, tracks flows, learns each ' +
         "destination's name, looks up country / ASN / operator, matches the rules and reports alerts. " +
         `Records go to the SQLite store (default ${defaultDbPath()} or $GROUNDWATCH_DB) and, as asked, to stdout.\n\n` +
-        'Exit status: 0 no alert at the --fail-on severity, 1 policy violation, 2 bad input or usage.',
+        'Exit status: 0 no alert at the --fail-on severity, 1 policy violation, 2 bad input or usage; ' +
+        'also 2 (before 1) unless --fail-on never when an input could not be read to its end or nothing read could be decoded; ' +
+        '130 / 143 when SIGINT / SIGTERM stopped it (what was read is recorded).',
     )
     .argument('<files...>', 'capture files (.pcap, .pcapng, optionally .gz) or directories of them')
     .addOption(new Option('--format <format>', 'stdout format (default: text on a terminal, ndjson otherwise)').choices(['text', 'ndjson']))
@@ -49,7 +51,13 @@ export function registerReplayCommand(program: Command): void {
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
       const format = flags.format ?? (process.stdout.isTTY ? 'text' : 'ndjson');
+      // The first SIGINT / SIGTERM stops reading and closes the run (store committed); a second one kills as usual.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       const result = await runReplay({
+        signal: stop.signal,
         files,
         failOn: flags.failOn,
         dbPath: flags.db === false ? null : flags.db,
@@ -61,8 +69,11 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
         warn: printErrLine,
+      }).finally(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       });
-      if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files));
+      if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files, result.incomplete ? result.warnings : []));
       if (flags.summary) {
         const summary = textSummary(result.session, result.warnings);
         if (format === 'text') printOut(summary);

@@ -9,6 +9,7 @@ import type { FragmentIn } from './ip-reassembly.js';
 import { decodeIPv4, type IpHeader } from './ipv4.js';
 import { decodeIPv6 } from './ipv6.js';
 import { decodeLink } from './link.js';
+import { UNSUPPORTED_LINK_TYPE_PREFIX } from './link-types.js';
 import {
   decodeIcmp,
   decodeTcp,
@@ -49,7 +50,13 @@ function decodeUnchecked(raw: RawPacket, ctx: DecodeContext): Decoded | undefine
   const frame = raw.data;
   const link = decodeLink(raw.linkType, frame);
   if (link.nonIp !== undefined) {
-    ctx.counters.inc(link.nonIp < 0 ? 'decode.unsupported_link_type' : 'decode.non_ip');
+    if (link.nonIp >= 0) {
+      ctx.counters.inc('decode.non_ip');
+      return undefined;
+    }
+    // Per link type too, so the summary and stats can say which one (UNSUPPORTED_LINK_TYPE_PREFIX).
+    ctx.counters.inc('decode.unsupported_link_type');
+    ctx.counters.inc(`${UNSUPPORTED_LINK_TYPE_PREFIX}${raw.linkType}`);
     return undefined;
   }
   let version = link.ipVersion;

@@ -22,3 +22,36 @@ export const ETHERTYPE = {
   ARP: 0x0806,
   PPPOE_SESSION: 0x8864,
 } as const;
+
+/** Counter per unsupported link type: `decode.unsupported_link_type.<LINKTYPE number>`. */
+export const UNSUPPORTED_LINK_TYPE_PREFIX = 'decode.unsupported_link_type.';
+
+/** Names of link types met in the field that groundwatch does not decode (tcpdump.org linktypes), for messages. */
+const UNSUPPORTED_NAMES: Record<number, string> = {
+  9: 'PPP',
+  50: 'PPP_HDLC',
+  104: 'C_HDLC',
+  105: 'IEEE802_11',
+  119: 'IEEE802_11_PRISM',
+  127: 'IEEE802_11_RADIOTAP',
+  163: 'IEEE802_11_AVS',
+  192: 'PPI',
+  195: 'IEEE802_15_4_WITHFCS',
+  201: 'BLUETOOTH_HCI_H4_WITH_PHDR',
+  220: 'USB_LINUX_MMAPPED',
+  253: 'NETLINK',
+};
+
+/** "127 (IEEE802_11_RADIOTAP)", or just the number when it has no name here. */
+export function linkTypeLabel(linkType: number): string {
+  const name = UNSUPPORTED_NAMES[linkType];
+  return name ? `${linkType} (${name})` : `${linkType}`;
+}
+
+/** Packets per unsupported link type, from the counters, by link type number. */
+export function unsupportedLinkTypes(counters: Record<string, number>): [number, number][] {
+  return Object.entries(counters)
+    .filter(([k]) => k.startsWith(UNSUPPORTED_LINK_TYPE_PREFIX))
+    .map(([k, v]): [number, number] => [Number(k.slice(UNSUPPORTED_LINK_TYPE_PREFIX.length)), v])
+    .sort((a, b) => a[0] - b[0]);
+}

@@ -14,16 +14,27 @@ interface Case {
   alerts: AlertRecord[];
 }
 
-export function junitReport(alerts: AlertRecord[], failOn: Severity | 'never', inputs: string[]): string {
+/**
+ * `incomplete`: the warning lines of a run whose evidence is incomplete (an input not read to its
+ * end, nothing decoded); with a fail-on severity they become one errored test case, as the exit status is 2.
+ */
+export function junitReport(alerts: AlertRecord[], failOn: Severity | 'never', inputs: string[], incomplete: string[] = []): string {
   const cases = groupCases(alerts);
   const failing = (c: Case) => failOn !== 'never' && c.alerts.some((a) => atLeast(a.groundwatch.severity, failOn));
   const failures = cases.filter(failing).length;
+  const errors = failOn !== 'never' && incomplete.length > 0 ? 1 : 0;
+  const tests = Math.max(1, cases.length) + errors;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="groundwatch" tests="${Math.max(1, cases.length)}" failures="${failures}">`,
-    `  <testsuite name="groundwatch egress policy" tests="${Math.max(1, cases.length)}" failures="${failures}" errors="0" skipped="0">`,
+    `<testsuites name="groundwatch" tests="${tests}" failures="${failures}" errors="${errors}">`,
+    `  <testsuite name="groundwatch egress policy" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0">`,
     `    <properties><property name="inputs" value="${xml(inputs.join(' '))}"/><property name="fail_on" value="${failOn}"/></properties>`,
   ];
+  if (errors > 0) {
+    lines.push('    <testcase classname="groundwatch" name="inputs read completely">');
+    lines.push(`      <error type="incomplete_input" message="${xml(incomplete[0]!)}">${xml(incomplete.join('\n'))}</error>`);
+    lines.push('    </testcase>');
+  }
   if (cases.length === 0) lines.push('    <testcase classname="groundwatch" name="no alerts"/>');
   for (const c of cases) {
     const name = `${c.rule} -> ${c.destination}`;

@@ -2,8 +2,10 @@
  * Replay capture files through the pipeline: the engine behind `groundwatch
  * replay`. The CLI parses flags and calls this; tests call it directly.
  */
+import { constants as osConstants } from 'node:os';
 import { openCaptureFiles } from '../capture/open-files.js';
 import { Counters } from '../counters.js';
+import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
 import type { ErrorCode } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { Session, type SessionOptions } from './session.js';
@@ -14,16 +16,34 @@ export interface ReplayOptions extends Omit<SessionOptions, 'mode'> {
   files: string[];
   failOn: Severity | 'never';
   batchSize?: number;
+  /** Aborted (e.g. on SIGINT): reading stops after the current batch and the run is closed as usual. */
+  signal?: AbortSignal;
 }
 
+/**
+ * Exit status: 0 ok; 1 an alert reached --fail-on; 2 (before 1) when --fail-on is set and the
+ * evidence is incomplete: an input was not read to its end (truncated, corrupt block or gzip
+ * data, bad gzip CRC, trailing bytes) or packets were read but none could be decoded (an
+ * unsupported link type). Each cause has printed its own `groundwatch: CODE:` warning line.
+ */
+export const EXIT_INCOMPLETE_INPUT = 2;
+/** Warnings that mean an input's packets were not all read. */
+const INCOMPLETE_INPUT_CODES: ReadonlySet<ErrorCode> = new Set(['CAPTURE_TRUNCATED', 'CAPTURE_CORRUPT']);
+
 export interface ReplayResult {
-  exitCode: 0 | 1;
+  exitCode: number;
+  /** Some input was not read to its end, or nothing read could be decoded. */
+  incomplete: boolean;
+  /** Set when opts.signal stopped the replay: its reason (e.g. 'SIGINT'). */
+  interrupted?: string;
   session: Session;
   warnings: string[];
 }
 
 export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const warnings: string[] = [];
+  let incomplete = false;
+  let interrupted: string | undefined;
   const warn = (line: string) => {
     warnings.push(line);
     opts.warn(line);
@@ -32,13 +52,21 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const counters = new Counters();
   const input = await openCaptureFiles(opts.files, {
     counters,
-    onWarning: (code: ErrorCode, message: string) => warn(`groundwatch: ${code}: ${message}`),
+    onWarning: (code: ErrorCode, message: string) => {
+      if (INCOMPLETE_INPUT_CODES.has(code)) incomplete = true;
+      warn(`groundwatch: ${code}: ${message}`);
+    },
     batchSize: opts.batchSize ?? 512,
   });
   const session = await Session.open({ ...opts, mode: 'replay', counters, warn });
   try {
     let lastFlush = Date.now();
     for await (const batch of input.batches()) {
+      if (opts.signal?.aborted) {
+        interrupted = String(opts.signal.reason ?? 'abort');
+        warn(`groundwatch: INTERRUPTED: replay stopped (${interrupted}) after ${counters.get('packets.received')} packets; what was read is recorded`);
+        break;
+      }
       session.pipeline.processBatch(batch);
       // Flushed at least every second as well as when buffers fill: a killed replay loses at most the last second.
       if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
@@ -48,12 +76,31 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
         await session.maybeFlush();
       }
     }
+    if (interrupted === undefined && reportUndecoded(counters, warn)) incomplete = true;
   } finally {
     session.run.sources = input.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, format: f.format, compressed: f.compressed }));
     await session.close();
   }
-  const failed = opts.failOn !== 'never' && session.collector.reaches(opts.failOn);
-  return { exitCode: failed ? 1 : 0, session, warnings };
+  if (interrupted !== undefined) return { exitCode: interruptedExitCode(interrupted), incomplete: true, interrupted, session, warnings };
+  const exitCode = opts.failOn === 'never' ? 0 : incomplete ? EXIT_INCOMPLETE_INPUT : session.collector.reaches(opts.failOn) ? 1 : 0;
+  return { exitCode, incomplete, session, warnings };
+}
+
+/** The shell's convention for a run ended by a signal: 128 + its number (130 SIGINT, 143 SIGTERM). */
+function interruptedExitCode(reason: string): number {
+  const signo = (osConstants.signals as Record<string, number | undefined>)[reason];
+  return signo === undefined ? 130 : 128 + signo;
+}
+
+/** One line per unsupported link type, and one if nothing read could be decoded; true in that last case. */
+function reportUndecoded(counters: Counters, warn: (line: string) => void): boolean {
+  for (const [linkType, packets] of unsupportedLinkTypes(counters.toJSON())) {
+    warn(`groundwatch: LINK_TYPE_UNSUPPORTED: ${packets} packets of link type ${linkTypeLabel(linkType)} were not decoded (groundwatch decodes Ethernet, Linux cooked, raw IP and BSD loopback)`);
+  }
+  const read = counters.get('packets.received');
+  if (read === 0 || counters.get('packets.decoded') > 0) return false;
+  warn(`groundwatch: NOTHING_DECODED: none of the ${read} packets read could be decoded as IP; nothing was assessed`);
+  return true;
 }
 
 export function isSeverityOrNever(value: string): value is Severity | 'never' {

@@ -138,22 +138,38 @@ export class Session {
     return buildStatsRecord(this, final);
   }
 
-  /** Ends every flow, writes the stats record and the run's provenance, flushes and closes the sinks. */
+  /**
+   * Ends every flow, writes the stats record and the run's provenance, flushes and closes the sinks.
+   * Whatever fails on the way (a bug ending flows, a bad stats record), the run's row and every
+   * record already written are still committed and the sinks closed; the first failure is rethrown after.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    let failure: unknown;
+    const attempt = async (step: () => unknown): Promise<void> => {
+      try {
+        await step();
+      } catch (err) {
+        failure ??= err;
+      }
+    };
     // Thousands of flows may still be open: write them in rounds, flushing between, so their records never pile up in memory.
     const reason = this.options.mode === 'replay' ? 'end_of_input' : 'shutdown';
-    while (this.pipeline.finishSome(reason, FLOWS_PER_CLOSING_ROUND) > 0) await this.sinks.flush();
-    this.sinks.write(this.statsRecord(true));
+    await attempt(async () => {
+      while (this.pipeline.finishSome(reason, FLOWS_PER_CLOSING_ROUND) > 0) await this.sinks.flush();
+    });
+    await attempt(() => this.sinks.write(this.statsRecord(true)));
     this.run.ended_at = new Date().toISOString();
     this.run.packets = this.counters.get('packets.received');
     this.run.anomalies = this.counters.sum('anomaly.');
     this.run.flows = this.counters.get('flow.created');
     this.run.alerts = this.collector.total;
+    // The fan-out never throws: these reach every sink whatever happened above.
     this.sinks.endRun?.(this.run);
     await this.sinks.flush();
     await this.sinks.close();
+    if (failure !== undefined) throw failure;
   }
 }
 

@@ -1,5 +1,6 @@
 /** The `groundwatch.stats` record: counters per stage, coverage of names, sinks. */
 import { coverageSummary } from '../detect/coverage.js';
+import { unsupportedLinkTypes } from '../decode/link-types.js';
 import type { StatsRecord } from '../records/ecs.js';
 import { isoFromSeconds } from '../records/time.js';
 import type { Session } from './session.js';
@@ -19,7 +20,15 @@ export function buildStatsRecord(session: Session, final: boolean): StatsRecord 
     groundwatch: {
       stats: {
         final,
-        packets: { received: c.get('packets.received'), decoded: c.get('packets.decoded'), dropped: c.get('capture.dropped') },
+        packets: {
+          received: c.get('packets.received'),
+          decoded: c.get('packets.decoded'),
+          dropped: c.get('capture.dropped'),
+          non_ip: c.get('decode.non_ip'),
+          unsupported_link_type: c.get('decode.unsupported_link_type'),
+          // Packets per unsupported LINKTYPE number, e.g. { "127": 100 } for radiotap.
+          unsupported_link_types: Object.fromEntries(unsupportedLinkTypes(all).map(([type, n]) => [String(type), n])),
+        },
         anomalies_total: c.sum('anomaly.'),
         anomalies,
         flows: {

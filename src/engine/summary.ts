@@ -1,6 +1,7 @@
 /** The end-of-run summary for a terminal: what was read, what was found, how much could be named. */
 import { sanitizeForTerminal as safe } from '../util/terminal-text.js';
 import { coverageSummary } from '../detect/coverage.js';
+import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
 import type { Session } from './session.js';
 
 /** Flows picked up mid-stream, by what decided their client side; nothing when every start was seen. */
@@ -32,6 +33,8 @@ export function textSummary(session: Session, warnings: string[]): string {
   ];
   const anomalies = Object.entries(c.toJSON()).filter(([k]) => k.startsWith('anomaly.'));
   if (anomalies.length) lines.push(`  anomalies ${anomalies.map(([k, v]) => `${k.slice(8)} ${v}`).join(', ')}`);
+  const unsupported = unsupportedLinkTypes(c.toJSON());
+  if (unsupported.length) lines.push(`  link      not decoded: ${unsupported.map(([type, n]) => `${n} packets of unsupported link type ${linkTypeLabel(type)}`).join(', ')}`);
   if (warnings.length) lines.push(`  warnings  ${warnings.length} (see above)`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  */
 import type { GeoInfo, NameSource, Transport, UnknownNameReason } from '../types.js';
 import { parseIp, type ParsedIp } from './ip.js';
-import { normalizeMac, normalizeName } from './normalize.js';
+import { hasInvisibleChars, normalizeMac, normalizeName } from './normalize.js';
 import type { DnsQueryFacts, FlowFacts } from './types.js';
 
 export interface NameCandidate {
@@ -25,6 +25,8 @@ export interface MatchContext {
   transport: Transport;
   names: NameCandidate[];
   qname?: string;
+  /** Said in reasons when the query name carried invisible characters that matching ignored. */
+  qnameNote?: string;
   qtype?: string;
   geo: GeoInfo;
   deviceIpText: string;
@@ -61,11 +63,15 @@ export function dnsQueryContext(q: DnsQueryFacts): MatchContext {
     transport: q.resolver.transport,
     names: [],
     qname: normalizeName(q.qname),
+    ...(hasInvisibleChars(q.qname) ? { qnameNote: INVISIBLE_IGNORED } : {}),
     qtype: q.qtype.toUpperCase(),
     geo: q.resolverGeo,
     ...device(q.device),
   };
 }
+
+/** The flag on a match made after dropping control or format characters from the name (see normalizeName). */
+export const INVISIBLE_IGNORED = 'control or format characters in the name ignored for matching';
 
 /** Longest DNS name (RFC 1035 §3.1 in text form); anything longer is hostile or broken. */
 const MAX_NAME = 253;
@@ -89,7 +95,8 @@ function flowNames(f: FlowFacts): NameCandidate[] {
   const add = (host: string | undefined, source: NameSource | undefined, how: string): void => {
     if (!host) return;
     const { name, cut } = boundedName(normalizeName(host));
-    const via = cut ? `${how}; longer than ${MAX_NAME} characters, matched on its last labels` : how;
+    let via = cut ? `${how}; longer than ${MAX_NAME} characters, matched on its last labels` : how;
+    if (hasInvisibleChars(host)) via = `${via}; ${INVISIBLE_IGNORED}`;
     const key = `${name}\u0000${source ?? ''}`;
     if (name === '' || seen.has(key)) return;
     seen.add(key);

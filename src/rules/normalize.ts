@@ -2,16 +2,40 @@
 import { domainToASCII } from 'node:url';
 
 /**
- * Lower case, trailing dot removed, IDNA to ASCII (punycode). Returns '' for a
- * name that cannot be converted (domainToASCII answers '' for invalid input).
+ * What the terminal neutraliser makes visible (src/cli/output-format.ts): C0/C1
+ * controls and DEL, format characters (bidi overrides, zero-width), line and
+ * paragraph separators. They are never part of a hostname yet occur on the
+ * wire (hostile SNI, Host, DNS labels); matching ignores them, so a name
+ * cannot hide from a domain rule behind one, and reasons say they were ignored.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const HAS_INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const PLAIN_NAME = /^[a-z0-9._-]+$/;
+const PLAIN_LABEL = /^[a-z0-9_-]*$/;
+
+/** True when normalizeName drops characters of this name (see INVISIBLE). */
+export function hasInvisibleChars(name: string): boolean {
+  return HAS_INVISIBLE.test(name);
+}
+
+/**
+ * Invisible characters dropped, lower case, trailing dot removed, IDNA to
+ * ASCII (punycode). A name domainToASCII refuses as a whole (a space, a '%')
+ * is converted label by label, refused labels kept as they are, so its
+ * parent domains still match. Returns '' only for a name with nothing left.
  */
 export function normalizeName(name: string): string {
-  let n = name.trim().toLowerCase();
+  let n = (HAS_INVISIBLE.test(name) ? name.replace(INVISIBLE, '') : name).trim().toLowerCase();
   while (n.endsWith('.')) n = n.slice(0, -1);
   if (n === '') return '';
   // domainToASCII rejects some hostnames that occur on the wire (e.g. '_' labels); keep those as-is.
-  if (/^[a-z0-9._-]+$/.test(n)) return n;
-  return domainToASCII(n);
+  if (PLAIN_NAME.test(n)) return n;
+  return domainToASCII(n) || n.split('.').map(labelToASCII).join('.');
+}
+
+function labelToASCII(label: string): string {
+  if (PLAIN_LABEL.test(label)) return label;
+  return domainToASCII(label) || label;
 }
 
 const MAC_RE = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i;

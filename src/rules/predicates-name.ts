@@ -60,7 +60,8 @@ export function dnsQueryPredicate(sets: NameSets, types: string[] | undefined): 
       if (typeSet && !typeSet.has(ctx.qtype ?? '')) return null;
       const how = anyName ? 'was asked' : nameMatch(ctx.qname, exact, suffix);
       if (!how) return null;
-      return [`dns.question.name ${ctx.qname} ${how} (type ${ctx.qtype ?? '?'}) sent to resolver ${ctx.ipText}:${ctx.port}/${ctx.transport}`];
+      const note = ctx.qnameNote ? `; ${ctx.qnameNote}` : '';
+      return [`dns.question.name ${ctx.qname} ${how} (type ${ctx.qtype ?? '?'}${note}) sent to resolver ${ctx.ipText}:${ctx.port}/${ctx.transport}`];
     },
   };
 }

@@ -27,16 +27,18 @@ describe('groundwatch replay: bad input', () => {
     expect(existsSync(join(dir, 'gw.db'))).toBe(false);
   });
 
-  it('a truncated last record: one warning, the packets before it kept, exit 0', () => {
+  it('a truncated last record: one warning, the packets before it kept; exit 2 as the input is incomplete, 0 with --fail-on never', () => {
     const dir = tmp();
     const f = join(dir, 'cut.pcap');
     const whole = readFileSync(TLS);
     writeFileSync(f, whole.subarray(0, whole.length - 20));
-    const r = runCli(['replay', f, '--no-db', '--format', 'ndjson', '--events', 'all', '--no-summary']);
-    expect(r.status).toBe(0);
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('groundwatch:'))).toEqual([expect.stringMatching(/^groundwatch: CAPTURE_TRUNCATED: /)]);
-    const stats = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.event.dataset === 'groundwatch.stats');
-    expect(stats.groundwatch.stats.packets.received).toBe(34);
+    for (const [failOn, status] of [[[], 2], [['--fail-on', 'never'], 0]] as const) {
+      const r = runCli(['replay', f, '--no-db', '--format', 'ndjson', '--events', 'all', '--no-summary', ...failOn]);
+      expect(r.status).toBe(status);
+      expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('groundwatch:'))).toEqual([expect.stringMatching(/^groundwatch: CAPTURE_TRUNCATED: /)]);
+      const stats = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.event.dataset === 'groundwatch.stats');
+      expect(stats.groundwatch.stats.packets.received).toBe(34);
+    }
   });
 
   it('a usage error exits 2', () => {

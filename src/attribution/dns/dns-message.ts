@@ -29,6 +29,8 @@ export interface DnsMessage {
   rcode: string;
   questions: DnsQuestion[];
   answers: DnsAnswer[];
+  /** Answers ANCOUNT announced that the message does not hold (it ends or is cut first); 0 when whole. */
+  answersMissing: number;
 }
 
 /** RFC 2181 section 8: a TTL with the top bit set is read as zero. */
@@ -65,5 +67,6 @@ function decodeMessage(payload: Uint8Array): DnsMessage {
     rcode: dnsRcodeName(layout.flags & 0xf),
     questions,
     answers,
+    answersMissing: layout.answersMissing,
   };
 }

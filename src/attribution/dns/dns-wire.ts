@@ -4,7 +4,7 @@
  * dns-packet decodes names and RDATA afterwards; this walk is what makes RDLENGTH
  * honoured (dns-packet assumes 4 bytes for A and 16 for AAAA whatever RDLENGTH says).
  */
-import { Cursor } from '../../decode/cursor.js';
+import { Cursor, isOutOfBounds } from '../../decode/cursor.js';
 
 export class DnsFormatError extends Error {
   constructor(readonly reason: string) {
@@ -31,6 +31,8 @@ export interface WireLayout {
   flags: number;
   questions: WireQuestion[];
   answers: WireRecord[];
+  /** ANCOUNT minus the whole answer records present (the message ends, or is cut, before them). */
+  answersMissing: number;
 }
 
 export function walkDnsLayout(buf: Uint8Array): WireLayout {
@@ -48,9 +50,24 @@ export function walkDnsLayout(buf: Uint8Array): WireLayout {
     c.skip(2);
     questions.push({ nameOffset, type });
   }
+  // Answers present are kept when ANCOUNT claims more than the message holds, as tshark decodes them.
   const answers: WireRecord[] = [];
-  for (let i = 0; i < ancount; i++) answers.push(readRecord(c));
-  return { id, flags, questions, answers };
+  for (let i = 0; i < ancount && c.remaining > 0; i++) {
+    const record = readWholeRecord(c);
+    if (record === undefined) break;
+    answers.push(record);
+  }
+  return { id, flags, questions, answers, answersMissing: ancount - answers.length };
+}
+
+/** One answer record, or undefined when the message ends inside it. */
+function readWholeRecord(c: Cursor): WireRecord | undefined {
+  try {
+    return readRecord(c);
+  } catch (err) {
+    if (isOutOfBounds(err)) return undefined;
+    throw err;
+  }
 }
 
 function readRecord(c: Cursor): WireRecord {

@@ -40,6 +40,7 @@ describe('parseDnsMessage', () => {
           { name: 'www.example.com', type: 'CNAME', ttl: 60, data: 'edge.example.net' },
           { name: 'edge.example.net', type: 'A', ttl: 30, data: '192.0.2.7' },
         ],
+        answersMissing: 0,
       },
     });
   });

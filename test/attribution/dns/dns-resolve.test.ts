@@ -12,6 +12,7 @@ function message(questions: [string, string][], answers: DnsAnswer[]): DnsMessag
     rcode: 'NOERROR',
     questions: questions.map(([name, type]) => ({ name, type })),
     answers,
+    answersMissing: 0,
   };
 }
 
