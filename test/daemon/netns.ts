@@ -71,8 +71,8 @@ export class TestNetns {
   }
 
   /** Starts `groundwatch monitor` inside the namespace (ip netns exec execs, so the pid is node's). */
-  monitor(args: string[]): MonitorProcess {
-    const proc = spawn('ip', ['netns', 'exec', this.name, process.execPath, CLI, 'monitor', '--interface', CAPTURE_IF, ...args], {
+  monitor(args: string[], cli = CLI): MonitorProcess {
+    const proc = spawn('ip', ['netns', 'exec', this.name, process.execPath, cli, 'monitor', '--interface', CAPTURE_IF, ...args], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
