@@ -6,7 +6,7 @@
  */
 import { GroundwatchError, type ErrorCode } from '../errors.js';
 import type { RawPacket } from '../types.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../util/backoff.js';
 import { CaptureChild } from './capture-child.js';
 import type { CaptureWorkerOptions } from './capture-worker.js';
 import { WorkerStatsSum } from './capture-counters.js';
