@@ -3,7 +3,8 @@
  * dropped by the kernel, or counted as discarded at shutdown, never lost
  * uncounted, and the run still ends within a bound. Oracles: tcpreplay's own
  * "Actual: N packets" for what was sent, libpcap's ps_recv for what was
- * received (capture.received).
+ * received (capture.received). The store, on a healthy disk, keeps every
+ * record of the burst (the sqlite3 CLI against the NDJSON log).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,7 +45,8 @@ describe('SIGTERM after a burst', () => {
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const big = burstCapture(dir);
     const ndjson = join(dir, 'out.ndjson');
-    const m = ns.monitor(['--no-db', '--ndjson', ndjson, '--format', 'none']);
+    const db = join(dir, 'gw.db');
+    const m = ns.monitor(['--db', db, '--ndjson', ndjson, '--format', 'none']);
     await m.waitForStderr(/monitoring gwb/);
     const out = ns.exec(['tcpreplay', '-q', '-i', 'gwa', '--topspeed', '--loop', '10', big]);
     const sent = Number(/Actual: (\d+) packets/.exec(out)?.[1]);
@@ -64,5 +66,13 @@ describe('SIGTERM after a burst', () => {
     expect(c['capture.received']).toBe(sent);
     expect(c['capture.discarded_at_shutdown']).toBeTypeOf('number');
     expect(stats.packets.received + c['capture.dropped']! + c['capture.discarded_at_shutdown']!).toBe(c['capture.received']);
+    // The store kept every record of the burst (healthy disk): the sqlite3 CLI against the NDJSON log, per dataset.
+    const lines = readFileSync(ndjson, 'utf8').split('\n');
+    for (const [ds, table] of [['flow', 'flows'], ['dns', 'dns'], ['alert', 'alerts']] as const) {
+      const logged = lines.filter((l) => l.includes(`"groundwatch.${ds}"`)).length;
+      const stored = Number(spawnSync('sqlite3', [db, `SELECT count(*) FROM ${table}`], { encoding: 'utf8' }).stdout.trim());
+      expect(stored, table).toBe(logged);
+    }
+    expect(stats.sinks['sink.sqlite.dropped'] ?? 0).toBe(0);
   }, 90_000);
 });
