@@ -59,6 +59,18 @@ describe('SQLite write failures', () => {
     await fanout.close();
   });
 
+  it('on a healthy store the pending bound commits instead of dropping (backpressure, not loss)', () => {
+    const db = openStore(tmpDb());
+    const counters = new Counters();
+    const drops: number[] = [];
+    const sqlite = new SqliteSink(db, { counters, maxPending: 50, onDrop: (n) => drops.push(n) });
+    for (let i = 0; i < 200; i++) sqlite.write(bigFlow(i)); // never flushed by anyone
+    expect(count(db, 'flows')).toBeGreaterThanOrEqual(150);
+    expect(sqlite.pendingCount).toBeLessThanOrEqual(50);
+    expect(counters.get('sink.sqlite.dropped')).toBe(0);
+    expect(drops).toEqual([]);
+  });
+
   it('beyond the pending bound the oldest rows are dropped and counted, the rest kept', async () => {
     const db = openStore(tmpDb());
     const counters = new Counters();
