@@ -40,6 +40,7 @@ interface ThreadCreds {
   tid: string;
   uid: number[];
   gid: number[];
+  groups: number[];
   caps: Record<'CapInh' | 'CapPrm' | 'CapEff' | 'CapAmb', bigint>;
 }
 
@@ -50,7 +51,8 @@ function threads(pid: number): ThreadCreds[] {
     const field = (name: string) => new RegExp(`^${name}:\\s+(.*)$`, 'm').exec(status)?.[1] ?? '';
     const ids = (name: string) => field(name).split(/\s+/).map(Number);
     const cap = (name: string) => BigInt(`0x${field(name)}`);
-    return { tid, uid: ids('Uid'), gid: ids('Gid'), caps: { CapInh: cap('CapInh'), CapPrm: cap('CapPrm'), CapEff: cap('CapEff'), CapAmb: cap('CapAmb') } };
+    const groups = field('Groups').split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b);
+    return { tid, uid: ids('Uid'), gid: ids('Gid'), groups, caps: { CapInh: cap('CapInh'), CapPrm: cap('CapPrm'), CapEff: cap('CapEff'), CapAmb: cap('CapAmb') } };
   });
 }
 
@@ -68,8 +70,12 @@ async function workerOf(m: MonitorProcess, not?: number): Promise<number> {
   throw new Error('no capture worker');
 }
 
+/** The user's groups as id(1) reports them from the group database: none of root's may survive. */
+const NOBODY_GROUPS = spawnSync('id', ['-G', 'nobody'], { encoding: 'utf8' }).stdout.trim().split(/\s+/).map(Number).sort((a, b) => a - b);
+
 function expectUser(t: ThreadCreds[], who: string): void {
   for (const th of t) {
+    expect(th.groups, `${who} thread ${th.tid} groups`).toEqual(NOBODY_GROUPS);
     expect(th.uid, `${who} thread ${th.tid} uid`).toEqual([NOBODY, NOBODY, NOBODY, NOBODY]);
     expect(th.gid, `${who} thread ${th.tid} gid`).toEqual([NOBODY, NOBODY, NOBODY, NOBODY]);
   }
