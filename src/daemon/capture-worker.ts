@@ -9,7 +9,8 @@
  * time, and its last stats frame says how many received packets it never
  * delivered (discarded), so nothing captured goes uncounted.
  * With runAs (the daemon was started as root with --user) it switches to that
- * user and drops every capability as soon as the capture is open.
+ * user, and any worker not running as root drops every capability, as soon as
+ * the capture is open.
  * Argument: the JSON of CaptureWorkerOptions. Exit codes: 0 asked to stop,
  * 2 could not open (an error frame says why), 3 capture failed or link down.
  */
@@ -140,7 +141,8 @@ class Worker {
 function main(): void {
   const opts = JSON.parse(process.argv[2] ?? '{}') as CaptureWorkerOptions;
   const capture = openLiveCapture(opts);
-  if (opts.runAs) dropWorkerPrivileges(opts.runAs, captureCapabilities());
+  // Root without --user stays root (nothing to drop that matters); anyone else keeps nothing once the capture is open.
+  if (opts.runAs || process.getuid!() !== 0) dropWorkerPrivileges(opts.runAs, captureCapabilities());
   const worker = new Worker(capture, opts.interfaceName);
   process.on('SIGTERM', () => worker.stop(0));
   process.on('SIGINT', () => worker.stop(0));

@@ -30,9 +30,14 @@ export function dropPrivileges(runAs: RunAs, log: (line: string) => void, caps?:
   log(`groundwatch: running as ${runAs.user} (uid ${process.getuid!()}, gid ${process.getgid!()})${kept}`);
 }
 
-/** In a capture worker, once its capture is open: become the user (if still root) and hold no capability. */
-export function dropWorkerPrivileges(runAs: RunAs, caps: CaptureCapabilities): void {
-  if (process.getuid!() === 0) switchUser(runAs);
+/**
+ * In a capture worker, once its capture is open: become the user (if still
+ * root, with --user) and hold no capability. A worker that never was root
+ * (systemd's User= with AmbientCapabilities) drops what it was given too.
+ */
+export function dropWorkerPrivileges(runAs: RunAs | undefined, caps: CaptureCapabilities): void {
+  if (runAs && process.getuid!() === 0) switchUser(runAs);
+  const uid = runAs?.uid ?? process.getuid!();
   try {
     caps.dropAll();
   } catch (err) {
@@ -40,7 +45,7 @@ export function dropWorkerPrivileges(runAs: RunAs, caps: CaptureCapabilities): v
   }
   // The kernel is the judge: what /proc says is what the worker holds.
   const held = heldCapabilities(readFileSync('/proc/self/status', 'utf8'));
-  if (process.getuid!() !== runAs.uid || held !== 0n) {
+  if (process.getuid!() !== uid || held !== 0n) {
     throw new GroundwatchError('CAPTURE_OPEN_FAILED', `capture worker still privileged after the switch (uid ${process.getuid!()}, capabilities 0x${held.toString(16)})`);
   }
 }

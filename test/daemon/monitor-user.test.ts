@@ -89,7 +89,7 @@ async function stopWithin(m: MonitorProcess, boundMs: number): Promise<{ code: n
   return { code: exit.code, ms: Date.now() - t0 };
 }
 
-describe('monitor --user nobody (started as root)', () => {
+describe('monitor privileges: every process ends as the intended user with the intended capabilities', () => {
   it('leaves the daemon and the first capture worker as nobody with no capability in force, and SIGTERM ends the run', async () => {
     const ns = netns();
     const m = ns.monitor(['--no-db', '--format', 'ndjson', '--events', 'all', '--rules', RULES_A, '--user', 'nobody']);
@@ -136,6 +136,23 @@ describe('monitor --user nobody (started as root)', () => {
     const flows = m.records().filter((r) => r.event?.dataset === 'groundwatch.flow' && Date.parse(r.event.start) >= resumedAt - 1000);
     expect(flows.length).toBeGreaterThan(0);
   }, 40_000);
+
+  it('started as the user with ambient capture capabilities (systemd User= + AmbientCapabilities): the worker drops them once open', async () => {
+    const ns = netns();
+    // setpriv(1) sets up what the systemd unit would: user nobody, CAP_NET_RAW and CAP_NET_ADMIN ambient.
+    const launcher = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--init-groups', '--inh-caps=+net_raw,+net_admin', '--ambient-caps=+net_raw,+net_admin'];
+    const m = ns.monitor(['--no-db', '--format', 'ndjson', '--events', 'all', '--rules', RULES_A], undefined, launcher);
+    await m.waitForStderr(/monitoring gwb/);
+    const worker = await workerOf(m);
+    const status = readFileSync(`/proc/${worker}/status`, 'utf8');
+    expect(/^Uid:\s+65534\s+65534\s+65534\s+65534$/m.test(status)).toBe(true);
+    for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapAmb']) expect(new RegExp(`^${set}:\\s+0+$`, 'm').test(status), set).toBe(true);
+    const sent = ns.replay(OTHER_TLS, 500);
+    await sleep(1500);
+    const stop = await stopWithin(m, STOP_BOUND_MS);
+    expect(stop.code).toBe(0);
+    expect(m.records().at(-1)?.groundwatch?.stats?.capture?.['capture.received']).toBe(sent);
+  }, 30_000);
 
   it('an unreadable rules directory is one RULES_INVALID line and exit 2, not a hang', async () => {
     const ns = netns();
