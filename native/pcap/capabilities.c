@@ -1,7 +1,10 @@
-/* Keeping the two capture capabilities across the daemon's switch to an
- * unprivileged user (--user), so a capture worker started later (after the
- * interface went away and came back) can still open the interface. The same
- * result as systemd's AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN. */
+/* Capabilities across the switch to an unprivileged user (--user).
+ * The daemon keeps CAP_NET_RAW permitted, inheritable and ambient but NOT
+ * effective: it parses hostile packets with no capability in force, yet a
+ * capture worker it starts later (after the interface went away and came
+ * back) receives CAP_NET_RAW through the ambient set and can open the
+ * interface (a packet socket, promiscuous membership and the ring need no
+ * more). Each worker drops every capability once its capture is open. */
 #include "capture.h"
 #include "napi_util.h"
 
@@ -13,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define CAPTURE_CAPS ((1u << CAP_NET_RAW) | (1u << CAP_NET_ADMIN))
+#define CAPTURE_CAPS (1u << CAP_NET_RAW)
 
 static napi_value fail_errno(napi_env env, const char *what) {
   char message[160];
@@ -31,18 +34,34 @@ napi_value gw_keep_capabilities(napi_env env, napi_callback_info info) {
   return undefined;
 }
 
-/* After setuid: only CAP_NET_RAW and CAP_NET_ADMIN remain, effective and ambient (inherited by workers). */
+/* After setuid: only CAP_NET_RAW remains, permitted/inheritable/ambient (inherited by workers), none effective. */
 napi_value gw_restore_capture_capabilities(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value undefined;
   struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
   struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
   memset(data, 0, sizeof data);
-  data[0].permitted = data[0].effective = data[0].inheritable = CAPTURE_CAPS;
-  if (syscall(SYS_capset, &header, data) != 0) return fail_errno(env, "capset(CAP_NET_RAW, CAP_NET_ADMIN)");
+  data[0].permitted = data[0].inheritable = CAPTURE_CAPS;
+  data[0].effective = 0;
+  if (syscall(SYS_capset, &header, data) != 0) return fail_errno(env, "capset(CAP_NET_RAW)");
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)CAP_NET_RAW, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_CAP_AMBIENT_RAISE, CAP_NET_RAW)");
-  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)CAP_NET_ADMIN, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN)");
   if (prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_SET_KEEPCAPS, 0)");
+  GW_CALL(env, napi_get_undefined(env, &undefined));
+  return undefined;
+}
+
+/* A capture worker once its capture is open: no capability at all (permitted,
+ * effective, inheritable, ambient) on the calling thread, and none can come
+ * back through execve (no_new_privs). */
+napi_value gw_drop_all_capabilities(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value undefined;
+  struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+  memset(data, 0, sizeof data);
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+  if (syscall(SYS_capset, &header, data) != 0) return fail_errno(env, "capset(none)");
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_SET_NO_NEW_PRIVS)");
   GW_CALL(env, napi_get_undefined(env, &undefined));
   return undefined;
 }

@@ -32,5 +32,6 @@ napi_value gw_list_interfaces(napi_env env, napi_callback_info info);
 napi_value gw_lib_version(napi_env env, napi_callback_info info);
 napi_value gw_keep_capabilities(napi_env env, napi_callback_info info);
 napi_value gw_restore_capture_capabilities(napi_env env, napi_callback_info info);
+napi_value gw_drop_all_capabilities(napi_env env, napi_callback_info info);
 
 #endif

@@ -232,6 +232,7 @@ NAPI_MODULE_INIT() {
       {"libVersion", NULL, gw_lib_version, NULL, NULL, NULL, napi_enumerable, NULL},
       {"keepCapabilities", NULL, gw_keep_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
       {"restoreCaptureCapabilities", NULL, gw_restore_capture_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dropAllCapabilities", NULL, gw_drop_all_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   GW_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

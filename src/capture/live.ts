@@ -16,7 +16,7 @@ import { GroundwatchError } from '../errors.js';
 export const CAPTURE_INSTALL_HINT = 'apt-get install libpcap-dev && npm run build:native';
 
 /** Resolved from the package root: dist/capture/live.js and src/capture/live.ts both sit two levels under it. */
-const BINDING_PATH = fileURLToPath(new URL('../../native/pcap/build/Release/groundwatch_pcap.node', import.meta.url));
+export const BINDING_PATH = fileURLToPath(new URL('../../native/pcap/build/Release/groundwatch_pcap.node', import.meta.url));
 
 /** Largest snaplen libpcap accepts on Linux (MAXIMUM_SNAPLEN). */
 export const MAX_SNAPLEN = 262_144;
@@ -90,19 +90,22 @@ interface PcapBinding {
   libVersion(): string;
   keepCapabilities(): void;
   restoreCaptureCapabilities(): void;
+  dropAllCapabilities(): void;
 }
 
-/** Keeping CAP_NET_RAW and CAP_NET_ADMIN across a switch to another user (see src/daemon/privileges.ts). */
+/** Keeping CAP_NET_RAW across a switch to another user (see src/daemon/privileges.ts). */
 export interface CaptureCapabilities {
   /** Before setgid/setuid. */
   keep(): void;
-  /** After setuid: only the two capture capabilities remain, effective and ambient. */
+  /** After setuid: only CAP_NET_RAW remains, permitted and ambient (for workers), not effective. */
   restore(): void;
+  /** A capture worker once its capture is open: no capability at all, and no_new_privs. */
+  dropAll(): void;
 }
 
 export function captureCapabilities(): CaptureCapabilities {
   const binding = loadBinding();
-  return { keep: () => binding.keepCapabilities(), restore: () => binding.restoreCaptureCapabilities() };
+  return { keep: () => binding.keepCapabilities(), restore: () => binding.restoreCaptureCapabilities(), dropAll: () => binding.dropAllCapabilities() };
 }
 
 let loaded: PcapBinding | undefined;

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LiveCaptureOptions } from '../capture/live.js';
+import type { CaptureWorkerOptions } from './capture-worker.js';
 import type { RawPacket } from '../types.js';
 import { FrameDecoder, type OpenedInfo, type WorkerError, type WorkerStats } from './frames.js';
 
@@ -16,7 +16,7 @@ export interface CaptureChildEvents {
   exited(error: WorkerError | undefined, code: number | null, signal: NodeJS.Signals | null): void;
 }
 
-const WORKER_PATH = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
+export const WORKER_PATH = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
 /** How long a worker may take to drain and exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 10_000;
 /** libpcap's harmless note on interfaces without an IPv4 address (a mirror port has none). */
@@ -30,7 +30,7 @@ export class CaptureChild {
   private lastStderr = '';
   readonly done: Promise<void>;
 
-  constructor(opts: LiveCaptureOptions, private readonly on: CaptureChildEvents) {
+  constructor(opts: CaptureWorkerOptions, private readonly on: CaptureChildEvents) {
     this.child = spawn(process.execPath, [WORKER_PATH, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => this.onStderr(text));
@@ -60,6 +60,8 @@ export class CaptureChild {
     // A paused pipe would leave the worker blocked in a write, deaf to SIGTERM: read on while it drains.
     this.resume();
     this.child.kill('SIGTERM');
+    // The worker also stops when its stdin ends: the way that works even where a signal is refused (EPERM).
+    this.child.stdin!.end();
     const stuck = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
     await this.done;
     clearTimeout(stuck);

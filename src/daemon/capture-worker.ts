@@ -5,21 +5,33 @@
  * The binding writes packet frames straight into one buffer, written to the
  * pipe as is. A slow daemon blocks the write; the kernel buffer then absorbs
  * traffic and libpcap counts what it drops (ps_drop), the honest outcome.
- * Argument: the JSON of LiveCaptureOptions. Exit codes: 0 asked to stop,
+ * Asked to stop, it reads what the kernel ring still holds for a bounded
+ * time, and its last stats frame says how many received packets it never
+ * delivered (discarded), so nothing captured goes uncounted.
+ * With runAs (the daemon was started as root with --user) it switches to that
+ * user, and any worker not running as root drops every capability, as soon as
+ * the capture is open.
+ * Argument: the JSON of CaptureWorkerOptions. Exit codes: 0 asked to stop,
  * 2 could not open (an error frame says why), 3 capture failed or link down.
  */
 import { writeSync } from 'node:fs';
-import { openLiveCapture, type LiveCapture, type LiveCaptureOptions } from '../capture/live.js';
+import { captureCapabilities, openLiveCapture, type LiveCapture, type LiveCaptureOptions } from '../capture/live.js';
 import { isGroundwatchError } from '../errors.js';
-import { encodeJsonFrame, PACKET_FRAME_OVERHEAD, type WorkerStats } from './frames.js';
+import { countFrames, encodeJsonFrame, PACKET_FRAME_OVERHEAD, type WorkerStats } from './frames.js';
 import { interfaceIsUp } from './interface-state.js';
+import { dropWorkerPrivileges, type RunAs } from './privileges.js';
+
+export interface CaptureWorkerOptions extends LiveCaptureOptions {
+  /** Become this user, holding no capability, once the capture is open. */
+  runAs?: RunAs;
+}
 
 /** Size of the one frame buffer (at least one packet at the full snaplen). */
 const BUFFER_TARGET_BYTES = 4 * 1024 * 1024;
 /** dispatch() calls per event-loop turn, so signals and the stats timer get their turn. */
 const DISPATCHES_PER_TURN = 8;
-/** Upper bound on reads while draining at stop (a busy link never runs dry). */
-const DRAIN_ROUNDS = 20;
+/** Upper bound on the drain at stop (a busy link never runs dry); the daemon kills a worker after 10 s. */
+const DRAIN_DEADLINE_MS = 4000;
 const STATS_INTERVAL_MS = 1000;
 const STDOUT = 1;
 
@@ -40,6 +52,8 @@ class Worker {
   private readonly slot: number;
   private readonly out: Buffer;
   private stopping = false;
+  /** Packets written to the daemon (to tell, at stop, how many libpcap received but never delivered). */
+  private delivered = 0;
 
   constructor(
     private readonly capture: LiveCapture,
@@ -60,12 +74,14 @@ class Worker {
     setImmediate(() => this.pump());
   }
 
-  /** Asks to stop: 0 reads what is already captured first; 3 (capture failed) does not. */
+  /** Asks to stop: 0 reads what is already captured first (until the ring is empty or the deadline); 3 (capture failed) does not. */
   stop(code: number): void {
     if (this.stopping) return;
     this.stopping = true;
-    for (let i = 0; code === 0 && i < DRAIN_ROUNDS && this.readAndWrite(undefined) > 0; i++);
-    this.writeStats();
+    const deadline = Date.now() + DRAIN_DEADLINE_MS;
+    // Each read may wait up to the block timeout: TPACKET_V3 hands over a block only once it is full or timed out.
+    while (code === 0 && Date.now() < deadline && this.readAndWrite(undefined) > 0);
+    this.writeStats(true);
     this.capture.close();
     process.exit(code);
   }
@@ -91,7 +107,10 @@ class Worker {
     } catch (err) {
       failure = err;
     }
-    if (used > 0) writeAll(this.out.subarray(0, used));
+    if (used > 0) {
+      this.delivered += countFrames(this.out.subarray(0, used));
+      writeAll(this.out.subarray(0, used));
+    }
     if (failure !== undefined) this.fail(failure);
     return used;
   }
@@ -103,11 +122,15 @@ class Worker {
     this.stop(3);
   }
 
-  private writeStats(): void {
+  /** `final`: the capture closes next, so whatever libpcap received and we did not deliver is discarded. */
+  private writeStats(final = false): void {
     let stats: WorkerStats;
     try {
       const s = this.capture.stats();
-      stats = { received: s.received, dropped: s.dropped + s.overflowed, ifDropped: s.ifDropped, truncated: s.truncated };
+      const dropped = s.dropped + s.overflowed;
+      // ps_recv counts every packet that passed the filter (the kernel adds its drops); 32-bit, so modulo 2^32.
+      const discarded = final ? (((s.received - dropped - this.delivered) % 2 ** 32) + 2 ** 32) % 2 ** 32 : 0;
+      stats = { received: s.received, dropped, ifDropped: s.ifDropped, truncated: s.truncated, discarded };
     } catch {
       return; // A failed socket may refuse pcap_stats: the last frame sent stands.
     }
@@ -116,8 +139,11 @@ class Worker {
 }
 
 function main(): void {
-  const opts = JSON.parse(process.argv[2] ?? '{}') as LiveCaptureOptions;
-  const worker = new Worker(openLiveCapture(opts), opts.interfaceName);
+  const opts = JSON.parse(process.argv[2] ?? '{}') as CaptureWorkerOptions;
+  const capture = openLiveCapture(opts);
+  // Root without --user stays root (nothing to drop that matters); anyone else keeps nothing once the capture is open.
+  if (opts.runAs || process.getuid!() !== 0) dropWorkerPrivileges(opts.runAs, captureCapabilities());
+  const worker = new Worker(capture, opts.interfaceName);
   process.on('SIGTERM', () => worker.stop(0));
   process.on('SIGINT', () => worker.stop(0));
   // The daemon holds our stdin: when it goes (even by kill -9), so do we.

@@ -27,6 +27,12 @@ export interface WorkerStats {
   ifDropped: number;
   /** Packets cut to the snaplen. */
   truncated: number;
+  /**
+   * Packets libpcap had received but the worker never delivered because it
+   * stopped first (still in the kernel ring when the drain deadline passed):
+   * ps_recv - ps_drop - delivered, in the worker's last stats frame.
+   */
+  discarded: number;
 }
 export interface WorkerError {
   code: string;
@@ -65,6 +71,14 @@ export function encodePacketFrame(tsSec: number, tsNsec: number, wireLen: number
 export function encodeJsonFrame(type: Exclude<FrameTypeName, 'packet'>, body: OpenedInfo | WorkerStats | WorkerError): Buffer {
   const json = Buffer.from(JSON.stringify(body), 'utf8');
   return Buffer.concat([header(FrameType[type], json.length), json]);
+}
+
+/** How many frames are in `bytes` (whole frames only, as the binding writes them). */
+export function countFrames(bytes: Uint8Array): number {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let n = 0;
+  for (let off = 0; off + FRAME_HEADER_BYTES <= view.length; off += FRAME_HEADER_BYTES + view.readUInt32LE(off + 4)) n++;
+  return n;
 }
 
 /** Incremental decoder: feed chunks, get whole frames; a corrupt stream is reported, never thrown. */

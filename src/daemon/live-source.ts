@@ -4,11 +4,11 @@
  * restarted with backoff (1 s doubling to 30 s), and the gap is reported
  * closed when capture resumes (or open at shutdown).
  */
-import type { LiveCaptureOptions } from '../capture/live.js';
 import { GroundwatchError, type ErrorCode } from '../errors.js';
 import type { RawPacket } from '../types.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../util/backoff.js';
 import { CaptureChild } from './capture-child.js';
+import type { CaptureWorkerOptions } from './capture-worker.js';
 import { WorkerStatsSum } from './capture-counters.js';
 import type { OpenedInfo, WorkerError, WorkerStats } from './frames.js';
 import { interfaceExists, interfaceIsUp } from './interface-state.js';
@@ -37,7 +37,7 @@ export class LiveSource {
   private events: LiveSourceEvents | undefined;
 
   constructor(
-    private readonly opts: LiveCaptureOptions,
+    private readonly opts: CaptureWorkerOptions,
     backoff?: Backoff,
   ) {
     this.backoff = backoff ?? new Backoff();

@@ -9,8 +9,9 @@ import { Session, type SessionOptions } from '../engine/session.js';
 import { LiveSource } from './live-source.js';
 import { buildCaptureGapRecord } from './capture-gap.js';
 import { startLine } from './start-line.js';
-import { dropPrivileges } from './privileges.js';
-import { captureCapabilities } from '../capture/live.js';
+import { checkReadableAs, dropPrivileges, resolveRunAs } from './privileges.js';
+import { BINDING_PATH, captureCapabilities } from '../capture/live.js';
+import { WORKER_PATH } from './capture-child.js';
 import { watchGeoDir } from '../enrich/index.js';
 import { reloadSession } from './reload.js';
 import { CaptureCounters } from './capture-counters.js';
@@ -46,7 +47,9 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
 export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle> {
   const { capture } = opts;
+  const runAs = resolveRunAs(opts.user, opts.warn);
   const source = new LiveSource({
+    ...(runAs ? { runAs } : {}),
     interfaceName: capture.interfaceName,
     filter: capture.filter,
     snaplen: capture.snaplen,
@@ -57,7 +60,11 @@ export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle>
   if (opened.warning) opts.warn(`groundwatch: libpcap warning on ${capture.interfaceName}: ${opened.warning}`);
   let session: Session;
   try {
-    if (opts.user) dropPrivileges(opts.user, opts.warn, captureCapabilities());
+    if (runAs) {
+      dropPrivileges(runAs, opts.warn, captureCapabilities());
+      // A worker restarted after an interface loss runs these as the user: fail now, not at 3 a.m.
+      checkReadableAs(runAs, [WORKER_PATH, BINDING_PATH]);
+    }
     session = await Session.open({ ...opts, mode: 'monitor', counters: new Counters(), interfaceName: capture.interfaceName });
   } catch (err) {
     await source.stop();

@@ -17,6 +17,7 @@ import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.
 import { RuleEngine } from '../rules/engine.js';
 import { defaultRulePaths, loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/types.js';
+import { dropReporter, type DropReport } from '../sinks/drop-report.js';
 import { SinkFanout } from '../sinks/fanout.js';
 import { NdjsonSink } from '../sinks/ndjson.js';
 import type { Sink } from '../sinks/sink.js';
@@ -66,6 +67,7 @@ export class Session {
     readonly rules: RuleSet,
     readonly geo: GeoResolver,
     sinks: Sink[],
+    reportDrop: DropReport,
   ) {
     this.counters = options.counters ?? new Counters();
     // A daemon runs for months: it keeps counts, not alert records (those are in the store and the logs).
@@ -78,6 +80,7 @@ export class Session {
         if (!warned.has(line)) options.warn(line);
         warned.add(line);
       },
+      onDrop: reportDrop,
     });
     this.run = {
       id: randomUUID(),
@@ -118,13 +121,14 @@ export class Session {
     const rules = await loadRules(options.rulePaths?.length ? options.rulePaths : defaultRulePaths());
     const geo = await GeoResolver.open({ ...(options.geoipDir ? { dir: options.geoipDir } : {}) });
     const counters = options.counters ?? new Counters();
+    const reportDrop = dropReporter(options.warn);
     const sinks: Sink[] = [];
-    if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout', counters }), options.events));
+    if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout', counters, onDrop: (n) => reportDrop('stdout', n) }), options.events));
     if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
-    if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters }));
-    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite', counters }));
+    if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters, onDrop: (n) => reportDrop('ndjson-file', n) }));
+    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n) }));
     sinks.push(...(options.extraSinks ?? []));
-    const session = new Session({ ...options, counters }, rules, geo, sinks);
+    const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop);
     session.sinks.startRun?.(session.run);
     return session;
   }
@@ -159,6 +163,8 @@ export class Session {
     await attempt(async () => {
       while (this.pipeline.finishSome(reason, FLOWS_PER_CLOSING_ROUND) > 0) await this.sinks.flush();
     });
+    // A sink still failing now gives up its backlog, counted, so the final stats record has every loss.
+    await attempt(() => this.sinks.settle());
     await attempt(() => this.sinks.write(this.statsRecord(true)));
     this.run.ended_at = new Date().toISOString();
     this.run.packets = this.counters.get('packets.received');
@@ -193,5 +199,8 @@ class FilteredSink implements Sink {
   }
   needsFlush(): boolean {
     return this.inner.needsFlush?.() ?? false;
+  }
+  abandonUnwritten(): void {
+    this.inner.abandonUnwritten?.();
   }
 }

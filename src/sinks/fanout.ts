@@ -1,27 +1,40 @@
 /**
  * Fans every record out to all sinks. A failing sink is isolated: its error is
  * reported once per failure episode, counted, and the operations it missed
- * are queued (bounded, oldest dropped and counted) and replayed on the next
- * flush. Nothing here throws into the capture path.
+ * are queued (bounded, oldest dropped, counted and reported once) and
+ * replayed when it is retried. Retries back off exponentially (250 ms
+ * doubling to 30 s, from the first failure): a full disk costs one failed
+ * attempt now and then, not one per batch, so capture keeps its rate. Nothing
+ * here throws into the capture path.
  */
 import type { Counters } from '../counters.js';
 import type { CaptureRun, GroundwatchRecord } from '../records/ecs.js';
+import { Backoff } from '../util/backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Sink } from './sink.js';
 
 export const DEFAULT_SINK_QUEUE_LIMIT = 10_000;
+export const SINK_RETRY_FIRST_MS = 250;
+export const SINK_RETRY_MAX_MS = 30_000;
 
 export interface SinkFanoutOptions {
   counters: Counters;
   onError: (sink: string, err: unknown) => void;
+  /** Records of a failing sink were dropped (its queue was full); called with each loss. */
+  onDrop?: (sink: string, count: number) => void;
   /** Operations kept per failing sink until it recovers. */
   queueLimit?: number;
+  /** Milliseconds clock (tests). */
+  now?: () => number;
 }
 
 type SinkOp = (sink: Sink) => void;
 
 class SinkSlot {
   failing = false;
+  /** While failing: no retry before this time (ms). */
+  retryAt = 0;
+  readonly backoff = new Backoff(SINK_RETRY_FIRST_MS, SINK_RETRY_MAX_MS);
   readonly queue: BoundedQueue<SinkOp>;
   constructor(readonly sink: Sink, queueLimit: number) {
     this.queue = new BoundedQueue(queueLimit);
@@ -33,6 +46,8 @@ export class SinkFanout implements Sink {
   private readonly slots: SinkSlot[];
   private readonly counters: Counters;
   private readonly onError: (sink: string, err: unknown) => void;
+  private readonly onDrop: ((sink: string, count: number) => void) | undefined;
+  private readonly now: () => number;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(sinks: Sink[], opts: SinkFanoutOptions) {
@@ -40,6 +55,8 @@ export class SinkFanout implements Sink {
     this.slots = sinks.map((s) => new SinkSlot(s, limit));
     this.counters = opts.counters;
     this.onError = opts.onError;
+    this.onDrop = opts.onDrop;
+    this.now = opts.now ?? Date.now;
   }
 
   get flushIntervalMs(): number | undefined {
@@ -63,8 +80,9 @@ export class SinkFanout implements Sink {
     this.dispatch((s) => s.updateAlertRepeats?.(alertId, repeats, lastSeen));
   }
 
+  /** A sink backing off does not count: it is not retried before its time anyway. */
   needsFlush(): boolean {
-    return this.slots.some((slot) => slot.queue.length > 0 || this.safeNeedsFlush(slot));
+    return this.slots.some((slot) => !this.backingOff(slot) && (slot.queue.length > 0 || this.safeNeedsFlush(slot)));
   }
 
   /** Queued operations waiting for a failing sink, per sink name. */
@@ -72,15 +90,40 @@ export class SinkFanout implements Sink {
     return Object.fromEntries(this.slots.map((s) => [s.sink.name, s.queue.length]));
   }
 
-  /** Retries queued operations, then flushes each sink. Never rejects. */
+  /** Retries queued operations (of sinks whose backoff is over), then flushes each sink. Never rejects. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushAll());
+    this.flushing = this.flushing.then(() => this.flushAll(false));
     return this.flushing;
   }
 
-  async close(): Promise<void> {
-    await this.flush();
+  /**
+   * Before the final stats record: every failing sink is tried once more,
+   * backoff or not; what a sink that still fails holds is given up and
+   * counted as dropped, so the final record accounts for every loss.
+   */
+  async settle(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushAll(true));
+    await this.flushing;
     for (const slot of this.slots) {
+      if (!slot.failing) continue;
+      const lost = slot.queue.drain().length;
+      if (lost > 0) this.countDropped(slot, lost);
+      try {
+        slot.sink.abandonUnwritten?.();
+      } catch (err) {
+        this.fail(slot, err);
+      }
+    }
+  }
+
+  /** Closing is the last chance: every failing sink is tried once more, backoff or not. */
+  async close(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushAll(true));
+    await this.flushing;
+    for (const slot of this.slots) {
+      // Still failing at the end: what waited for it is lost, and counted as such.
+      const lost = slot.queue.drain().length;
+      if (lost > 0) this.countDropped(slot, lost);
       try {
         await slot.sink.close();
       } catch (err) {
@@ -89,17 +132,23 @@ export class SinkFanout implements Sink {
     }
   }
 
-  private async flushAll(): Promise<void> {
-    await Promise.all(this.slots.map((slot) => this.flushSlot(slot)));
+  private async flushAll(force: boolean): Promise<void> {
+    await Promise.all(this.slots.map((slot) => this.flushSlot(slot, force)));
   }
 
-  private async flushSlot(slot: SinkSlot): Promise<void> {
+  private backingOff(slot: SinkSlot): boolean {
+    return slot.failing && this.now() < slot.retryAt;
+  }
+
+  private async flushSlot(slot: SinkSlot, force: boolean): Promise<void> {
+    if (!force && this.backingOff(slot)) return;
     try {
       // A failing sink gets its own chance to recover (reopen, retry its buffer) before the replay.
       if (slot.failing) await slot.sink.flush();
       this.replayQueue(slot);
       await slot.sink.flush();
       slot.failing = false;
+      slot.backoff.reset();
     } catch (err) {
       this.fail(slot, err);
     }
@@ -130,11 +179,21 @@ export class SinkFanout implements Sink {
 
   private enqueue(slot: SinkSlot, op: SinkOp): void {
     const dropped = slot.queue.push(op);
-    if (dropped > 0) this.counters.inc(`sink.${slot.sink.name}.dropped`, dropped);
+    if (dropped > 0) this.countDropped(slot, dropped);
+  }
+
+  private countDropped(slot: SinkSlot, dropped: number): void {
+    this.counters.inc(`sink.${slot.sink.name}.dropped`, dropped);
+    try {
+      this.onDrop?.(slot.sink.name, dropped);
+    } catch {
+      // A broken reporter must not take the capture down with it.
+    }
   }
 
   private fail(slot: SinkSlot, err: unknown): void {
     this.counters.inc(`sink.${slot.sink.name}.errors`);
+    slot.retryAt = this.now() + slot.backoff.delay();
     if (slot.failing) return;
     slot.failing = true;
     try {

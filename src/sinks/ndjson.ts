@@ -7,6 +7,7 @@
 import pino from 'pino';
 import type { Counters } from '../counters.js';
 import type { GroundwatchRecord } from '../records/ecs.js';
+import { LineLedger } from './line-ledger.js';
 import type { Sink } from './sink.js';
 
 export const DEFAULT_NDJSON_BUFFER_BYTES = 64 * 1024 * 1024;
@@ -20,6 +21,8 @@ export interface NdjsonSinkOptions {
   name?: string;
   /** Bytes buffered before lines are dropped (counted as sink.<name>.dropped). */
   maxBufferBytes?: number;
+  /** Lines were dropped; called with each loss. */
+  onDrop?: (count: number) => void;
 }
 
 type Destination = ReturnType<typeof pino.destination>;
@@ -30,15 +33,17 @@ export class NdjsonSink implements Sink {
   private readonly maxBufferBytes: number;
   private dest: Destination;
   private readonly counters: Counters | undefined;
+  private readonly onDrop: ((count: number) => void) | undefined;
   private failure: unknown;
-  /** Lines handed to the destination since it last reported its buffer empty. */
-  private unwrittenLines = 0;
+  /** Lines handed to the destination and not yet (entirely) in the file. */
+  private readonly ledger = new LineLedger();
   private opened = false;
   private closed = false;
 
   constructor(opts: NdjsonSinkOptions) {
     this.name = opts.name ?? 'ndjson';
     this.counters = opts.counters;
+    this.onDrop = opts.onDrop;
     this.target = opts.dest;
     this.maxBufferBytes = opts.maxBufferBytes ?? DEFAULT_NDJSON_BUFFER_BYTES;
     this.dest = this.openDestination();
@@ -46,19 +51,20 @@ export class NdjsonSink implements Sink {
 
   write(rec: GroundwatchRecord): void {
     if (this.failure !== undefined) throw this.failure;
-    this.unwrittenLines++;
-    this.dest.write(`${JSON.stringify(rec)}\n`);
+    const line = `${JSON.stringify(rec)}\n`;
+    this.ledger.added(Buffer.byteLength(line));
+    this.dest.write(line);
   }
 
   /** Enough lines are waiting that the producer should await flush() (backpressure for fast replays). */
   needsFlush(): boolean {
-    return this.unwrittenLines >= NDJSON_FLUSH_LINES;
+    return this.ledger.unwritten >= NDJSON_FLUSH_LINES;
   }
 
   /** Resolves once every line written so far reached the destination (the kernel); rejects on a write error. */
   async flush(): Promise<void> {
     if (this.failure !== undefined) await this.retryAfterFailure();
-    if (this.unwrittenLines === 0) return;
+    if (this.ledger.unwritten === 0) return;
     const dest = this.dest;
     await new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
@@ -85,11 +91,37 @@ export class NdjsonSink implements Sink {
     if (this.closed) return;
     this.closed = true;
     await this.flush().catch(() => undefined);
-    await new Promise<void>((resolve) => {
-      this.dest.once('close', () => resolve());
-      this.dest.once('error', () => resolve());
-      this.dest.end();
-    });
+    if (this.failure === undefined) {
+      await new Promise<void>((resolve) => {
+        this.dest.once('close', () => resolve());
+        this.dest.once('error', () => resolve());
+        this.dest.end();
+      });
+    }
+    if (this.failure !== undefined) this.abandon();
+  }
+
+  /** The run ends while the file fails: what it holds unwritten is lost and counted. */
+  abandonUnwritten(): void {
+    if (this.failure !== undefined && !this.closed) {
+      this.closed = true;
+      this.abandon();
+    }
+  }
+
+  /**
+   * The file still fails at close (disk full): what it holds unwritten is lost and counted.
+   * Destroyed, the destination's exit hook leaves it alone: SonicBoom 4's flushSync retries
+   * any error but EAGAIN every 100 ms forever, so a full disk would hang the exit.
+   */
+  private abandon(): void {
+    const lost = this.ledger.unwritten;
+    if (lost > 0) {
+      this.counters?.inc(`sink.${this.name}.dropped`, lost);
+      this.onDrop?.(lost);
+    }
+    this.ledger.clear();
+    this.dest.destroy();
   }
 
   private openDestination(): Destination {
@@ -108,12 +140,16 @@ export class NdjsonSink implements Sink {
     dest.on('error', (err: unknown) => {
       if (dest === this.dest) this.failure = err;
     });
+    dest.on('write', (bytes: number) => {
+      if (dest === this.dest) this.ledger.written(bytes);
+    });
     dest.on('drain', () => {
-      if (dest === this.dest) this.unwrittenLines = 0;
+      if (dest === this.dest) this.ledger.clear();
     });
     dest.on('drop', () => {
-      this.unwrittenLines--;
+      this.ledger.droppedNewest();
       this.counters?.inc(`sink.${this.name}.dropped`);
+      this.onDrop?.(1);
     });
     return dest;
   }
@@ -124,8 +160,12 @@ export class NdjsonSink implements Sink {
     if (typeof this.target === 'string' && !this.opened) {
       // The file never opened (missing or unwritable directory): open it afresh. Lines buffered
       // in the dead destination cannot be recovered and are counted as dropped.
-      if (this.unwrittenLines > 0) this.counters?.inc(`sink.${this.name}.dropped`, this.unwrittenLines);
-      this.unwrittenLines = 0;
+      const lost = this.ledger.unwritten;
+      if (lost > 0) {
+        this.counters?.inc(`sink.${this.name}.dropped`, lost);
+        this.onDrop?.(lost);
+      }
+      this.ledger.clear();
       this.dest.destroy();
       this.dest = this.openDestination();
       try {

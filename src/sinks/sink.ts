@@ -16,6 +16,11 @@ export interface Sink {
   updateAlertRepeats?(alertId: string, repeats: number, lastSeen: string): void;
   /** True when enough is buffered that the caller should flush now. */
   needsFlush?(): boolean;
+  /**
+   * The sink is failing and the run ends: give up what it still holds
+   * unwritten, counting it as dropped (so the final stats record says so).
+   */
+  abandonUnwritten?(): void;
   /** How often the daemon should flush this sink, in milliseconds. */
   readonly flushIntervalMs?: number;
 }

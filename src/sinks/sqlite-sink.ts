@@ -1,10 +1,18 @@
 /**
- * SQLite sink: buffers rows and writes each flush as one transaction. A write
- * error (disk full, read-only file, lock held too long) rolls the batch back
- * and keeps it pending (bounded: the oldest are dropped and counted) for the
- * next flush; flush() rejects so the fan-out reports the failure. A row the
- * database rejects on its own merits (constraint) is dropped and counted so
- * one bad record cannot block the queue forever.
+ * SQLite sink: buffers rows and writes each flush as one transaction.
+ *
+ * Backpressure, bounded: when the pending rows reach their bound on a healthy
+ * store, they are committed there and then (better-sqlite3 is synchronous,
+ * so the producer waits for that one transaction) instead of dropping the
+ * oldest; a burst never loses rows while the disk takes them.
+ *
+ * A write error (disk full, read-only file, lock held too long) rolls the
+ * batch back and keeps it pending for the next flush, which the fan-out
+ * retries with exponential backoff; flush() rejects so the fan-out reports
+ * the failure. While failing, rows beyond the bound are dropped (oldest
+ * first), counted in sink.<name>.dropped and reported through onDrop. A row
+ * the database rejects on its own merits (constraint) is dropped and counted
+ * so one bad record cannot block the queue forever.
  */
 import type { Statement } from 'better-sqlite3';
 import { Counters } from '../counters.js';
@@ -34,8 +42,10 @@ export interface SqliteSinkOptions {
   /** needsFlush() turns true at this many pending rows. */
   batchSize?: number;
   flushIntervalMs?: number;
-  /** Rows kept while the database cannot be written; beyond it the oldest are dropped. */
+  /** Rows pending at most: reaching it commits at once on a healthy store; while failing, the oldest are dropped. */
   maxPending?: number;
+  /** Rows were dropped (the store is failing and the bound is reached); called with each loss. */
+  onDrop?: (count: number) => void;
 }
 
 interface PendingRow {
@@ -53,6 +63,9 @@ export class SqliteSink implements Sink {
   private readonly commit: (rows: PendingRow[]) => void;
   private runId: string | undefined;
   private readonly queuedRepeats = new Map<string, PendingRow>();
+  /** The last commit failed for the database's state (disk full...); cleared by the next success. */
+  private failing = false;
+  private readonly onDrop: ((count: number) => void) | undefined;
 
   constructor(readonly db: StoreDb, opts: SqliteSinkOptions = {}) {
     this.name = opts.name ?? 'sqlite';
@@ -60,6 +73,7 @@ export class SqliteSink implements Sink {
     this.batchSize = opts.batchSize ?? DEFAULT_SQLITE_BATCH;
     this.flushIntervalMs = opts.flushIntervalMs ?? DEFAULT_SQLITE_FLUSH_MS;
     this.pending = new BoundedQueue(opts.maxPending ?? DEFAULT_SQLITE_MAX_PENDING);
+    this.onDrop = opts.onDrop;
     this.statements = prepareWriteStatements(db);
     this.commit = db.transaction((rows: PendingRow[]) => {
       for (const r of rows) r.stmt.run(r.params);
@@ -113,11 +127,25 @@ export class SqliteSink implements Sink {
     try {
       this.commit(rows);
     } catch (err) {
-      if (!isRowRejection(err)) throw err;
+      if (!isRowRejection(err)) {
+        this.failing = true;
+        throw err;
+      }
       this.commitOneByOne(rows);
+      this.failing = false;
       return;
     }
+    this.failing = false;
     for (let i = 0; i < rows.length; i++) this.pending.shift();
+  }
+
+  /** The store still fails at the end of the run: the pending rows are lost, and counted. */
+  abandonUnwritten(): void {
+    if (!this.failing || this.pending.length === 0) return;
+    const lost = this.pending.drain().length;
+    this.queuedRepeats.clear();
+    this.counters.inc(`sink.${this.name}.dropped`, lost);
+    this.onDrop?.(lost);
   }
 
   async close(): Promise<void> {
@@ -126,6 +154,7 @@ export class SqliteSink implements Sink {
       this.flushSync();
     } catch (err) {
       this.counters.inc(`sink.${this.name}.dropped`, this.pending.length);
+      this.onDrop?.(this.pending.length);
       throw err;
     } finally {
       this.db.close();
@@ -137,7 +166,10 @@ export class SqliteSink implements Sink {
       try {
         this.commit([row]);
       } catch (err) {
-        if (!isRowRejection(err)) throw err;
+        if (!isRowRejection(err)) {
+          this.failing = true;
+          throw err;
+        }
         this.counters.inc(`sink.${this.name}.rejected`);
       }
       this.pending.shift();
@@ -145,8 +177,17 @@ export class SqliteSink implements Sink {
   }
 
   private enqueue(row: PendingRow): void {
+    if (this.pending.length >= this.pending.limit && !this.failing) {
+      try {
+        this.flushSync();
+      } catch {
+        // Now failing: the fan-out's next flush reports it and retries after its backoff.
+      }
+    }
     const dropped = this.pending.push(row);
-    if (dropped > 0) this.counters.inc(`sink.${this.name}.dropped`, dropped);
+    if (dropped === 0) return;
+    this.counters.inc(`sink.${this.name}.dropped`, dropped);
+    this.onDrop?.(dropped);
   }
 
   private toRow(rec: GroundwatchRecord): PendingRow | undefined {

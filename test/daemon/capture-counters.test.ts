@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Counters } from '../../src/counters.js';
 import { CaptureCounters, counterDelta, WorkerStatsSum } from '../../src/daemon/capture-counters.js';
 
-const stats = (received: number, dropped = 0, ifDropped = 0, truncated = 0) => ({ received, dropped, ifDropped, truncated });
+const stats = (received: number, dropped = 0, ifDropped = 0, truncated = 0) => ({ received, dropped, ifDropped, truncated, discarded: 0 });
 
 describe('counterDelta', () => {
   it('reads a 32-bit counter forwards across its wrap', () => {

@@ -13,7 +13,7 @@ describe('FrameDecoder', () => {
           const stream = Buffer.concat([
             encodeJsonFrame('opened', { linkType: 1, interfaceName: 'eth1' }),
             ...packets.map((p) => encodePacketFrame(p.sec, p.nsec, p.data.length, p.data)),
-            encodeJsonFrame('stats', { received: packets.length, dropped: 1, ifDropped: 2, truncated: 0 }),
+            encodeJsonFrame('stats', { received: packets.length, dropped: 1, ifDropped: 2, truncated: 0, discarded: 0 }),
           ]);
           const decoder = new FrameDecoder();
           const frames = [];
@@ -24,7 +24,7 @@ describe('FrameDecoder', () => {
           }
           expect(decoder.corrupt).toBe(false);
           expect(frames[0]).toEqual({ type: 'opened', info: { linkType: 1, interfaceName: 'eth1' } });
-          expect(frames.at(-1)).toEqual({ type: 'stats', stats: { received: packets.length, dropped: 1, ifDropped: 2, truncated: 0 } });
+          expect(frames.at(-1)).toEqual({ type: 'stats', stats: { received: packets.length, dropped: 1, ifDropped: 2, truncated: 0, discarded: 0 } });
           const got = frames.slice(1, -1).map((f) => (f.type === 'packet' ? { sec: f.tsSec, nsec: f.tsNsec, data: Uint8Array.from(f.data) } : f));
           expect(got).toEqual(packets.map((p) => ({ sec: p.sec, nsec: p.nsec, data: Uint8Array.from(p.data) })));
         },

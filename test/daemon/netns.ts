@@ -72,8 +72,9 @@ export class TestNetns {
   }
 
   /** Starts `groundwatch monitor` inside the namespace (ip netns exec execs, so the pid is node's). */
-  monitor(args: string[]): MonitorProcess {
-    const proc = spawn('ip', ['netns', 'exec', this.name, process.execPath, CLI, 'monitor', '--interface', CAPTURE_IF, ...args], {
+  /** `launcher`: a command that execs node (e.g. setpriv with its options), as a service manager would. */
+  monitor(args: string[], cli = CLI, launcher: string[] = []): MonitorProcess {
+    const proc = spawn('ip', ['netns', 'exec', this.name, ...launcher, process.execPath, cli, 'monitor', '--interface', CAPTURE_IF, ...args], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

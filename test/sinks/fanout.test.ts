@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Counters } from '../../src/counters.js';
 import type { GroundwatchRecord } from '../../src/records/ecs.js';
-import { SinkFanout } from '../../src/sinks/fanout.js';
+import { SINK_RETRY_FIRST_MS, SINK_RETRY_MAX_MS, SinkFanout } from '../../src/sinks/fanout.js';
 import type { Sink } from '../../src/sinks/sink.js';
 import { makeAlert, makeRun } from './fixtures.js';
 
@@ -30,27 +30,40 @@ function setup(queueLimit?: number) {
   const b = new MemorySink('b');
   const counters = new Counters();
   const errors: [string, unknown][] = [];
-  const fanout = new SinkFanout([a, b], { counters, onError: (s, e) => errors.push([s, e]), ...(queueLimit ? { queueLimit } : {}) });
-  return { a, b, counters, errors, fanout };
+  const drops: [string, number][] = [];
+  // A clock the test moves: a failing sink is retried only once its backoff is over.
+  const clock = { t: 0, pastBackoff: () => (clock.t += SINK_RETRY_MAX_MS) };
+  const fanout = new SinkFanout([a, b], {
+    counters,
+    onError: (s, e) => errors.push([s, e]),
+    onDrop: (s, n) => drops.push([s, n]),
+    now: () => clock.t,
+    ...(queueLimit ? { queueLimit } : {}),
+  });
+  return { a, b, counters, errors, drops, clock, fanout };
 }
 
 const alert = (id: string) => makeAlert({ id });
 
 describe('SinkFanout', () => {
   it('isolates a throwing sink: the other gets every record, error reported once', async () => {
-    const { a, b, counters, errors, fanout } = setup();
+    const { a, b, counters, errors, clock, fanout } = setup();
     a.failWrites = true;
     for (const id of ['1', '2', '3']) expect(() => fanout.write(alert(id))).not.toThrow();
     await fanout.flush();
     expect(b.written).toEqual(['1', '2', '3']);
     expect(a.written).toEqual([]);
     expect(errors.map(([s]) => s)).toEqual(['a']);
-    expect(counters.get('sink.a.errors')).toBeGreaterThanOrEqual(2); // the write and the retry on flush
+    expect(counters.get('sink.a.errors')).toBe(1); // the write; the flush right after is within the backoff
+    clock.pastBackoff();
+    await fanout.flush();
+    expect(counters.get('sink.a.errors')).toBe(2); // the retry
+    expect(errors.map(([s]) => s)).toEqual(['a']);
     expect(counters.get('sink.b.errors')).toBe(0);
   });
 
   it('writes the queued records in order once the sink recovers', async () => {
-    const { a, errors, fanout } = setup();
+    const { a, errors, clock, fanout } = setup();
     a.failWrites = true;
     fanout.startRun(makeRun('R9'));
     fanout.write(alert('1'));
@@ -60,6 +73,9 @@ describe('SinkFanout', () => {
     fanout.write(alert('3'));
     expect(a.written).toEqual([]); // still behind the queue, order kept
     await fanout.flush();
+    expect(a.written).toEqual([]); // not retried before its backoff is over
+    clock.pastBackoff();
+    await fanout.flush();
     expect(a.runs).toEqual(['R9']);
     expect(a.written).toEqual(['1', '2', '3']);
     expect(fanout.queued()).toEqual({ a: 0, b: 0 });
@@ -67,10 +83,11 @@ describe('SinkFanout', () => {
   });
 
   it('reports a new failure episode after a recovery', async () => {
-    const { a, errors, fanout } = setup();
+    const { a, errors, clock, fanout } = setup();
     a.failWrites = true;
     fanout.write(alert('1'));
     a.failWrites = false;
+    clock.pastBackoff();
     await fanout.flush();
     a.failWrites = true;
     fanout.write(alert('2'));
@@ -79,11 +96,13 @@ describe('SinkFanout', () => {
   });
 
   it('counts the oldest records dropped beyond the bound', async () => {
-    const { a, b, counters, fanout } = setup(5);
+    const { a, b, counters, drops, clock, fanout } = setup(5);
     a.failWrites = true;
     for (let i = 1; i <= 8; i++) fanout.write(alert(String(i)));
     expect(counters.get('sink.a.dropped')).toBe(3);
+    expect(drops).toEqual([['a', 1], ['a', 1], ['a', 1]]);
     a.failWrites = false;
+    clock.pastBackoff();
     await fanout.flush();
     expect(a.written).toEqual(['4', '5', '6', '7', '8']);
     expect(b.written).toHaveLength(8);
@@ -91,18 +110,37 @@ describe('SinkFanout', () => {
   });
 
   it('a rejecting flush is reported once per episode and never rejects to the caller', async () => {
-    const { b, counters, errors, fanout } = setup();
+    const { b, counters, errors, clock, fanout } = setup();
     b.failFlush = true;
     fanout.write(alert('1'));
     await expect(fanout.flush()).resolves.toBeUndefined();
+    clock.pastBackoff();
     await expect(fanout.flush()).resolves.toBeUndefined();
     expect(errors).toEqual([['b', expect.any(Error)]]);
     expect(counters.get('sink.b.errors')).toBe(2);
     b.failFlush = false;
+    clock.pastBackoff();
     await fanout.flush();
     b.failFlush = true;
     await fanout.flush();
     expect(errors).toHaveLength(2);
+  });
+
+  it('retries a failing sink with exponential backoff, not once per flush', async () => {
+    const { b, counters, clock, fanout } = setup();
+    b.failFlush = true;
+    fanout.write(alert('1'));
+    const attempts: number[] = [];
+    // A flush every 10 ms for 4 s, as a fast replay would (one per batch).
+    for (clock.t = 0; clock.t <= 4000; clock.t += 10) {
+      const before = counters.get('sink.b.errors');
+      await fanout.flush();
+      if (counters.get('sink.b.errors') > before) attempts.push(clock.t);
+    }
+    // 250 ms doubling: tried at 0, then 250, 500 and 1000 ms after each failure.
+    const f = SINK_RETRY_FIRST_MS;
+    expect(attempts).toEqual([0, f, 3 * f, 7 * f, 15 * f]);
+    expect(fanout.needsFlush()).toBe(false); // backing off: no reason to make the producer wait
   });
 
   it('survives an error reporter that throws', () => {

@@ -1,4 +1,4 @@
-/** Retry delays: 1 s doubling to 30 s, back to 1 s after a success. */
+/** Retry delays: 1 s doubling to 30 s by default (capture restarts; failing sinks start lower), back to the first after a success. */
 export class Backoff {
   private next: number;
   constructor(

@@ -1,6 +1,6 @@
-/** src/daemon/backoff.ts against the brief's schedule: 1 s doubling to 30 s, 1 s again after a success. */
+/** src/util/backoff.ts (capture restarts, failing sinks) against the brief's schedule: 1 s doubling to 30 s, 1 s again after a success. */
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../src/daemon/backoff.js';
+import { Backoff } from '../../src/util/backoff.js';
 
 describe('Backoff', () => {
   it('waits 1, 2, 4, 8, 16, 30, 30 s and starts over after reset', () => {
