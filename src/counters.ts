@@ -1,16 +1,22 @@
 /**
  * Named counters per stage (packets, anomalies by name, names by source, ...).
  * Hitting a bound or meeting malformed input is always counted here, never
- * silently swallowed and never thrown.
+ * silently swallowed and never thrown. Names are declared in
+ * telemetry/catalogue.ts; `inc` accepts nothing else.
  */
+import { isCounterName, type CounterName } from './telemetry/catalogue.js';
+import { noteInternalError } from './telemetry/internal-errors.js';
+
+export type { AnomalyName, CounterName } from './telemetry/catalogue.js';
+
 export class Counters {
   private readonly values = new Map<string, number>();
 
-  inc(name: string, n = 1): void {
+  inc(name: CounterName, n = 1): void {
     this.values.set(name, (this.values.get(name) ?? 0) + n);
   }
 
-  get(name: string): number {
+  get(name: CounterName): number {
     return this.values.get(name) ?? 0;
   }
 
@@ -28,3 +34,19 @@ export class Counters {
 
 /** Anomaly names are `anomaly.<stage>.<what>` so they can be summed per stage. */
 export type AnomalyCounter = Pick<Counters, 'inc'>;
+
+/**
+ * Counts `anomaly.<stage>.<reason>` for a reason a parser returned as text.
+ * A reason missing from the catalogue is a bug: production counts it as
+ * `anomaly.telemetry.undeclared_name`, and it is noted as an internal error
+ * so the test suite fails on it.
+ */
+export function countAnomaly(counters: AnomalyCounter, stage: string, reason: string): void {
+  const name = `anomaly.${stage}.${reason}`;
+  if (isCounterName(name)) {
+    counters.inc(name);
+    return;
+  }
+  counters.inc('anomaly.telemetry.undeclared_name');
+  noteInternalError('telemetry', new Error(`undeclared counter ${name}`));
+}

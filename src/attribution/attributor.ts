@@ -3,7 +3,7 @@
  * Host) and from DNS answers seen earlier, and says why when no name can be
  * learned. Analyzers report what they saw; rules/ decides what it means.
  */
-import type { Counters } from '../counters.js';
+import { countAnomaly, type Counters } from '../counters.js';
 import type { Direction, Flow } from '../flow/flow.js';
 import { TcpStreamAssembler, type TcpStreamLimits } from '../flow/tcp-stream.js';
 import type { Decoded, NameEvidence } from '../types.js';
@@ -131,7 +131,7 @@ export class Attributor {
     this.stop(ins);
     ins.http = undefined;
     if (r.status !== 'found') {
-      this.counters.inc(`anomaly.http.${r.status === 'invalid' ? r.reason : 'too_large'}`);
+      countAnomaly(this.counters, 'http', r.status === 'invalid' ? r.reason : 'too_large');
       return;
     }
     flow.attribution.http = { method: r.value.method, ...(r.value.host !== undefined ? { host: r.value.host } : {}) };
@@ -187,7 +187,7 @@ export class Attributor {
     if (bytes.length === 0) return;
     const r = parseDnsMessage(bytes);
     if (r.status !== 'found') {
-      this.counters.inc(`anomaly.dns.${r.status === 'invalid' ? r.reason : 'truncated'}`);
+      countAnomaly(this.counters, 'dns', r.status === 'invalid' ? r.reason : 'truncated');
       return;
     }
     const message = r.value;
@@ -202,7 +202,7 @@ export class Attributor {
 
   /** Limit hits are counted by the parsers themselves; everything else is counted here, once. */
   private countInvalid(stage: string, reason: string, countedThere: ReadonlySet<string>): void {
-    if (!countedThere.has(reason)) this.counters.inc(`anomaly.${stage}.${reason}`);
+    if (!countedThere.has(reason)) countAnomaly(this.counters, stage, reason);
   }
 
   private learn(flow: Flow, evidence: NameEvidence): void {

@@ -6,7 +6,7 @@
  * the one-problem-per-file stop.
  */
 import type { RawPacket } from '../types.js';
-import type { AnomalyCounter } from '../counters.js';
+import type { AnomalyCounter, AnomalyName } from '../counters.js';
 import { Cursor, isOutOfBounds } from '../decode/cursor.js';
 
 export type ProblemKind = 'truncated' | 'corrupt';
@@ -25,7 +25,7 @@ export interface RecordParserOptions {
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
-const ANOMALY_BY_KIND: Record<ProblemKind, string> = {
+const ANOMALY_BY_KIND: Record<ProblemKind, AnomalyName> = {
   truncated: 'anomaly.capture.truncated_record',
   corrupt: 'anomaly.capture.corrupt_block',
 };
@@ -90,7 +90,7 @@ export abstract class RecordParser {
     this.straddleFill = 0;
   }
 
-  protected anomaly(name: string): void {
+  protected anomaly(name: AnomalyName): void {
     this.anomalies++;
     this.counters.inc(name);
   }

@@ -9,7 +9,7 @@
  * capture.received = packets.received + capture.dropped + discarded_at_shutdown.
  * Always present, 0 included: "no drops" is a measurement.
  */
-import type { Counters } from '../counters.js';
+import type { CounterName, Counters } from '../counters.js';
 import type { WorkerStats } from './frames.js';
 
 export class CaptureCounters {
@@ -24,7 +24,7 @@ export class CaptureCounters {
   }
 
   /** Counters only add: move a counter to an absolute value (never backwards). */
-  private set(name: string, value: number): void {
+  private set(name: CounterName, value: number): void {
     const delta = value - this.counters.get(name);
     this.counters.inc(name, Math.max(0, delta));
   }

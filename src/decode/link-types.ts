@@ -23,8 +23,12 @@ export const ETHERTYPE = {
   PPPOE_SESSION: 0x8864,
 } as const;
 
-/** Counter per unsupported link type: `decode.unsupported_link_type.<LINKTYPE number>`. */
-export const UNSUPPORTED_LINK_TYPE_PREFIX = 'decode.unsupported_link_type.';
+/**
+ * Counter per unsupported link type: `decode.unsupported_link_type_number.<LINKTYPE number>`
+ * (not `decode.unsupported_link_type.<n>`: that total is a counter of its own, and one name
+ * must not be both a value and a prefix of others in the flat stats map).
+ */
+export const UNSUPPORTED_LINK_TYPE_PREFIX = 'decode.unsupported_link_type_number.';
 
 /** Names of link types met in the field that groundwatch does not decode (tcpdump.org linktypes), for messages. */
 const UNSUPPORTED_NAMES: Record<number, string> = {

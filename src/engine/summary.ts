@@ -27,7 +27,7 @@ export function textSummary(session: Session, warnings: string[]): string {
     `  names     ${named.map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; unnamed ${cov.flows['unnamed'] ?? 0}` +
       (Object.keys(cov.unknownReasons).length ? ` (${Object.entries(cov.unknownReasons).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''),
     `  bytes     ${Object.entries(cov.bytes).map(([k, v]) => `${k} ${v}`).join(', ') || '0'}`,
-    `  alerts    ${session.collector.total} (${['critical', 'high', 'medium', 'low', 'info'].map((s) => `${s} ${c.get(`alerts.${s}`)}`).join(', ')}), ${c.get('alerts.suppressed_repeats')} repeats folded`,
+    `  alerts    ${session.collector.total} (${(['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => `${s} ${c.get(`alerts.${s}`)}`).join(', ')}), ${c.get('alerts.suppressed_repeats')} repeats folded`,
     `  rules     ${safe(session.rules.rulesets.map((r) => `${r.name}@${r.version}`).join(', '))}`,
     `  geoip     ${session.geo.databases().map((d) => `${d.type} (${d.buildDate.slice(0, 10)})`).join(', ')}`,
   ];

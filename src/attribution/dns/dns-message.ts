@@ -3,6 +3,7 @@
  * attribution needs them. Hostile input yields `invalid`, never an exception.
  */
 import { isOutOfBounds } from '../../decode/cursor.js';
+import { isProgrammingError, noteInternalError } from '../../telemetry/internal-errors.js';
 import { found, invalid, type ParseResult } from '../../parse-result.js';
 import { dnsOpcodeName, dnsRcodeName, dnsTypeName } from './dns-codes.js';
 import { decodeWireName } from './dns-packet-api.js';
@@ -42,6 +43,11 @@ export function parseDnsMessage(payload: Uint8Array): ParseResult<DnsMessage> {
   } catch (err) {
     if (isOutOfBounds(err)) return invalid('truncated');
     if (err instanceof DnsFormatError) return invalid(err.reason);
+    if (isProgrammingError(err)) {
+      // A bug, not bad input: survived and counted (anomaly.dns.internal_error), loud in tests.
+      noteInternalError('dns', err);
+      return invalid('internal_error');
+    }
     // dns-packet reports bad names (forward pointers, over-long names) by throwing
     return invalid('malformed');
   }
