@@ -195,7 +195,7 @@ export class Attributor {
     if (message.answersMissing > 0) this.counters.inc('anomaly.dns.answers_missing');
     this.counters.inc(message.isResponse ? 'dns.responses' : 'dns.queries');
     if (message.isResponse) {
-      for (const resolution of resolveAnswers(message)) this.dnsCache.learn(p.dst, resolution, p.ts, p.src);
+      for (const resolution of resolveAnswers(message, this.counters)) this.dnsCache.learn(p.dst, resolution, p.ts, p.src);
     }
     this.events.onDns({ flow, direction, message, packet: p });
   }

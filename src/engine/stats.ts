@@ -4,6 +4,7 @@ import { unsupportedLinkTypes } from '../decode/link-types.js';
 import type { StatsRecord } from '../records/ecs.js';
 import { isoFromSeconds } from '../records/time.js';
 import type { Session } from './session.js';
+import { reportedCounters } from '../telemetry/report.js';
 
 function countersUnder(all: Record<string, number>, prefix: string): Record<string, number> {
   return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
@@ -55,6 +56,8 @@ export function buildStatsRecord(session: Session, final: boolean): StatsRecord 
         coverage: coverageSummary(c),
         sinks: Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('sink.'))),
         capture: Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('capture.'))),
+        /** Every counter in telemetry/catalogue.ts, zero included, and each per-sink / per-link-type one counted. */
+        counters: reportedCounters(c),
       },
     },
   };

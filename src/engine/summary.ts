@@ -3,6 +3,7 @@ import { sanitizeForTerminal as safe } from '../util/terminal-text.js';
 import { coverageSummary } from '../detect/coverage.js';
 import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
 import type { Session } from './session.js';
+import { limitHits } from '../telemetry/report.js';
 
 /** Flows picked up mid-stream, by what decided their client side; nothing when every start was seen. */
 function startNotSeen(all: Record<string, number>): string {
@@ -33,6 +34,8 @@ export function textSummary(session: Session, warnings: string[]): string {
   ];
   const anomalies = Object.entries(c.toJSON()).filter(([k]) => k.startsWith('anomaly.'));
   if (anomalies.length) lines.push(`  anomalies ${anomalies.map(([k, v]) => `${k.slice(8)} ${v}`).join(', ')}`);
+  const limits = limitHits(c);
+  if (limits.length) lines.push(`  limits    ${limits.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const unsupported = unsupportedLinkTypes(c.toJSON());
   if (unsupported.length) lines.push(`  link      not decoded: ${unsupported.map(([type, n]) => `${n} packets of unsupported link type ${linkTypeLabel(type)}`).join(', ')}`);
   if (warnings.length) lines.push(`  warnings  ${warnings.length} (see above)`);

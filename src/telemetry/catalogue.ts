@@ -25,6 +25,8 @@ const l = (stage: string, unit: string, meaning: string) => ({ stage, kind: 'lim
 
 /** Name sources, transports, severities, orientations and unknown-name reasons the counters are split by. */
 const NAME_SOURCES = ['dns', 'http_host', 'quic_sni', 'tls_sni'] as const;
+/** Names read from the flow's own packets; DNS names are learned per address and show in coverage.flows.dns. */
+const PACKET_NAME_SOURCES = ['http_host', 'quic_sni', 'tls_sni'] as const;
 const COVERAGE_SOURCES = [...NAME_SOURCES, 'unnamed'] as const;
 const TRANSPORTS = ['icmp', 'ipv6-icmp', 'other', 'tcp', 'udp'] as const;
 const SEVERITIES = ['critical', 'high', 'info', 'low', 'medium'] as const;
@@ -98,7 +100,7 @@ export const TELEMETRY = {
   'anomaly.other_conversations.limit': l('flow', 'conversations', 'Non-TCP/UDP IP conversations not tracked because the table was full'),
 
   // attribution: names from DNS, TLS, QUIC, HTTP
-  ...each('names.', NAME_SOURCES, (s) => c('attribution', 'names', `Names learned from ${s}`)),
+  ...each('names.', PACKET_NAME_SOURCES, (s) => c('attribution', 'names', `Names read from ${s} in a flow's own packets`)),
   'dns.queries': c('attribution', 'messages', 'DNS queries parsed'),
   'dns.responses': c('attribution', 'messages', 'DNS responses parsed'),
   'anomaly.dns.truncated': a('attribution', 'DNS message ends inside a header or question'),

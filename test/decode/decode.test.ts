@@ -3,7 +3,7 @@
  * decoder's output) through decodeFrame, one link type and IP shape at a time.
  */
 import { describe, expect, it } from 'vitest';
-import { Counters } from '../../src/counters.js';
+import { Counters, type CounterName } from '../../src/counters.js';
 import { decodeFrame } from '../../src/decode/decode.js';
 import type { RawPacket } from '../../src/types.js';
 import {
@@ -130,7 +130,7 @@ describe('decodeFrame IP', () => {
     ['TCP data offset below 5', () => ipv4(tcp(ep4, { srcPort: 1, dstPort: 2, flags: ACK, dataOffset: 3 }), { ...ep4, protocol: IPPROTO_TCP }), 'anomaly.decode.tcp.bad_data_offset'],
     ['bad IP version', () => Uint8Array.of(0x20, 0, 0, 0), 'anomaly.decode.ip_bad_version'],
     ['empty frame', () => new Uint8Array(0), 'anomaly.decode.ip_bad_version'],
-  ])('counts %s as a named anomaly and never throws', (_name, frame, counter) => {
+  ] as [string, () => Uint8Array, CounterName][])('counts %s as a named anomaly and never throws', (_name, frame, counter) => {
     const { p, counters } = decode(101, frame());
     expect(p).toBeUndefined();
     expect(counters.get(counter)).toBe(1);

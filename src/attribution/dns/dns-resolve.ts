@@ -4,6 +4,7 @@
  * A/AAAA records owned by the chain's last name. The asked name is the one that
  * matters for attribution; the chain is kept as evidence.
  */
+import type { AnomalyCounter } from '../../counters.js';
 import type { DnsAnswer, DnsMessage } from './dns-message.js';
 
 export interface DnsResolution {
@@ -16,14 +17,15 @@ export interface DnsResolution {
 
 export const MAX_CNAME_DEPTH = 16;
 
-export function resolveAnswers(msg: DnsMessage): DnsResolution[] {
+/** `counters` receives `anomaly.dns.cname_depth_limit` for each chain cut at MAX_CNAME_DEPTH. */
+export function resolveAnswers(msg: DnsMessage, counters?: AnomalyCounter): DnsResolution[] {
   const out: DnsResolution[] = [];
   const seen = new Set<string>();
   for (const q of msg.questions) {
     const key = `${q.name}\u0000${q.type}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const chain = followChain(q.name, msg.answers);
+    const chain = followChain(q.name, msg.answers, counters);
     const owner = chain[chain.length - 1]!;
     const addresses = msg.answers
       .filter((a) => a.name === owner && (a.type === 'A' || a.type === 'AAAA'))
@@ -34,16 +36,22 @@ export function resolveAnswers(msg: DnsMessage): DnsResolution[] {
 }
 
 /** Stops at MAX_CNAME_DEPTH links or when a target repeats (a CNAME loop). */
-function followChain(start: string, answers: DnsAnswer[]): string[] {
+function followChain(start: string, answers: DnsAnswer[], counters: AnomalyCounter | undefined): string[] {
   const chain = [start];
   const visited = new Set(chain);
+  // The first CNAME owned by the name, unless it loops back into the chain.
+  const nextLink = (owner: string) => {
+    const link = answers.find((a) => a.type === 'CNAME' && a.name === owner);
+    return link && !visited.has(link.data) ? link : undefined;
+  };
   let current = start;
   for (let depth = 0; depth < MAX_CNAME_DEPTH; depth++) {
-    const link = answers.find((a) => a.type === 'CNAME' && a.name === current);
-    if (!link || visited.has(link.data)) break;
+    const link = nextLink(current);
+    if (!link) return chain;
     chain.push(link.data);
     visited.add(link.data);
     current = link.data;
   }
+  if (nextLink(current)) counters?.inc('anomaly.dns.cname_depth_limit');
   return chain;
 }
