@@ -18,6 +18,7 @@ import { buildFlowRecord } from './records/flow-record.js';
 import type { GeoLookup, RawPacket } from './types.js';
 import { OtherIpConversations } from './flow/other-conversations.js';
 import { recordCoverage } from './detect/coverage.js';
+import { HeapPressure } from './util/heap-pressure.js';
 
 export interface PipelineDeps {
   counters: Counters;
@@ -32,6 +33,9 @@ export interface PipelineDeps {
 
 /** How often (packet time) idle flows and fragments are swept. */
 const SWEEP_SECONDS = 1;
+/** Part of the open flows ended when the heap nears V8's limit, and the fewest kept. */
+const SHED_FRACTION = 0.25;
+const SHED_MIN_FLOWS = 1000;
 
 export class Pipeline {
   readonly flows: FlowTable;
@@ -39,6 +43,7 @@ export class Pipeline {
   private readonly attributor: Attributor;
   private readonly pendingJudgement = new Set<Flow>();
   private lastSweep = -Infinity;
+  private readonly heapPressure = new HeapPressure();
   /** Latest packet time seen: the pipeline's clock. */
   now = 0;
 
@@ -57,6 +62,8 @@ export class Pipeline {
 
   processBatch(packets: RawPacket[]): void {
     for (let i = 0; i < packets.length; i++) this.processPacket(packets[i]!);
+    // The bounds are sized from measured costs; this is the safety net when flows cost more than measured.
+    if (this.heapPressure.take()) this.flows.shed(SHED_FRACTION, SHED_MIN_FLOWS);
   }
 
   processPacket(raw: RawPacket): void {

@@ -9,7 +9,7 @@ import { FifoMap } from '../util/fifo-map.js';
 import { Flow, type Direction } from './flow.js';
 
 export interface FlowLimits {
-  /** Concurrent flows kept; the oldest is evicted (and counted) beyond it. */
+  /** Concurrent flows kept; the oldest is evicted (and counted) beyond it. Sized from memory by src/config/memory-budget.ts. */
   maxFlows: number;
   tcpIdleSeconds: number;
   udpIdleSeconds: number;
@@ -48,12 +48,21 @@ export class FlowTable {
   /** Creation order: the oldest flow is evicted first, in O(1) however many there are. */
   private readonly flows = new FifoMap<string, Flow>();
   private seq = 0;
+  /** A copy: shedding under memory pressure lowers maxFlows for this table only. */
+  private readonly limits: FlowLimits;
 
   constructor(
-    private readonly limits: FlowLimits,
+    limits: FlowLimits,
     private readonly counters: Counters,
     private readonly onEnd: FlowEndHandler,
-  ) {}
+  ) {
+    this.limits = { ...limits };
+  }
+
+  /** The bound in force (lower than configured once memory pressure shed flows). */
+  get maxFlows(): number {
+    return this.limits.maxFlows;
+  }
 
   get size(): number {
     return this.flows.size;
@@ -99,6 +108,18 @@ export class FlowTable {
     return this.flows.size;
   }
 
+  /**
+   * The heap is near its limit: end the oldest `fraction` of the flows as
+   * evicted, and keep the bound at what is left so the table does not grow
+   * straight back. Returns how many were ended.
+   */
+  shed(fraction: number, minFlows: number): number {
+    const count = Math.min(this.flows.size, Math.ceil(this.flows.size * fraction));
+    for (let i = 0; i < count; i++) this.evictOldest('flow.evicted_memory');
+    this.limits.maxFlows = Math.max(minFlows, Math.min(this.limits.maxFlows, this.flows.size));
+    return count;
+  }
+
   private end(flow: Flow, reason: FlowEndReason): void {
     if (!this.flows.delete(flow.key)) return;
     this.onEnd(flow, reason);
@@ -134,10 +155,11 @@ export class FlowTable {
     return { flow, direction: fromServer ? 'to_client' : 'to_server' };
   }
 
-  private evictOldest(): void {
+  private evictOldest(why?: string): void {
     const oldest = this.flows.oldest();
     if (!oldest) return;
     this.counters.inc('flow.evicted');
+    if (why) this.counters.inc(why);
     this.end(oldest[1], 'evicted');
   }
 
