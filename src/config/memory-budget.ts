@@ -8,8 +8,8 @@
  * fails when the real cost outgrows them.
  */
 import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
 import { DNS_CACHE_DEFAULTS } from '../attribution/dns/index.js';
+import { oldGenerationLimitBytes } from '../util/heap-pressure.js';
 import { DEFAULT_LIMITS, type PipelineLimits } from './limits.js';
 
 const MIB = 1024 * 1024;
@@ -29,7 +29,7 @@ const MIN_TABLE_ENTRIES = 1000;
 const MIN_FRAGMENT_DATAGRAMS = 64;
 
 export interface MemoryBudget {
-  /** Heap the tables may fill: V8's limit, or less when configured. */
+  /** Heap the tables may fill: V8's old-generation limit, or less when configured. */
   heapBytes: number;
   /** Resident memory allowed: the configured budget, else the machine's or the cgroup's memory. */
   residentBytes: number;
@@ -45,7 +45,7 @@ export function physicalMemoryBytes(): number {
 }
 
 export function memoryBudget(configuredMb?: number): MemoryBudget {
-  const heapLimit = getHeapStatistics().heap_size_limit;
+  const heapLimit = oldGenerationLimitBytes();
   if (configuredMb !== undefined) {
     const bytes = configuredMb * MIB;
     return { heapBytes: Math.min(heapLimit, bytes), residentBytes: bytes, source: 'configured' };
