@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
 import { FLOW_HEAP_BYTES, FLOW_RSS_BYTES, FLOW_SHARE, flowsForBudget, limitsForBudget, memoryBudget } from '../../src/config/memory-budget.js';
 import { oldGenerationLimitBytes } from '../../src/util/heap-pressure.js';
-import { REPO_ROOT } from '../support/cli.js';
-import { floodFrame } from '../support/flow-flood.js';
+import { parseConfigText } from '../../src/config/config-file.js';
+import { mergeFlags, monitorOptions } from '../../src/cli/monitor-run.js';
+import { REPO_ROOT, runCli } from '../support/cli.js';
+import { floodFrame, floodPcap } from '../support/flow-flood.js';
 
 const MIB = 1024 * 1024;
 
@@ -58,6 +60,38 @@ describe('flow bounds from the memory budget', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(Number(r.stdout)).toBe(100 * MIB);
     expect(oldGenerationLimitBytes()).toBeGreaterThan(0);
+  });
+});
+
+describe('the memory budget setting', () => {
+  it('replay --memory-budget bounds the flows: 20,000 flows fit the default, not 64 MiB', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-budget-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const input = join(dir, 'flows.pcap');
+    writeFileSync(input, floodPcap(20_000));
+    const evicted = (extra: string[]) => {
+      const r = runCli(['replay', input, '--no-db', '--format', 'text', ...extra]);
+      expect(r.status, r.stderr).toBe(0);
+      return Number(/(\d+) evicted/.exec(r.stdout)?.[1]);
+    };
+    expect(evicted([])).toBe(0);
+    // 64 MiB: 16,384 flows by heap, 10,922 by resident memory (3 KiB each in half the budget).
+    expect(evicted(['--memory-budget', '64'])).toBe(20_000 - Math.floor((32 * MIB) / FLOW_RSS_BYTES));
+  }, 60_000);
+
+  it('a budget too small or not a number is a usage error (one line, exit 2)', () => {
+    for (const value of ['10', '1.5e3', 'lots']) {
+      const r = runCli(['replay', join(REPO_ROOT, 'fixtures/session-dji-mixed.pcap'), '--no-db', '--memory-budget', value]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^groundwatch: USAGE: --memory-budget must be a whole number of MiB, at least 64/)]);
+    }
+  });
+
+  it('monitor: memory_budget_mb in the config file, --memory-budget over it, reaching the session options', () => {
+    const file = parseConfigText('interface: eth0\nmemory_budget_mb: 512\n', '/etc/groundwatch/groundwatch.yaml');
+    expect(monitorOptions(mergeFlags(file, {})).memoryBudgetMb).toBe(512);
+    expect(monitorOptions(mergeFlags(file, { memoryBudget: '256' })).memoryBudgetMb).toBe(256);
+    expect(() => parseConfigText('memory_budget_mb: 8\n', '/etc/groundwatch/groundwatch.yaml')).toThrow(/groundwatch.yaml:1: memory_budget_mb: /);
   });
 });
 
