@@ -182,7 +182,7 @@ export abstract class RecordParser {
     }
     if (len < 0) return -1;
     if (len > this.maxRecordBytes) {
-      if (!this.mayskip(buf, off)) {
+      if (!this.maySkip(buf, off)) {
         this.counters.inc('capture.limit.max_record_bytes');
         this.stop('corrupt', `record at offset ${this.offset} claims ${len} bytes (limit ${this.maxRecordBytes})`);
         return -1;
@@ -196,7 +196,7 @@ export abstract class RecordParser {
   }
 
   /** Whether an oversized record at buf[off] can be skipped; one the rest of the file depends on cannot. */
-  protected mayskip(_buf: Uint8Array, _off: number): boolean {
+  protected maySkip(_buf: Uint8Array, _off: number): boolean {
     return true;
   }
 

@@ -2,7 +2,7 @@
  * The table bounds a run can afford. A fixed million flows needs about 1.5 GB
  * of heap through the whole pipeline, more than Node gives a 4 GB box, and V8
  * aborts instead of evicting. So the bounds are sized from the memory there
- * is: V8's heap limit, the machine's memory or the cgroup's limit, or a
+ * is: V8's old-generation limit, the machine's memory or the cgroup's limit, or a
  * configured budget (`--memory-budget`, `memory_budget_mb`), whichever is
  * smallest. The per-flow figures are measured by `bench/flow-memory.ts`, which
  * fails when the real cost outgrows them.
@@ -19,7 +19,7 @@ const MIB = 1024 * 1024;
  * 1.51 KiB for TCP; rounded up for the names and evidence real flows carry.
  */
 export const FLOW_HEAP_BYTES = 2048;
-/** Resident memory per flow (same bench: 1.35 KiB UDP, 1.55 KiB TCP), with room for garbage between collections. */
+/** Resident memory per flow (same bench: 1.31 KiB UDP, 1.55 KiB TCP), with room for garbage between collections. */
 export const FLOW_RSS_BYTES = 3072;
 /** Part of the budget the flow table may fill; the rest is for the other tables, packet batches, sink queues and garbage. */
 export const FLOW_SHARE = 0.5;
@@ -33,8 +33,6 @@ export interface MemoryBudget {
   heapBytes: number;
   /** Resident memory allowed: the configured budget, else the machine's or the cgroup's memory. */
   residentBytes: number;
-  /** Where the binding figure came from, for the run's start line and docs. */
-  source: 'configured' | 'heap_limit' | 'physical_memory';
 }
 
 /** Machine memory, or the cgroup's limit when it is lower (libuv reads cgroup v1 and v2). */
@@ -48,11 +46,9 @@ export function memoryBudget(configuredMb?: number): MemoryBudget {
   const heapLimit = oldGenerationLimitBytes();
   if (configuredMb !== undefined) {
     const bytes = configuredMb * MIB;
-    return { heapBytes: Math.min(heapLimit, bytes), residentBytes: bytes, source: 'configured' };
+    return { heapBytes: Math.min(heapLimit, bytes), residentBytes: bytes };
   }
-  const resident = physicalMemoryBytes();
-  const heapBinds = heapLimit * FLOW_RSS_BYTES <= resident * FLOW_HEAP_BYTES;
-  return { heapBytes: heapLimit, residentBytes: resident, source: heapBinds ? 'heap_limit' : 'physical_memory' };
+  return { heapBytes: heapLimit, residentBytes: physicalMemoryBytes() };
 }
 
 /** Flows that fit the budget, never more than the fixed default (1,000,000). */

@@ -21,7 +21,7 @@ const MIB = 1024 * 1024;
 
 describe('flow bounds from the memory budget', () => {
   it('a 4 GB box with a 1 GB heap gets the flows that fit half the heap, not a million', () => {
-    const budget = { heapBytes: 1024 * MIB, residentBytes: 4096 * MIB, source: 'heap_limit' as const };
+    const budget = { heapBytes: 1024 * MIB, residentBytes: 4096 * MIB };
     const flows = flowsForBudget(budget);
     expect(flows * FLOW_HEAP_BYTES).toBeLessThanOrEqual(FLOW_SHARE * 1024 * MIB);
     expect(flows).toBeGreaterThan(100_000);
@@ -29,14 +29,14 @@ describe('flow bounds from the memory budget', () => {
   });
 
   it('a container limit below the heap limit binds by resident memory', () => {
-    const flows = flowsForBudget({ heapBytes: 4096 * MIB, residentBytes: 512 * MIB, source: 'physical_memory' });
+    const flows = flowsForBudget({ heapBytes: 4096 * MIB, residentBytes: 512 * MIB });
     expect(flows * FLOW_RSS_BYTES).toBeLessThanOrEqual(FLOW_SHARE * 512 * MIB);
     expect(flows).toBeGreaterThan(50_000);
   });
 
   it('never more than the fixed default, never fewer than a usable minimum', () => {
-    expect(flowsForBudget({ heapBytes: 64 * 1024 * MIB, residentBytes: 256 * 1024 * MIB, source: 'heap_limit' })).toBe(1_000_000);
-    expect(flowsForBudget({ heapBytes: MIB, residentBytes: MIB, source: 'configured' })).toBe(1000);
+    expect(flowsForBudget({ heapBytes: 64 * 1024 * MIB, residentBytes: 256 * 1024 * MIB })).toBe(1_000_000);
+    expect(flowsForBudget({ heapBytes: MIB, residentBytes: MIB })).toBe(1000);
   });
 
   it('a configured budget caps both heap and resident figures; the other tables scale with the flows', () => {
