@@ -11,6 +11,7 @@ import type { DeviceSelector } from './detect/devices.js';
 import type { FlowJudge } from './detect/judge.js';
 import type { Flow } from './flow/flow.js';
 import { FlowTable } from './flow/flow-table.js';
+import { HeapPressure } from './util/heap-pressure.js';
 import type { PipelineLimits } from './config/limits.js';
 import { buildDnsRecord } from './records/dns-record.js';
 import type { FlowEndReason, GroundwatchRecord } from './records/ecs.js';
@@ -18,7 +19,6 @@ import { buildFlowRecord } from './records/flow-record.js';
 import type { GeoLookup, RawPacket } from './types.js';
 import { OtherIpConversations } from './flow/other-conversations.js';
 import { recordCoverage } from './detect/coverage.js';
-import { HeapPressure } from './util/heap-pressure.js';
 
 export interface PipelineDeps {
   counters: Counters;

@@ -61,11 +61,11 @@ export function registerReplayCommand(program: Command): void {
         stdoutFormat: format,
         events: flags.events,
         stdout: process.stdout,
+        ...(memoryBudgetMb !== undefined ? { memoryBudgetMb } : {}),
         ...(flags.ndjson ? { ndjsonFile: flags.ndjson } : {}),
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
-        ...(memoryBudgetMb !== undefined ? { memoryBudgetMb } : {}),
         warn: (line) => process.stderr.write(`${line}\n`),
       });
       if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files));

@@ -48,24 +48,22 @@ export class FlowTable {
   /** Creation order: the oldest flow is evicted first, in O(1) however many there are. */
   private readonly flows = new FifoMap<string, Flow>();
   private seq = 0;
-  /** A copy: shedding under memory pressure lowers maxFlows for this table only. */
-  private readonly limits: FlowLimits;
+  /** Lowered when memory pressure shed flows; the configured limits (shared objects) are left alone. */
+  private shedBound = Infinity;
 
   constructor(
-    limits: FlowLimits,
+    private readonly limits: FlowLimits,
     private readonly counters: Counters,
     private readonly onEnd: FlowEndHandler,
-  ) {
-    this.limits = { ...limits };
+  ) {}
+
+  get size(): number {
+    return this.flows.size;
   }
 
   /** The bound in force (lower than configured once memory pressure shed flows). */
   get maxFlows(): number {
-    return this.limits.maxFlows;
-  }
-
-  get size(): number {
-    return this.flows.size;
+    return Math.min(this.limits.maxFlows, this.shedBound);
   }
 
   track(p: Decoded): TrackResult {
@@ -79,6 +77,7 @@ export class FlowTable {
     }
     let isNew = false;
     if (!flow) {
+      if (this.flows.size >= this.shedBound) this.evictOldest();
       ({ flow, direction } = this.create(p, key));
       isNew = true;
     }
@@ -116,7 +115,7 @@ export class FlowTable {
   shed(fraction: number, minFlows: number): number {
     const count = Math.min(this.flows.size, Math.ceil(this.flows.size * fraction));
     for (let i = 0; i < count; i++) this.evictOldest('flow.evicted_memory');
-    this.limits.maxFlows = Math.max(minFlows, Math.min(this.limits.maxFlows, this.flows.size));
+    this.shedBound = Math.max(minFlows, Math.min(this.maxFlows, this.flows.size));
     return count;
   }
 
