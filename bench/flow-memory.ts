@@ -9,14 +9,29 @@
  * One transport per process, so the second measurement does not start on
  * pages the first one left behind:
  *
- *   NODE_OPTIONS=--expose-gc npx vite-node bench/flow-memory.ts udp|tcp [flows]
+ *   NODE_OPTIONS=--expose-gc npx vite-node bench/flow-memory.ts udp|tcp|tls [flows]
  */
 import { memoryUsage } from 'node:process';
 import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { FLOW_HEAP_BYTES, FLOW_RSS_BYTES } from '../src/config/memory-budget.js';
 import { Session } from '../src/engine/session.js';
 import type { RawPacket } from '../src/types.js';
-import { floodFrame, type FloodTransport } from '../test/support/flow-flood.js';
+import { floodFrame } from '../test/support/flow-flood.js';
+import { ACK, ETHERTYPE_IPV4, IPPROTO_TCP, PSH, SYN, ethernet, ipv4, tcp } from '../test/support/packet-builder.js';
+import { buildClientHello, tlsRecords } from '../test/support/tls-client-hello-builder.js';
+
+/** udp and tcp: one packet per flow (UDP 8 bytes, a TCP SYN); tls: a SYN then a ClientHello naming the flow's own server. */
+type Mode = 'udp' | 'tcp' | 'tls';
+
+function framesOf(i: number, mode: Mode): Uint8Array[] {
+  if (mode !== 'tls') return [floodFrame(i, mode)];
+  const ep = { src: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, dst: `52.84.${(i >> 8) & 255}.${i & 255}` };
+  const port = 1024 + (i % 60_000);
+  const frame = (flags: number, seq: number, payload?: Uint8Array) =>
+    ethernet(ipv4(tcp(ep, { srcPort: port, dstPort: 443, flags, seq }, payload), { ...ep, protocol: IPPROTO_TCP }), { etherType: ETHERTYPE_IPV4 });
+  const hello = tlsRecords(buildClientHello({ sni: `d${i}.drone-telemetry.example`, alpn: ['h2'], keyShareBytes: 32 }));
+  return [frame(SYN, 0), frame(PSH | ACK, 1, hello)];
+}
 
 interface FlowMemoryResult {
   name: string;
@@ -36,7 +51,7 @@ function fullGc(): void {
   gc();
 }
 
-async function measureFlowMemory(flows: number, transport: FloodTransport): Promise<FlowMemoryResult> {
+async function measureFlowMemory(flows: number, mode: Mode): Promise<FlowMemoryResult> {
   const session = await Session.open({
     mode: 'replay',
     dbPath: null,
@@ -52,9 +67,9 @@ async function measureFlowMemory(flows: number, transport: FloodTransport): Prom
   for (let base = 0; base < flows; base += BATCH) {
     const batch: RawPacket[] = [];
     for (let i = base; i < Math.min(flows, base + BATCH); i++) {
-      const data = floodFrame(i, transport);
       // All within half a second of packet time: no flow reaches a timeout.
-      batch.push({ tsSec: 1_700_000_000, tsNsec: Math.floor((i / flows) * 5e8), linkType: 1, data, wireLen: data.length, interfaceId: 0, sourceIndex: 0 });
+      const tsNsec = Math.floor((i / flows) * 5e8);
+      for (const data of framesOf(i, mode)) batch.push({ tsSec: 1_700_000_000, tsNsec, linkType: 1, data, wireLen: data.length, interfaceId: 0, sourceIndex: 0 });
     }
     session.pipeline.processBatch(batch);
   }
@@ -68,7 +83,7 @@ async function measureFlowMemory(flows: number, transport: FloodTransport): Prom
   const check = `${open === flows ? 'ok' : `only ${open} of ${flows} open`}; ${fits ? 'within' : 'OVER'} the estimate (${FLOW_HEAP_BYTES} B heap, ${FLOW_RSS_BYTES} B RSS)`;
   if (open !== flows || !fits) throw new Error(`wrong result: ${check}: ${heapBytesPerFlow.toFixed(0)} B heap, ${rssBytesPerFlow.toFixed(0)} B RSS per flow`);
   return {
-    name: `${flows.toLocaleString('en-US')} concurrent ${transport.toUpperCase()} flows, whole pipeline (${(heapBytesPerFlow / 1024).toFixed(2)} KiB heap, ${(rssBytesPerFlow / 1024).toFixed(2)} KiB RSS per flow)`,
+    name: `${flows.toLocaleString('en-US')} concurrent ${mode.toUpperCase()} flows, whole pipeline (${(heapBytesPerFlow / 1024).toFixed(2)} KiB heap, ${(rssBytesPerFlow / 1024).toFixed(2)} KiB RSS per flow)`,
     opsPerSec: 1e9 / ns,
     nsPerOp: ns,
     check,
@@ -78,5 +93,5 @@ async function measureFlowMemory(flows: number, transport: FloodTransport): Prom
 }
 
 const [transportArg, flowsArg] = process.argv.slice(2);
-const transport: FloodTransport = transportArg === 'tcp' ? 'tcp' : 'udp';
-process.stdout.write(`${JSON.stringify([await measureFlowMemory(Number(flowsArg ?? 200_000), transport)])}\n`);
+const mode: Mode = transportArg === 'tcp' || transportArg === 'tls' ? transportArg : 'udp';
+process.stdout.write(`${JSON.stringify([await measureFlowMemory(Number(flowsArg ?? 200_000), mode)])}\n`);

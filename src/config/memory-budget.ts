@@ -1,5 +1,5 @@
 /**
- * The table bounds a run can afford. A fixed million flows needs about 1.5 GB
+ * The table bounds a run can afford. A fixed million flows needs over 2 GB
  * of heap through the whole pipeline, more than Node gives a 4 GB box, and V8
  * aborts instead of evicting. So the bounds are sized from the memory there
  * is: V8's old-generation limit, the machine's memory or the cgroup's limit, or a
@@ -15,12 +15,13 @@ import { DEFAULT_LIMITS, type PipelineLimits } from './limits.js';
 const MIB = 1024 * 1024;
 /**
  * Heap per concurrent flow. bench/flow-memory.ts (200,000 flows through a
- * whole replay session, after a full GC) measured 1.21 KiB for UDP and
- * 1.51 KiB for TCP; rounded up for the names and evidence real flows carry.
+ * whole replay session, after a full GC) measured 1.21 KiB for a UDP flow,
+ * 1.51 KiB for a TCP SYN and 2.14 KiB for a TCP flow named by its ClientHello;
+ * rounded up from the largest.
  */
-export const FLOW_HEAP_BYTES = 2048;
-/** Resident memory per flow (same bench: 1.31 KiB UDP, 1.55 KiB TCP), with room for garbage between collections. */
-export const FLOW_RSS_BYTES = 3072;
+export const FLOW_HEAP_BYTES = 3072;
+/** Resident memory per flow (same bench: 1.31 KiB UDP, 1.55 KiB TCP, 2.9 to 3.3 KiB named TLS), rounded up. */
+export const FLOW_RSS_BYTES = 4096;
 /** Part of the budget the flow table may fill; the rest is for the other tables, packet batches, sink queues and garbage. */
 export const FLOW_SHARE = 0.5;
 /** Below this a capture is not worth running; a budget that small still gets this many flows. */
