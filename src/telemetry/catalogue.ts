@@ -52,6 +52,7 @@ export const TELEMETRY = {
   'capture.discarded_at_shutdown': c('capture', 'packets', 'Live packets captured but not processed because the monitor was stopping'),
   'capture.limit.max_interfaces': l('capture', 'blocks', 'pcapng interface descriptions beyond the per-file cap, ignored'),
   'capture.limit.max_record_bytes': l('capture', 'records', 'Capture records longer than the record size cap; reading stops there'),
+  'anomaly.capture.oversized_record': l('capture', 'records', 'Records longer than the record size cap whose bytes were streamed past unread; reading goes on'),
   'anomaly.capture.truncated_record': a('capture', 'Capture file ends inside a record'),
   'anomaly.capture.corrupt_block': a('capture', 'Capture record or block whose framing is impossible; reading stops there'),
   'anomaly.capture.bad_timestamp': a('capture', 'pcap record whose sub-second field is out of range'),
@@ -91,7 +92,8 @@ export const TELEMETRY = {
 
   // flow
   'flow.created': c('flow', 'flows', 'TCP/UDP flows created'),
-  'flow.evicted': l('flow', 'flows', 'Flows evicted early because the flow table was full'),
+  'flow.evicted': l('flow', 'flows', 'Flows evicted early because the flow table was full (or the heap neared its limit)'),
+  'flow.evicted_memory': l('flow', 'flows', 'Of flow.evicted, flows shed because the heap neared its limit'),
   'flow.not_judged': c('flow', 'flows', 'Flows closed before rules could judge them'),
   ...each('flow.start_not_seen.', ORIENTATIONS, (o) => c('flow', 'flows', `Flows whose start was not seen; client side decided by ${o}`)),
   'tcp.retransmitted_segments': c('flow', 'segments', 'TCP segments already delivered to the stream (retransmissions)'),
