@@ -9,6 +9,7 @@ export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: st
   const end = isoFromSecNsec(flow.lastTsSec, flow.lastTsNsec);
   const durationNs = (flow.lastTsSec - flow.firstTsSec) * 1e9 + (flow.lastTsNsec - flow.firstTsNsec);
   const a = flow.attribution;
+  // The SNI is ECS's tls.client.server_name; the rest of the ClientHello facts stay project fields.
   const { sni, ...offered } = a.tls ?? {};
   const record: FlowRecord = {
     '@timestamp': start,
@@ -39,7 +40,7 @@ export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: st
     groundwatch: {
       flow: { uid: flow.uid, end_reason: endReason, start_seen: flow.startSeen, orientation: flow.orientation },
       name: nameFields(flow.attribution),
-      ...(a.tls ? { tls: offered } : {}),
+      ...(Object.keys(offered).length > 0 ? { tls: offered } : {}),
       ...(a.quic ? { quic: { ...a.quic } } : {}),
       ...(a.http ? { http: { ...a.http } } : {}),
       ...optional('jurisdiction', jurisdiction(flow.geo)),
