@@ -1,6 +1,15 @@
 /** ICMP and other non-TCP/UDP traffic is not a flow here, but it is counted per conversation (as tshark's IP conversations). */
-import type { Counters } from '../counters.js';
-import type { Decoded } from '../types.js';
+import type { CounterName, Counters } from '../counters.js';
+import type { Decoded, Transport } from '../types.js';
+
+/** TCP and UDP packets are counted by their flows; these are the rest. */
+const PACKETS_BY_TRANSPORT: Record<Transport, CounterName | undefined> = {
+  icmp: 'packets.icmp',
+  'ipv6-icmp': 'packets.ipv6_icmp',
+  other: 'packets.other',
+  tcp: undefined,
+  udp: undefined,
+};
 
 export class OtherIpConversations {
   private readonly seen = new Set<string>();
@@ -15,7 +24,8 @@ export class OtherIpConversations {
   }
 
   add(p: Decoded): void {
-    this.counters.inc(`packets.${p.transport}`);
+    const counter = PACKETS_BY_TRANSPORT[p.transport];
+    if (counter) this.counters.inc(counter);
     const key = p.src < p.dst ? `${p.protocol}|${p.src}|${p.dst}` : `${p.protocol}|${p.dst}|${p.src}`;
     if (this.seen.has(key)) return;
     if (this.seen.size >= this.max) {

@@ -28,7 +28,8 @@ const NAME_SOURCES = ['dns', 'http_host', 'quic_sni', 'tls_sni'] as const;
 /** Names read from the flow's own packets; DNS names are learned per address and show in coverage.flows.dns. */
 const PACKET_NAME_SOURCES = ['http_host', 'quic_sni', 'tls_sni'] as const;
 const COVERAGE_SOURCES = [...NAME_SOURCES, 'unnamed'] as const;
-const TRANSPORTS = ['icmp', 'ipv6-icmp', 'other', 'tcp', 'udp'] as const;
+/** Transports outside TCP/UDP (flow/other-conversations.ts), snake_case as the stats record's names are. */
+const OTHER_TRANSPORTS = ['icmp', 'ipv6_icmp', 'other'] as const;
 const SEVERITIES = ['critical', 'high', 'info', 'low', 'medium'] as const;
 const ORIENTATIONS = ['address', 'device', 'first_packet', 'port', 'syn'] as const;
 const UNKNOWN_REASONS = ['encrypted_dns', 'no_handshake_seen', 'not_inspected', 'quic_no_sni', 'tls_ech', 'tls_no_sni'] as const;
@@ -63,7 +64,7 @@ export const TELEMETRY = {
   // pipeline
   'packets.received': c('pipeline', 'packets', 'Packets handed to the pipeline'),
   'packets.decoded': c('pipeline', 'packets', 'Packets decoded down to an IP header'),
-  ...each('packets.', TRANSPORTS, (t) => c('pipeline', 'packets', `Decoded packets whose transport is ${t}`)),
+  ...each('packets.', OTHER_TRANSPORTS, (t) => c('pipeline', 'packets', `Decoded packets whose transport is ${t} (not TCP/UDP)`)),
 
   // decode: link, IP, transport
   'decode.non_ip': c('decode', 'packets', 'Frames of a supported link type that carry no IP (ARP, LLDP, ...)'),

@@ -96,6 +96,10 @@ describe('telemetry catalogue', () => {
     expect(clashes).toEqual([]);
   });
 
+  it('every name is snake_case in each dotted segment (the convention of ECS and of groundwatch.*)', () => {
+    expect(DECLARED.filter((name) => !name.split('.').every((segment) => /^[a-z0-9]+(_[a-z0-9]+)*$/.test(segment)))).toEqual([]);
+  });
+
   it('every declared name is counted somewhere in src/ (no dead entries)', () => {
     const sources = listTs('src').filter((f) => !f.includes('/telemetry/')).map((f) => readFileSync(f, 'utf8')).join('\n');
     const dead = DECLARED.filter((name) => {
