@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import dnsPacket from 'dns-packet';
 import { describe, expect, it, vi } from 'vitest';
-import { Counters } from '../../src/counters.js';
+import { Counters, countAnomaly } from '../../src/counters.js';
 import { decodeFrame } from '../../src/decode/decode.js';
 import { parseDnsMessage } from '../../src/attribution/dns/dns-message.js';
 import { takeInternalErrors } from '../../src/telemetry/internal-errors.js';
@@ -84,6 +84,16 @@ describe('internal errors: survived in production, loud in tests', () => {
     const failure = failureOf(() => fc.assert(property, { numRuns: 50 }));
     expect(failure.message).toMatch(/Counterexample: \["boom\.example"\]/);
     expect(String(failure.cause)).toMatch(/internal error in stage dns \(1 noted\): TypeError: injected/);
+  });
+
+  it('a parser reason missing from the catalogue is counted in production and loud in tests', () => {
+    const counters = new Counters();
+    countAnomaly(counters, 'http', 'not_in_the_catalogue');
+    expect(counters.get('anomaly.telemetry.undeclared_name')).toBe(1);
+    expect(() => assertNoInternalErrors()).toThrow(/internal error in stage telemetry \(1 noted\): Error: undeclared counter anomaly\.http\.not_in_the_catalogue/);
+    countAnomaly(counters, 'http', 'bad_request_line');
+    expect(counters.get('anomaly.http.bad_request_line')).toBe(1);
+    assertNoInternalErrors();
   });
 
   it('the per-test check (test/support/internal-errors.setup.ts) fails once an error is noted', () => {
