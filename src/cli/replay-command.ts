@@ -7,7 +7,7 @@ import { GroundwatchError } from '../errors.js';
 import { defaultDbPath } from '../sinks/sqlite-store.js';
 import type { Severity } from '../types.js';
 import { printErr, printErrLine, printOut } from './print.js';
-import type { StdoutEvents } from './text-sink.js';
+import type { StdoutEvents } from '../sinks/text-sink.js';
 
 interface ReplayFlags {
   format?: 'text' | 'ndjson';
