@@ -7,6 +7,7 @@ import { GroundwatchError } from '../errors.js';
 import { listFlows, type FlowFilters } from '../sinks/queries.js';
 import { defaultDbPath, openStore, type StoreDb } from '../sinks/sqlite-store.js';
 import { formatRows, OUTPUT_FORMATS, type Columns, type OutputFormat } from './output-format.js';
+import { withFlagNames } from './store-filter-errors.js';
 
 export interface CliOutput {
   stdout: { write(text: string): unknown };
@@ -72,7 +73,7 @@ export function registerFlowsCommands(program: Command, out: CliOutput = default
 export function withReadOnlyStore<T>(dbPath: string | undefined, fn: (db: StoreDb) => T): T {
   const db = openStore(dbPath ?? defaultDbPath(), { readonly: true });
   try {
-    return fn(db);
+    return withFlagNames(() => fn(db));
   } finally {
     db.close();
   }
