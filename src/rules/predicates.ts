@@ -22,7 +22,7 @@ export interface Predicate {
   test(ctx: MatchContext): string[] | null;
 }
 
-/** Counts predicate evaluations so cost per match can be measured (see bench-rules.ts). */
+/** Counts predicate evaluations so cost per match can be measured (see bench/bench-rules.ts). */
 export interface EvalCounter {
   evaluations: number;
 }
