@@ -133,6 +133,12 @@ if (!flag('skip-micro')) {
   const m = spawnSync('npx', ['vite-node', 'bench/micro.ts'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
   if (m.status !== 0) fail(`micro-benchmarks: ${m.stderr || m.stdout}`);
   micro = JSON.parse(m.stdout.trim().split('\n').pop());
+  // What a flow costs through the whole pipeline (the figure the memory-sized bounds use), one process per transport.
+  for (const transport of ['udp', 'tcp', 'tls']) {
+    const f = spawnSync('npx', ['vite-node', 'bench/flow-memory.ts', transport], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, NODE_OPTIONS: '--expose-gc' } });
+    if (f.status !== 0) fail(`flow memory: ${f.stderr || f.stdout}`);
+    micro.push(...JSON.parse(f.stdout.trim().split('\n').pop()));
+  }
 }
 rmSync(tmp, { recursive: true, force: true });
 

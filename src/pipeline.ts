@@ -11,6 +11,7 @@ import type { DeviceSelector } from './detect/devices.js';
 import type { FlowJudge } from './detect/judge.js';
 import type { Flow } from './flow/flow.js';
 import { FlowTable } from './flow/flow-table.js';
+import { HeapPressure } from './util/heap-pressure.js';
 import type { PipelineLimits } from './config/limits.js';
 import { buildDnsRecord } from './records/dns-record.js';
 import type { FlowEndReason, GroundwatchRecord } from './records/ecs.js';
@@ -33,6 +34,9 @@ export interface PipelineDeps {
 
 /** How often (packet time) idle flows and fragments are swept. */
 const SWEEP_SECONDS = 1;
+/** Part of the open flows ended when the heap nears V8's limit, and the fewest kept. */
+const SHED_FRACTION = 0.25;
+const SHED_MIN_FLOWS = 1000;
 
 export class Pipeline {
   readonly flows: FlowTable;
@@ -40,6 +44,7 @@ export class Pipeline {
   private readonly attributor: Attributor;
   private readonly pendingJudgement = new Set<Flow>();
   private lastSweep = -Infinity;
+  private readonly heapPressure = new HeapPressure();
   /** Latest packet time seen: the pipeline's clock. */
   now = 0;
 
@@ -61,6 +66,8 @@ export class Pipeline {
 
   processBatch(packets: RawPacket[]): void {
     for (let i = 0; i < packets.length; i++) this.processPacket(packets[i]!);
+    // The bounds are sized from measured costs; this is the safety net when flows cost more than measured.
+    if (this.heapPressure.take()) this.flows.shed(SHED_FRACTION, SHED_MIN_FLOWS);
   }
 
   processPacket(raw: RawPacket): void {

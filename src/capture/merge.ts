@@ -23,6 +23,37 @@ interface Head {
 }
 
 export const DEFAULT_BATCH_SIZE = 1024;
+/**
+ * Captured bytes per batch handed out. A batch keeps its packets' buffers
+ * alive, so a packet count alone lets large records pile up (1024 records of
+ * 256 KiB is 256 MiB); ordinary batches of full-size frames stay well below.
+ */
+export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** The batch being filled: full at `maxPackets` packets or `maxBytes` captured bytes. */
+class OutBatch {
+  packets: RawPacket[] = [];
+  private bytes = 0;
+
+  constructor(
+    private readonly maxPackets: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** Adds a packet; true when the batch is now full. */
+  add(packet: RawPacket): boolean {
+    this.packets.push(packet);
+    this.bytes += packet.data.length;
+    return this.packets.length >= this.maxPackets || this.bytes >= this.maxBytes;
+  }
+
+  take(): RawPacket[] {
+    const packets = this.packets;
+    this.packets = [];
+    this.bytes = 0;
+    return packets;
+  }
+}
 
 function before(aSec: number, aNsec: number, aIndex: number, bSec: number, bNsec: number, bIndex: number): boolean {
   if (aSec !== bSec) return aSec < bSec;
@@ -103,11 +134,11 @@ async function nextBatch(iterator: AsyncIterator<RawPacket[]>): Promise<RawPacke
   }
 }
 
-export async function* mergeByTime(sources: MergeSource[], batchSize = DEFAULT_BATCH_SIZE): AsyncGenerator<RawPacket[]> {
+export async function* mergeByTime(sources: MergeSource[], batchSize = DEFAULT_BATCH_SIZE, maxBatchBytes = MAX_BATCH_BYTES): AsyncGenerator<RawPacket[]> {
   const waiting = waitingOrder(sources);
   let nextWaiting = 0;
   const heap = new HeadHeap();
-  let out: RawPacket[] = [];
+  const out = new OutBatch(batchSize, maxBatchBytes);
   try {
     for (;;) {
       while (nextWaiting < waiting.length && dueBefore(waiting[nextWaiting]!, heap.items[0])) {
@@ -116,11 +147,11 @@ export async function* mergeByTime(sources: MergeSource[], batchSize = DEFAULT_B
       const top = heap.items[0];
       if (top === undefined) break;
       const nextDue = waiting[nextWaiting];
-      if (heap.items.length === 1 && nextDue === undefined) out = yield* drainAlone(top, out, batchSize);
-      else out = yield* emitWhileBuffered(heap, nextDue, out, batchSize);
+      if (heap.items.length === 1 && nextDue === undefined) yield* drainAlone(top, out);
+      else yield* emitWhileBuffered(heap, nextDue, out);
       await refillTop(heap);
     }
-    if (out.length > 0) yield out;
+    if (out.packets.length > 0) yield out.take();
   } finally {
     for (const head of heap.items) await head.iterator.return?.();
   }
@@ -146,31 +177,20 @@ async function refillTop(heap: HeadHeap): Promise<void> {
   heap.siftTop();
 }
 
-/** One open file and nothing waiting: hand its batch on in slices, no comparisons. */
-function* drainAlone(top: Head, out: RawPacket[], batchSize: number): Generator<RawPacket[], RawPacket[]> {
+/** One open file and nothing waiting: hand its batch on, no comparisons. */
+function* drainAlone(top: Head, out: OutBatch): Generator<RawPacket[]> {
   while (top.pos < top.batch.length) {
-    const take = Math.min(batchSize - out.length, top.batch.length - top.pos);
-    for (let i = 0; i < take; i++) out.push(top.batch[top.pos + i]!);
-    top.pos += take;
-    if (out.length === batchSize) {
-      yield out;
-      out = [];
-    }
+    if (out.add(top.batch[top.pos++]!)) yield out.take();
   }
-  return out;
 }
 
 /** Emit in time order until the top file's batch runs out or a waiting file becomes due. */
-function* emitWhileBuffered(heap: HeadHeap, nextDue: MergeSource | undefined, out: RawPacket[], batchSize: number): Generator<RawPacket[], RawPacket[]> {
+function* emitWhileBuffered(heap: HeadHeap, nextDue: MergeSource | undefined, out: OutBatch): Generator<RawPacket[]> {
   for (;;) {
     const top = heap.items[0]!;
-    if (nextDue !== undefined && dueBefore(nextDue, top)) return out;
-    out.push(top.batch[top.pos++]!);
-    if (out.length === batchSize) {
-      yield out;
-      out = [];
-    }
-    if (top.pos === top.batch.length) return out;
+    if (nextDue !== undefined && dueBefore(nextDue, top)) return;
+    if (out.add(top.batch[top.pos++]!)) yield out.take();
+    if (top.pos === top.batch.length) return;
     heap.siftTop();
   }
 }

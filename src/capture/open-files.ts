@@ -24,7 +24,7 @@ export interface OpenCaptureOptions {
   onWarning?: (code: ErrorCode, message: string) => void;
   /** Packets per batch handed out; default 1024. */
   batchSize?: number;
-  /** Longest record accepted (bounds the one straddle copy per file); default 16 MiB. */
+  /** Longest record read; longer ones are skipped unread and counted (bounds the one straddle copy per file). Default: a 256 KiB packet plus 64 KiB of header and options. */
   maxRecordBytes?: number;
   /** Read size; default 1 MiB. */
   chunkBytes?: number;

@@ -167,6 +167,12 @@ export class PcapngParser extends RecordParser {
     return true;
   }
 
+  /** A section or interface header too long to read leaves every later packet without its interface: stop instead. */
+  protected override maySkip(buf: Uint8Array, off: number): boolean {
+    const type = new DataView(buf.buffer, buf.byteOffset + off, 4).getUint32(0, this.littleEndian);
+    return type !== PCAPNG_SHB_TYPE && type !== BLOCK_IDB;
+  }
+
   private badLength(detail: string): number {
     this.stop('corrupt', detail);
     return -1;

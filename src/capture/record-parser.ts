@@ -3,7 +3,9 @@
  * any size, it cuts them into length-prefixed records without copying, and
  * copies only the record that straddles two chunks. A subclass says how long a
  * record is and what a record means; this class owns buffering, limits and
- * the one-problem-per-file stop.
+ * the one-problem-per-file stop. A record longer than the limit is never
+ * buffered: its bytes are streamed past and counted, so memory stays bounded
+ * whatever lengths a file claims.
  */
 import type { RawPacket } from '../types.js';
 import type { AnomalyCounter } from '../counters.js';
@@ -20,15 +22,20 @@ export interface RecordParserOptions {
   counters: AnomalyCounter;
   /** Index of the input the packets come from (RawPacket.sourceIndex). */
   sourceIndex?: number;
-  /** Longest record accepted; bounds the one straddle buffer. Default 16 MiB. */
+  /** Longest record read; a longer one is skipped unread (anomaly.capture.oversized_record). Bounds the one straddle buffer. */
   maxRecordBytes?: number;
 }
 
-export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+/** libpcap's MAXIMUM_SNAPLEN: no capture tool writes a longer packet, and libpcap refuses to read one. */
+export const MAX_PACKET_BYTES = 262_144;
+/** Room for a record's header and (pcapng) options around a full-snaplen packet. */
+const RECORD_OVERHEAD_BYTES = 64 * 1024;
+export const DEFAULT_MAX_RECORD_BYTES = MAX_PACKET_BYTES + RECORD_OVERHEAD_BYTES;
 const ANOMALY_BY_KIND: Record<ProblemKind, string> = {
   truncated: 'anomaly.capture.truncated_record',
   corrupt: 'anomaly.capture.corrupt_block',
 };
+const OVERSIZED_ANOMALY = 'anomaly.capture.oversized_record';
 /** Larger than any record header either format needs before it knows a length. */
 const HEADER_SCRATCH_BYTES = 64;
 
@@ -48,6 +55,9 @@ export abstract class RecordParser {
   private straddle: Uint8Array | undefined;
   private straddleLength = 0;
   private straddleFill = 0;
+  /** Bytes of an oversized record still to stream past. */
+  private skipRemaining = 0;
+  private skipLength = 0;
 
   protected constructor(opts: RecordParserOptions) {
     this.counters = opts.counters;
@@ -66,15 +76,25 @@ export abstract class RecordParser {
   push(chunk: Uint8Array, out: RawPacket[] = []): RawPacket[] {
     if (this.problem) return out;
     let off = 0;
-    if (this.straddleFill > 0) off = this.continueStraddle(chunk, out);
-    if (off < chunk.length && !this.problem) off = this.parseRun(chunk, off, out);
-    if (off < chunk.length && !this.problem) this.startStraddle(chunk, off);
+    while (off < chunk.length && !this.problem) {
+      if (this.skipRemaining > 0) off = this.skip(chunk, off);
+      else if (this.straddleFill > 0) off += this.continueStraddle(chunk.subarray(off), out);
+      else {
+        off = this.parseRun(chunk, off, out);
+        if (off < chunk.length && this.skipRemaining === 0 && !this.problem) {
+          this.startStraddle(chunk, off);
+          off = chunk.length;
+        }
+      }
+    }
     return out;
   }
 
   /** Input ended: a half record left over is a truncated record. */
   finish(): ParserProblem | undefined {
-    if (!this.problem && this.straddleFill > 0) {
+    if (!this.problem && this.skipRemaining > 0) {
+      this.stop('truncated', `last record at offset ${this.offset - this.skipLength} cut short: ${this.skipLength - this.skipRemaining} of ${this.skipLength} bytes`);
+    } else if (!this.problem && this.straddleFill > 0) {
       const expected = this.straddleLength > 0 ? `${this.straddleLength}` : `at least ${this.headerBytes()}`;
       this.stop('truncated', `last record at offset ${this.offset} cut short: ${this.straddleFill} of ${expected} bytes`);
     }
@@ -102,6 +122,7 @@ export abstract class RecordParser {
       if (end - off < this.headerBytes()) return off;
       const len = this.checkedLength(chunk, off);
       if (len < 0) return end;
+      if (this.skipRemaining > 0) return off;
       if (end - off < len) return off;
       if (!this.handle(chunk, off, len, out)) return end;
       off += len;
@@ -126,6 +147,12 @@ export abstract class RecordParser {
       if (this.straddleFill < header) return chunk.length;
       const len = this.checkedLength(this.headerScratch, 0);
       if (len < 0) return chunk.length;
+      if (this.skipRemaining > 0) {
+        // The header bytes already taken are part of the skipped record.
+        this.skipRemaining -= this.straddleFill;
+        this.straddleFill = 0;
+        return off;
+      }
       this.straddle = new Uint8Array(len);
       this.straddle.set(this.headerScratch.subarray(0, this.straddleFill));
       this.straddleLength = len;
@@ -155,11 +182,29 @@ export abstract class RecordParser {
     }
     if (len < 0) return -1;
     if (len > this.maxRecordBytes) {
-      this.counters.inc('capture.limit.max_record_bytes');
-      this.stop('corrupt', `record at offset ${this.offset} claims ${len} bytes (limit ${this.maxRecordBytes})`);
-      return -1;
+      if (!this.maySkip(buf, off)) {
+        this.counters.inc('capture.limit.max_record_bytes');
+        this.stop('corrupt', `record at offset ${this.offset} claims ${len} bytes (limit ${this.maxRecordBytes})`);
+        return -1;
+      }
+      this.anomaly(OVERSIZED_ANOMALY);
+      this.offset += len;
+      this.skipRemaining = len;
+      this.skipLength = len;
     }
     return len;
+  }
+
+  /** Whether an oversized record at buf[off] can be skipped; one the rest of the file depends on cannot. */
+  protected maySkip(_buf: Uint8Array, _off: number): boolean {
+    return true;
+  }
+
+  /** Stream past an oversized record's bytes without keeping them; returns the new offset in chunk. */
+  private skip(chunk: Uint8Array, off: number): number {
+    const take = Math.min(this.skipRemaining, chunk.length - off);
+    this.skipRemaining -= take;
+    return off + take;
   }
 
   private handle(buf: Uint8Array, off: number, len: number, out: RawPacket[]): boolean {

@@ -19,6 +19,7 @@ export interface MonitorFlags {
   statsInterval?: string;
   suppressWindow?: string;
   user?: string;
+  memoryBudget?: string;
 }
 
 export function registerMonitorCommand(program: Command): void {
@@ -48,6 +49,7 @@ export function registerMonitorCommand(program: Command): void {
     .addOption(new Option('--events <which>', 'records on stdout: alerts; flows; all (also dns, stats, gaps)').choices(['alerts', 'flows', 'all']))
     .option('--stats-interval <seconds>', `seconds between groundwatch.stats records (default ${DEFAULT_MONITOR.statsIntervalSeconds})`)
     .option('--suppress-window <seconds>', 'seconds a repeated alert is folded into the first (default 300)')
+    .option('--memory-budget <MiB>', 'memory the daemon may use; table bounds are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .option('--user <name>', 'when started as root: switch to this user once the capture is open')
     .action(async (flags: MonitorFlags) => {
       const { runMonitorCommand } = await import('./monitor-run.js');

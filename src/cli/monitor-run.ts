@@ -38,6 +38,7 @@ export function mergeFlags(file: MonitorConfig, flags: MonitorFlags): MonitorCon
     stats_interval: intFlag('--stats-interval', flags.statsInterval),
     suppress_window: intFlag('--suppress-window', flags.suppressWindow),
     user: flags.user,
+    memory_budget_mb: intFlag('--memory-budget', flags.memoryBudget),
   };
   const merged = { ...file, ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)) };
   const parsed = MonitorConfigSchema.safeParse(merged);
@@ -75,6 +76,7 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     ...(c.devices ? { devices: c.devices } : {}),
     ...(c.suppress_window !== undefined ? { suppressWindowSeconds: c.suppress_window } : {}),
     ...(c.user ? { user: c.user } : {}),
+    ...(c.memory_budget_mb !== undefined ? { memoryBudgetMb: c.memory_budget_mb } : {}),
     handleSignals: true,
     warn: printErrLine,
   };

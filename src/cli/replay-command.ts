@@ -20,7 +20,11 @@ interface ReplayFlags {
   failOn: string;
   junit?: string;
   summary: boolean;
+  memoryBudget?: string;
 }
+
+/** Below this Node and the loaded rules and GeoIP data alone do not fit. */
+export const MIN_MEMORY_BUDGET_MB = 64;
 
 export const DEFAULT_FAIL_ON: Severity = 'high';
 
@@ -48,8 +52,10 @@ export function registerReplayCommand(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when an alert reaches this severity: info|low|medium|high|critical|never', DEFAULT_FAIL_ON)
     .option('--junit <file>', 'write a JUnit XML report (one test case per rule and destination)')
     .option('--no-summary', 'do not print the end-of-run summary (text format)')
+    .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
+      const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
       const format = flags.format ?? (process.stdout.isTTY ? 'text' : 'ndjson');
       // The first SIGINT / SIGTERM stops reading and closes the run (store committed); a second one kills as usual.
       const stop = new AbortController();
@@ -64,6 +70,7 @@ export function registerReplayCommand(program: Command): void {
         stdoutFormat: format,
         events: flags.events,
         stdout: process.stdout,
+        ...(memoryBudgetMb !== undefined ? { memoryBudgetMb } : {}),
         ...(flags.ndjson ? { ndjsonFile: flags.ndjson } : {}),
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
@@ -81,4 +88,11 @@ export function registerReplayCommand(program: Command): void {
       }
       process.exitCode = result.exitCode;
     });
+}
+
+function memoryBudgetFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const mb = /^\d+$/.test(value) ? Number.parseInt(value, 10) : NaN;
+  if (!(mb >= MIN_MEMORY_BUDGET_MB)) throw new GroundwatchError('USAGE', `--memory-budget must be a whole number of MiB, at least ${MIN_MEMORY_BUDGET_MB} (got ${value})`);
+  return mb;
 }

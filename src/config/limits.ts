@@ -1,4 +1,7 @@
-/** Every table, buffer and cache has a limit; these are the defaults (all overridable in the config file). */
+/**
+ * Every table, buffer and cache has a limit; these are the largest defaults.
+ * A run scales them down to its memory (src/config/memory-budget.ts).
+ */
 import type { AttributorLimits } from '../attribution/attributor.js';
 import type { DnsNameCacheOptions } from '../attribution/dns/index.js';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from '../flow/flow-table.js';
@@ -13,6 +16,8 @@ export interface PipelineLimits {
   /** How long (packet time) a flow's judgement waits for its name (SNI, Host) after the first packet. */
   nameWaitSeconds: number;
   fragments: { maxDatagrams: number; maxFragmentsPerDatagram: number };
+  /** Alert suppression windows (one per device, destination and rule) remembered. */
+  alertWindows: number;
 }
 
 export const DEFAULT_LIMITS: PipelineLimits = {
@@ -22,4 +27,5 @@ export const DEFAULT_LIMITS: PipelineLimits = {
   otherConversations: 100_000,
   nameWaitSeconds: 1,
   fragments: { maxDatagrams: 1024, maxFragmentsPerDatagram: 64 },
+  alertWindows: 100_000,
 };

@@ -19,6 +19,8 @@ export const MonitorConfigSchema = z
     stats_interval: z.number().int().min(1).max(86_400),
     suppress_window: z.number().int().min(0).max(86_400),
     user: z.string().min(1),
+    /** MiB the daemon may use; table bounds are sized to fit. */
+    memory_budget_mb: z.number().int().min(64).max(1_048_576),
   })
   .partial()
   .strict();

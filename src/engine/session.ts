@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AlertSuppressor } from '../alerts/index.js';
-import { DEFAULT_LIMITS, type PipelineLimits } from '../config/limits.js';
+import type { PipelineLimits } from '../config/limits.js';
+import { limitsForBudget, memoryBudget } from '../config/memory-budget.js';
 import { Counters } from '../counters.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
 import { DeviceSelector } from '../detect/devices.js';
@@ -40,7 +41,10 @@ export interface SessionOptions {
   rulePaths?: string[];
   geoipDir?: string;
   devices?: string[];
+  /** Table bounds; default: sized from the memory available (or `memoryBudgetMb`). */
   limits?: PipelineLimits;
+  /** Memory the run may use, in MiB (`--memory-budget`); default: V8's heap limit and the machine's or cgroup's memory. */
+  memoryBudgetMb?: number;
   suppressWindowSeconds?: number;
   interfaceName?: string;
   /** More sinks (tests, embedding applications). */
@@ -95,10 +99,10 @@ export class Session {
       alerts: 0,
       rules: rules.rulesets.map((r) => `${r.name}@${r.version}`),
     };
-    const limits = options.limits ?? DEFAULT_LIMITS;
+    const limits = options.limits ?? limitsForBudget(memoryBudget(options.memoryBudgetMb));
     this.judge = new FlowJudge(
       new RuleEngine(rules),
-      new AlertSuppressor({ windowSec: options.suppressWindowSeconds ?? 300, counters: this.counters }),
+      new AlertSuppressor({ windowSec: options.suppressWindowSeconds ?? 300, maxKeys: limits.alertWindows, counters: this.counters }),
       {
         alert: (record) => this.sinks.write(record),
         repeat: (id, repeats, lastSeen) => this.sinks.updateAlertRepeats(id, repeats, lastSeen),

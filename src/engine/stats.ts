@@ -35,6 +35,9 @@ export function buildStatsRecord(session: StatsView, final: boolean): StatsRecor
           created: c.get('flow.created'),
           active: session.pipeline.flows.size,
           evicted: c.get('flow.evicted'),
+          // Of those, ended early because the heap neared its limit; `max` is the bound in force.
+          evicted_memory: c.get('flow.evicted_memory'),
+          max: session.pipeline.flows.maxFlows,
           not_judged: c.get('flow.not_judged'),
           /** Flows whose start was not seen, by what decided their client side (flow/orientation.ts). */
           start_not_seen: countersUnder(all, 'flow.start_not_seen.'),

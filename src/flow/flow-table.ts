@@ -10,7 +10,7 @@ import { Flow, type Direction } from './flow.js';
 import { orientFirstPacket, type OrientationEvidence } from './orientation.js';
 
 export interface FlowLimits {
-  /** Concurrent flows kept; the oldest is evicted (and counted) beyond it. */
+  /** Concurrent flows kept; the oldest is evicted (and counted) beyond it. Sized from memory by src/config/memory-budget.ts. */
   maxFlows: number;
   tcpIdleSeconds: number;
   udpIdleSeconds: number;
@@ -49,6 +49,8 @@ export class FlowTable {
   /** Creation order: the oldest flow is evicted first, in O(1) however many there are. */
   private readonly flows = new FifoMap<string, Flow>();
   private seq = 0;
+  /** Lowered when memory pressure shed flows; the configured limits (shared objects) are left alone. */
+  private shedBound = Infinity;
 
   constructor(
     private readonly limits: FlowLimits,
@@ -62,6 +64,11 @@ export class FlowTable {
     return this.flows.size;
   }
 
+  /** The bound in force (lower than configured once memory pressure shed flows). */
+  get maxFlows(): number {
+    return Math.min(this.limits.maxFlows, this.shedBound);
+  }
+
   track(p: Decoded): TrackResult {
     const key = flowKey(p);
     let flow = this.flows.get(key);
@@ -73,6 +80,7 @@ export class FlowTable {
     }
     let isNew = false;
     if (!flow) {
+      if (this.flows.size >= this.shedBound) this.evictOldest();
       ({ flow, direction } = this.create(p, key));
       isNew = true;
     }
@@ -100,6 +108,18 @@ export class FlowTable {
       this.end(flow, flow.closedAt !== undefined ? (flow.closeReason ?? reason) : reason);
     }
     return this.flows.size;
+  }
+
+  /**
+   * The heap is near its limit: end the oldest `fraction` of the flows as
+   * evicted, and keep the bound at what is left so the table does not grow
+   * straight back. Returns how many were ended.
+   */
+  shed(fraction: number, minFlows: number): number {
+    const count = Math.min(this.flows.size, Math.ceil(this.flows.size * fraction));
+    for (let i = 0; i < count; i++) this.evictOldest('flow.evicted_memory');
+    this.shedBound = Math.max(minFlows, Math.min(this.maxFlows, this.flows.size));
+    return count;
   }
 
   private end(flow: Flow, reason: FlowEndReason): void {
@@ -138,10 +158,11 @@ export class FlowTable {
     return { flow, direction: fromServer ? 'to_client' : 'to_server' };
   }
 
-  private evictOldest(): void {
+  private evictOldest(why?: string): void {
     const oldest = this.flows.oldest();
     if (!oldest) return;
     this.counters.inc('flow.evicted');
+    if (why) this.counters.inc(why);
     this.end(oldest[1], 'evicted');
   }
 

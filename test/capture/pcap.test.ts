@@ -104,14 +104,13 @@ describe('PcapParser', () => {
     expect(p.problem?.kind).toBe('truncated');
   });
 
-  it('stops at a record whose length exceeds the limit, as corrupt', () => {
+  it('skips a record whose length exceeds the limit, counted, and reads on', () => {
     const counters = new Counters();
     const p = new PcapParser({ counters, maxRecordBytes: 1000 });
     const out = feed(p, pcapFile({ records }));
-    expect(out).toHaveLength(1); // the 1514-byte frame is over the limit
-    expect(p.problem?.kind).toBe('corrupt');
-    expect(counters.get('anomaly.capture.corrupt_block')).toBe(1);
-    expect(counters.get('capture.limit.max_record_bytes')).toBe(1);
+    expect(out).toHaveLength(4); // the 1514-byte frame is over the limit
+    expect(p.problem).toBeUndefined();
+    expect(counters.get('anomaly.capture.oversized_record')).toBe(1);
   });
 
   it('carries an overflowing microsecond fraction into the seconds and counts it', () => {
