@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { GroundwatchError } from '../errors.js';
 import type { GeoInfo } from '../types.js';
 import { GeoResolver, type GeoDatabaseInfo, type GeoOptions } from '../enrich/geo-resolver.js';
-import { parseIp } from '../enrich/ip-address.js';
+import { parseAddress as parseIp } from '../address/ip.js';
 import { MAINLAND_CHINA, sourcesDisagreeAbout } from '../util/country-sources.js';
 import { neutralizeTerminalLine, neutralizeTerminalText as neutralize, sanitizeForTerminal as safe } from '../util/terminal-text.js';
 

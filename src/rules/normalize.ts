@@ -1,4 +1,4 @@
-/** Normal forms for names, MAC addresses and port specs, shared by loader and matcher. */
+/** Normal forms for names and port specs, shared by loader and matcher (MAC addresses: address/mac.ts). */
 import { domainToASCII } from 'node:url';
 
 /**
@@ -36,16 +36,6 @@ export function normalizeName(name: string): string {
 function labelToASCII(label: string): string {
   if (PLAIN_LABEL.test(label)) return label;
   return domainToASCII(label) || label;
-}
-
-const MAC_RE = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i;
-
-export function isMac(text: string): boolean {
-  return MAC_RE.test(text.trim());
-}
-
-export function normalizeMac(mac: string): string {
-  return mac.trim().toLowerCase().replace(/-/g, ':');
 }
 
 export interface PortRange {

@@ -4,7 +4,7 @@
  * the engine may index them, so only candidate rules are evaluated.
  */
 import type { MatchContext } from './context.js';
-import type { ParsedCidr } from './ip.js';
+import type { ParsedCidr } from '../address/cidr.js';
 
 export type IndexKey =
   | { kind: 'name'; exact: string[]; suffix: string[] }

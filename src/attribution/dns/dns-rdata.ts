@@ -2,7 +2,7 @@
  * RDATA as text: addresses from the raw bytes (canonical form), names via
  * dns-packet, every other type summarised so that nothing is silently dropped.
  */
-import { formatIPv4, formatIPv6 } from '../../decode/ip-address.js';
+import { formatIPv4, formatIPv6 } from '../../address/ip.js';
 import { decodeWireAnswerData, decodeWireName } from './dns-packet-api.js';
 import { DnsFormatError, type WireRecord } from './dns-wire.js';
 

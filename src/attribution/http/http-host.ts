@@ -3,7 +3,7 @@
  * section 3.2.2): lower-cased, port stripped, IPv6 literal unbracketed and written
  * canonically. IP literals are flagged: they name no one.
  */
-import { canonicalIp } from '../../decode/ip-address.js';
+import { canonicalIp } from '../../address/ip.js';
 
 export interface HostValue {
   host?: string;
