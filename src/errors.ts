@@ -5,32 +5,67 @@
  */
 import { neutralizeTerminalLine } from './util/terminal-text.js';
 
-export const ERROR_CODES = {
-  USAGE: 2,
-  INPUT_NOT_FOUND: 2,
-  INPUT_UNREADABLE: 2,
-  INPUT_EMPTY: 2,
-  INPUT_NOT_A_CAPTURE: 2,
-  CAPTURE_TRUNCATED: 2,
-  CAPTURE_CORRUPT: 2,
-  /** Warnings (the run goes on): packets of a link type not decoded; packets read but none decoded. */
-  LINK_TYPE_UNSUPPORTED: 2,
-  NOTHING_DECODED: 2,
-  /** A replay stopped by SIGINT (130) or SIGTERM (143): what was read is recorded. */
-  INTERRUPTED: 130,
-  CAPTURE_OPEN_FAILED: 2,
-  CAPTURE_UNAVAILABLE: 2,
-  CONFIG_INVALID: 2,
-  RULES_INVALID: 2,
-  GEOIP_DB_UNREADABLE: 2,
-  GEOIP_DB_MISSING: 2,
-  DB_OPEN_FAILED: 2,
-  DB_SCHEMA_TOO_NEW: 2,
-  NOT_FOUND: 2,
-  SINK_FAILED: 2,
-} as const;
+export interface ErrorDefinition {
+  /** The process exit status when this error ends a command. */
+  exitCode: number;
+  /** One line for docs/errors.md: what went wrong and whether the run goes on. */
+  meaning: string;
+}
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+/**
+ * Every code groundwatch prints or raises. docs/errors.md lists this table (written by
+ * scripts/write-errors-doc.mjs, checked by test/errors-catalogue.test.ts, which also fails on
+ * a code used in src/ and not declared here). Exit status 1 is reserved for policy violations
+ * (an alert at --fail-on), 70 for internal errors (bugs, printed with a stack).
+ */
+export const ERROR_CATALOGUE = {
+  USAGE: { exitCode: 2, meaning: 'Bad command line or option value (also: the monitor cannot switch to the --user given).' },
+  INPUT_NOT_FOUND: { exitCode: 2, meaning: 'No capture file given, a path that does not exist, or a directory with no capture files.' },
+  INPUT_UNREADABLE: { exitCode: 2, meaning: 'A capture input cannot be read: permissions, not a regular file, or a directory that cannot be listed.' },
+  INPUT_EMPTY: { exitCode: 2, meaning: 'A capture file (or its gzip content) is empty; inside a directory it is skipped instead.' },
+  INPUT_NOT_A_CAPTURE: { exitCode: 2, meaning: 'A file is not pcap or pcapng (gzip-compressed or not); inside a directory it is skipped instead.' },
+  CAPTURE_TRUNCATED: {
+    exitCode: 2,
+    meaning: 'A capture file ends mid-header (fatal) or mid-record (a warning: packets before it are kept, the rest of that file is skipped).',
+  },
+  CAPTURE_CORRUPT: {
+    exitCode: 2,
+    meaning: 'A capture file has a malformed block or record, or its gzip data is damaged (bad CRC-32 or length, trailing bytes): a warning, packets before it are kept, the rest of that file is skipped.',
+  },
+  LINK_TYPE_UNSUPPORTED: {
+    exitCode: 2,
+    meaning: 'A warning: packets of a link type groundwatch does not decode (802.11, radiotap, ...) were counted, not assessed; a --fail-on replay exits 2.',
+  },
+  NOTHING_DECODED: { exitCode: 2, meaning: 'A warning: packets were read but none could be decoded as IP, so nothing was assessed; a --fail-on replay exits 2.' },
+  INTERRUPTED: { exitCode: 130, meaning: 'A replay stopped by SIGINT (exit 130) or SIGTERM (exit 143): what was read is recorded and the run is closed.' },
+  CAPTURE_OPEN_FAILED: { exitCode: 2, meaning: 'Live capture cannot start on the interface (no such interface, no permission, libpcap error).' },
+  CAPTURE_UNAVAILABLE: { exitCode: 2, meaning: "Live capture needs libpcap and groundwatch's libpcap binding, and they are not installed or built." },
+  CAPTURE_FAILED: {
+    exitCode: 2,
+    meaning: 'The capture worker failed after capture started (its last error line, or a corrupt frame stream): the monitor keeps running, records a capture gap and retries.',
+  },
+  CONFIG_INVALID: { exitCode: 2, meaning: 'The monitor config file cannot be read, is not YAML, or has an invalid key or value (file:line given).' },
+  RULES_INVALID: {
+    exitCode: 2,
+    meaning: 'A rule pack or operators file cannot be read or is invalid; on a monitor reload a warning, and the previous rules stay.',
+  },
+  GEOIP_DB_UNREADABLE: {
+    exitCode: 2,
+    meaning: 'A GeoIP .mmdb database is corrupt or unreadable; on a monitor reload a warning, and the previous databases stay.',
+  },
+  GEOIP_DB_MISSING: { exitCode: 2, meaning: 'The --geoip directory holds no usable .mmdb database.' },
+  DB_OPEN_FAILED: { exitCode: 2, meaning: 'The SQLite store cannot be opened, or is too old a schema to read without migrating it.' },
+  DB_SCHEMA_TOO_NEW: { exitCode: 2, meaning: 'The SQLite store was written by a newer groundwatch; upgrade groundwatch to read it.' },
+  NOT_FOUND: { exitCode: 2, meaning: 'The alert id asked for (alerts show, alerts ack) is not in the store.' },
+  SINK_FAILED: { exitCode: 2, meaning: 'An output (store, NDJSON file, stdout) failed to write a record: a warning once per sink, the other outputs go on.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Exit status per code. */
+export const ERROR_CODES: { readonly [C in ErrorCode]: number } = Object.fromEntries(
+  Object.entries(ERROR_CATALOGUE).map(([code, def]) => [code, def.exitCode]),
+) as { readonly [C in ErrorCode]: number };
 
 export class GroundwatchError extends Error {
   readonly code: ErrorCode;

@@ -4,7 +4,8 @@
  * country, ASN, operator, GeoIP database dates, rule id + version, flow uid,
  * device ip/mac and bytes so far.
  */
-import { SEVERITY_NUMBER, type AlertRecord } from '../records/ecs.js';
+import { ECS_VERSION, SEVERITY_NUMBER, type AlertRecord } from '../records/ecs.js';
+import { macField } from '../records/mac.js';
 import { isoFromSecNsec } from '../records/time.js';
 import type { FlowOrientation, FlowSnapshot } from '../types.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
@@ -24,6 +25,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
   const rule = hit.rule;
   return {
     '@timestamp': timestamp(ts),
+    ecs: { version: ECS_VERSION },
     event: {
       kind: 'alert',
       dataset: 'groundwatch.alert',
@@ -34,7 +36,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
       start: flow.firstTsIso,
       severity: SEVERITY_NUMBER[rule.severity],
     },
-    source: { ip: flow.clientIp, port: flow.clientPort, ...(flow.clientMac ? { mac: flow.clientMac } : {}) },
+    source: { ip: flow.clientIp, port: flow.clientPort, ...macField(flow.clientMac) },
     destination: withGeo(
       { ip: flow.serverIp, port: flow.serverPort, ...(a.host ? { domain: a.host } : {}), bytes: flow.bytesToServer, packets: flow.packetsToServer },
       flow.geo,
@@ -74,6 +76,7 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
   const iso = timestamp(ts);
   return {
     '@timestamp': iso,
+    ecs: { version: ECS_VERSION },
     event: {
       kind: 'alert',
       dataset: 'groundwatch.alert',
@@ -83,7 +86,7 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
       action: rule.id,
       severity: SEVERITY_NUMBER[rule.severity],
     },
-    source: { ip: q.device.ip, port: origin.clientPort, ...(q.device.mac ? { mac: q.device.mac } : {}) },
+    source: { ip: q.device.ip, port: origin.clientPort, ...macField(q.device.mac) },
     destination: withGeo({ ip: q.resolver.ip, port: q.resolver.port }, q.resolverGeo),
     network: { transport: q.resolver.transport, protocol: 'dns', ...(origin.communityId ? { community_id: origin.communityId } : {}) },
     rule: ruleFields(rule),

@@ -1,5 +1,5 @@
 /** The `groundwatch.capture_gap` record: a stretch of time in which nothing was captured. */
-import type { CaptureGapRecord } from '../records/ecs.js';
+import { ECS_VERSION, type CaptureGapRecord } from '../records/ecs.js';
 import type { CaptureGap } from './live-source.js';
 
 export function buildCaptureGapRecord(gap: CaptureGap, runId?: string): CaptureGapRecord {
@@ -7,6 +7,7 @@ export function buildCaptureGapRecord(gap: CaptureGap, runId?: string): CaptureG
   const end = gap.end?.toISOString();
   return {
     '@timestamp': end ?? start,
+    ecs: { version: ECS_VERSION },
     event: {
       kind: 'event',
       dataset: 'groundwatch.capture_gap',

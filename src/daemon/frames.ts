@@ -3,6 +3,8 @@
  * frames of [magic u16 'GW', type u8, 0 u8, payload length u32 LE, payload].
  * Packets are binary; the rare control frames carry JSON.
  */
+import type { ErrorCode } from '../errors.js';
+
 export const FRAME_MAGIC = 0x4757;
 export const FRAME_HEADER_BYTES = 8;
 /** A payload larger than this is a corrupt stream, not a packet. */
@@ -35,7 +37,8 @@ export interface WorkerStats {
   discarded: number;
 }
 export interface WorkerError {
-  code: string;
+  /** A catalogued code (src/errors.ts): the worker sends its GroundwatchError's, the daemon adds CAPTURE_FAILED. */
+  code: ErrorCode;
   message: string;
 }
 

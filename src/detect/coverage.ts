@@ -12,12 +12,12 @@ export function recordCoverage(counters: Counters, flow: Flow): void {
 export interface CoverageSummary {
   flows: Record<string, number>;
   bytes: Record<string, number>;
-  unknownReasons: Record<string, number>;
+  unknown_reasons: Record<string, number>;
 }
 
 export function coverageSummary(counters: Counters): CoverageSummary {
   const all = counters.toJSON();
   const pick = (prefix: string) =>
     Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-  return { flows: pick('coverage.flows.'), bytes: pick('coverage.bytes.'), unknownReasons: pick('coverage.unknown_reason.') };
+  return { flows: pick('coverage.flows.'), bytes: pick('coverage.bytes.'), unknown_reasons: pick('coverage.unknown_reason.') };
 }

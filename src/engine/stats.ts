@@ -1,7 +1,7 @@
 /** The `groundwatch.stats` record: counters per stage, coverage of names, sinks. */
 import { coverageSummary } from '../detect/coverage.js';
 import { unsupportedLinkTypes } from '../decode/link-types.js';
-import type { StatsRecord } from '../records/ecs.js';
+import { ECS_VERSION, type StatsRecord } from '../records/ecs.js';
 import { isoFromSeconds } from '../records/time.js';
 import type { StatsView } from './run-view.js';
 
@@ -16,6 +16,7 @@ export function buildStatsRecord(session: StatsView, final: boolean): StatsRecor
   const ts = session.pipeline.now > 0 ? isoFromSeconds(session.pipeline.now) : new Date().toISOString();
   return {
     '@timestamp': ts,
+    ecs: { version: ECS_VERSION },
     event: { kind: 'metric', dataset: 'groundwatch.stats', ...(final ? { action: 'final' } : { action: 'interval' }) },
     groundwatch: {
       stats: {

@@ -25,7 +25,7 @@ export function textSummary(session: SummaryView, warnings: string[]): string {
     `  packets   ${c.get('packets.received')} read, ${c.get('packets.decoded')} decoded, ${c.sum('anomaly.')} anomalies`,
     `  flows     ${flows} (tcp/udp), ${session.pipeline.otherConversations.count} other IP conversations, ${c.get('flow.evicted')} evicted${startNotSeen(c.toJSON())}`,
     `  names     ${named.map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; unnamed ${cov.flows['unnamed'] ?? 0}` +
-      (Object.keys(cov.unknownReasons).length ? ` (${Object.entries(cov.unknownReasons).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''),
+      (Object.keys(cov.unknown_reasons).length ? ` (${Object.entries(cov.unknown_reasons).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''),
     `  bytes     ${Object.entries(cov.bytes).map(([k, v]) => `${k} ${v}`).join(', ') || '0'}`,
     `  alerts    ${session.collector.total} (${['critical', 'high', 'medium', 'low', 'info'].map((s) => `${s} ${c.get(`alerts.${s}`)}`).join(', ')}), ${c.get('alerts.suppressed_repeats')} repeats folded`,
     `  rules     ${safe(session.rules.rulesets.map((r) => `${r.name}@${r.version}`).join(', '))}`,

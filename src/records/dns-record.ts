@@ -1,6 +1,7 @@
 import type { DnsSeen } from '../attribution/attributor.js';
 import { resolveAnswers } from '../attribution/dns/index.js';
-import type { DnsRecord } from './ecs.js';
+import { ECS_VERSION, type DnsRecord } from './ecs.js';
+import { macField } from './mac.js';
 import { isoFromSecNsec } from './time.js';
 
 export function buildDnsRecord(seen: DnsSeen, runId?: string): DnsRecord {
@@ -11,12 +12,13 @@ export function buildDnsRecord(seen: DnsSeen, runId?: string): DnsRecord {
   const resolved = resolutions.flatMap((r) => r.addresses.map((a) => a.ip));
   const record: DnsRecord = {
     '@timestamp': isoFromSecNsec(packet.tsSec, packet.tsNsec),
+    ecs: { version: ECS_VERSION },
     event: { kind: 'event', dataset: 'groundwatch.dns', category: ['network'], type: ['protocol'] },
-    source: { ip: flow.clientIp, port: flow.clientPort, ...(flow.clientMac ? { mac: flow.clientMac } : {}) },
+    source: { ip: flow.clientIp, port: flow.clientPort, ...macField(flow.clientMac) },
     destination: { ip: flow.serverIp, port: flow.serverPort },
     network: { transport: flow.transport, protocol: 'dns', community_id: flow.communityId },
     dns: {
-      id: message.id,
+      id: String(message.id),
       type: message.isResponse ? 'answer' : 'query',
       question,
       ...(message.isResponse ? { answers: message.answers, resolved_ip: resolved, response_code: message.rcode } : {}),

@@ -3,7 +3,14 @@
  * and SQLite rows carry the same meaning under the same names. Project fields
  * live under `groundwatch.*`.
  */
-import type { FlowOrientation, NameEvidence, NameSource, Severity, UnknownNameReason } from '../types.js';
+import type { FlowOrientation, NameSource, Severity, UnknownNameReason } from '../types.js';
+
+/**
+ * The ECS release the records conform to (`ecs.version`, required by ECS in every event);
+ * test/records/ecs-conformance.test.ts checks every record against this release's field
+ * definitions from the `@elastic/ecs` package.
+ */
+export const ECS_VERSION = '9.4.0';
 
 export type EventKind = 'event' | 'alert' | 'metric';
 
@@ -66,10 +73,20 @@ export interface JurisdictionFields {
   special_range?: string;
 }
 
+/** One name and how it was learned (types.ts NameEvidence, in the records' snake_case). */
+export interface NameEvidenceFields {
+  host: string;
+  source: NameSource;
+  ts: number;
+  dns_chain?: string[];
+  dns_server?: string;
+  dns_query?: string;
+}
+
 export interface NameFields {
   source?: NameSource;
   /** Every name seen, with how it was learned; disagreements are kept. */
-  evidence: NameEvidence[];
+  evidence: NameEvidenceFields[];
   conflict: boolean;
   unknown_reason?: UnknownNameReason;
   encrypted_dns?: string;
@@ -77,6 +94,7 @@ export interface NameFields {
 
 export interface EcsRecordBase {
   '@timestamp': string;
+  ecs: { version: string };
   event: {
     kind: EventKind;
     dataset: Dataset;
@@ -106,10 +124,17 @@ export interface EcsRecordBase {
 
 export interface FlowRecord extends EcsRecordBase {
   event: EcsRecordBase['event'] & { kind: 'event'; dataset: 'groundwatch.flow' };
+  /** The ClientHello's server_name (with ECH: the outer, public name). */
+  tls?: { client: { server_name: string } };
   groundwatch: {
     flow: FlowStartFields & { uid: string; end_reason: FlowEndReason };
     name: NameFields;
-    tls?: { version?: string; alpn?: string[]; ech?: boolean; sni?: string };
+    /**
+     * What the ClientHello offered: its highest version and its ALPN list. Not ECS
+     * tls.version / tls.next_protocol, which are what the handshake negotiated (the
+     * ServerHello, which groundwatch does not read). The SNI is ECS tls.client.server_name.
+     */
+    tls?: { version?: string; alpn?: string[]; ech?: boolean };
     quic?: { version?: string; sni?: string; alpn?: string[] };
     http?: { host?: string; method?: string };
     jurisdiction?: JurisdictionFields;
@@ -139,7 +164,8 @@ export interface DnsAnswerFields {
 export interface DnsRecord extends EcsRecordBase {
   event: EcsRecordBase['event'] & { kind: 'event'; dataset: 'groundwatch.dns' };
   dns: {
-    id: number;
+    /** The DNS message id, as text (ECS dns.id is a keyword). */
+    id: string;
     type: 'query' | 'answer';
     question: { name: string; type: string };
     answers?: DnsAnswerFields[];

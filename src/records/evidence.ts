@@ -1,6 +1,6 @@
 /** Evidence blocks shared by flow and DNS-query alerts (geo, jurisdiction, rule). */
-import type { AlertRecord, CountryAnswer, CountrySourceFields, EcsEndpoint, GeoEvidence, JurisdictionFields, NameFields } from '../records/ecs.js';
-import type { Attribution, GeoDatabaseRef, GeoInfo } from '../types.js';
+import type { AlertRecord, CountryAnswer, CountrySourceFields, EcsEndpoint, GeoEvidence, JurisdictionFields, NameEvidenceFields, NameFields } from '../records/ecs.js';
+import type { Attribution, GeoDatabaseRef, GeoInfo, NameEvidence } from '../types.js';
 import { MAINLAND_CHINA, sourcesDisagreeAbout } from '../util/country-sources.js';
 import type { CompiledRule } from '../rules/types.js';
 
@@ -67,11 +67,23 @@ export function ruleFields(rule: CompiledRule): AlertRecord['rule'] {
 
 /** How the destination's name is known: the same block in flow and alert records. */
 export function nameFields(a: Attribution): NameFields {
-  const fields: NameFields = { evidence: a.names, conflict: a.conflict };
+  const fields: NameFields = { evidence: a.names.map(evidenceFields), conflict: a.conflict };
   if (a.source) fields.source = a.source;
   if (a.unknownReason) fields.unknown_reason = a.unknownReason;
   if (a.encryptedDns) fields.encrypted_dns = a.encryptedDns;
   return fields;
+}
+
+/** Record fields are snake_case (as ECS's): the in-memory evidence is camelCase TypeScript. */
+function evidenceFields(e: NameEvidence): NameEvidenceFields {
+  return {
+    host: e.host,
+    source: e.source,
+    ts: e.ts,
+    ...(e.dnsChain ? { dns_chain: e.dnsChain } : {}),
+    ...(e.dnsServer !== undefined ? { dns_server: e.dnsServer } : {}),
+    ...(e.dnsQuery !== undefined ? { dns_query: e.dnsQuery } : {}),
+  };
 }
 
 /** A field only when it has a value: records carry no empty objects. */

@@ -1,6 +1,7 @@
 import type { Flow } from '../flow/flow.js';
 import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, withGeo } from './evidence.js';
-import type { EcsEndpoint, FlowEndReason, FlowRecord } from './ecs.js';
+import { ECS_VERSION, type EcsEndpoint, type FlowEndReason, type FlowRecord } from './ecs.js';
+import { macField } from './mac.js';
 import { isoFromSecNsec } from './time.js';
 
 export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: string): FlowRecord {
@@ -8,8 +9,11 @@ export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: st
   const end = isoFromSecNsec(flow.lastTsSec, flow.lastTsNsec);
   const durationNs = (flow.lastTsSec - flow.firstTsSec) * 1e9 + (flow.lastTsNsec - flow.firstTsNsec);
   const a = flow.attribution;
+  // The SNI is ECS's tls.client.server_name; the rest of the ClientHello facts stay project fields.
+  const { sni, ...offered } = a.tls ?? {};
   const record: FlowRecord = {
     '@timestamp': start,
+    ecs: { version: ECS_VERSION },
     event: {
       kind: 'event',
       dataset: 'groundwatch.flow',
@@ -32,10 +36,11 @@ export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: st
       packets: flow.packetsToServer + flow.packetsToClient,
       ...(flow.vlans?.length ? { vlan: { id: String(flow.vlans[flow.vlans.length - 1]) } } : {}),
     },
+    ...(sni !== undefined ? { tls: { client: { server_name: sni } } } : {}),
     groundwatch: {
       flow: { uid: flow.uid, end_reason: endReason, start_seen: flow.startSeen, orientation: flow.orientation },
       name: nameFields(flow.attribution),
-      ...(a.tls ? { tls: { ...a.tls } } : {}),
+      ...(Object.keys(offered).length > 0 ? { tls: offered } : {}),
       ...(a.quic ? { quic: { ...a.quic } } : {}),
       ...(a.http ? { http: { ...a.http } } : {}),
       ...optional('jurisdiction', jurisdiction(flow.geo)),
@@ -50,7 +55,7 @@ export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: st
 }
 
 function endpoint(ip: string, port: number, mac: string | undefined, bytes: number, packets: number): EcsEndpoint {
-  return { ip, port, ...(mac ? { mac } : {}), bytes, packets };
+  return { ip, port, ...macField(mac), bytes, packets };
 }
 
 function appProtocol(flow: Flow): string | undefined {

@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { GroundwatchError } from '../errors.js';
 import { SEVERITY_NUMBER, type AlertRecord, type FlowRecord } from '../records/ecs.js';
+import { ecsMac, legacyStoredMac } from '../records/mac.js';
 import type { Severity } from '../types.js';
 import { InvalidFilterError } from './filter-error.js';
 import { cachedStatement, Where } from './query-builder.js';
@@ -140,7 +141,10 @@ function alertWhere(filters: AlertFilters): Where {
   }
   if (filters.rule !== undefined) w.add('rule_id = @rule', { rule: filters.rule });
   if (filters.device !== undefined) {
-    w.add('(source_ip = @device OR source_mac = @device_mac)', { device: filters.device, device_mac: filters.device.toLowerCase() });
+    // A MAC in either form (02:00:.. or 02-00-..) matches rows in ECS form and the colon form older stores hold.
+    const mac = ecsMac(filters.device);
+    if (mac === undefined) w.add('source_ip = @device', { device: filters.device });
+    else w.add('(source_ip = @device OR source_mac IN (@device_mac, @device_mac_legacy))', { device: filters.device, device_mac: mac, device_mac_legacy: legacyStoredMac(mac)! });
   }
   if (filters.country !== undefined) w.add('country = @country', { country: filters.country.toUpperCase() });
   if (filters.asn !== undefined) w.add('asn = @asn', { asn: filters.asn });

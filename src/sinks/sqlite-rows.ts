@@ -11,13 +11,15 @@ import {
   type FlowRecord,
   type StatsRecord,
 } from '../records/ecs.js';
+import { ecsMac } from '../records/mac.js';
 import { storedTime } from './timestamps.js';
 
 export type SqlValue = string | number | null;
 export type Row = Record<string, SqlValue>;
 
 const v = <T extends string | number>(x: T | undefined): T | null => (x === undefined ? null : x);
-const mac = (x: string | undefined): string | null => (x === undefined ? null : x.toLowerCase());
+/** Stored as the record writes it (ECS form); queries also match the colon form older stores hold. */
+const mac = (x: string | undefined): string | null => (x === undefined ? null : (ecsMac(x) ?? x));
 const json = (x: unknown): string | null => (x === undefined ? null : JSON.stringify(x));
 /** SQLite has no boolean: 1 / 0, NULL when unknown. */
 const flag = (x: boolean | undefined): number | null => (x === undefined ? null : x ? 1 : 0);
@@ -66,7 +68,8 @@ export function dnsRow(rec: DnsRecord, runId: string | undefined): Row {
     source_port: v(rec.source?.port),
     destination_ip: v(rec.destination?.ip),
     destination_port: v(rec.destination?.port),
-    dns_id: rec.dns.id,
+    // The column stays INTEGER (ECS dns.id is a keyword in the record, the message id is a number).
+    dns_id: Number(rec.dns.id),
     dns_type: rec.dns.type,
     dns_question_name: rec.dns.question.name,
     dns_question_type: rec.dns.question.type,

@@ -9,7 +9,7 @@ describe('buildAlertRecord', () => {
   it('carries the evidence a reviewer needs', () => {
     expect(rec['@timestamp']).toBe('2023-11-14T22:13:20.123456789Z');
     expect(rec.event).toMatchObject({ kind: 'alert', dataset: 'groundwatch.alert', severity: 4, start: '2023-11-14T22:13:20.000000000Z' });
-    expect(rec.source).toEqual({ ip: '192.168.1.10', port: 50000, mac: 'aa:bb:cc:dd:ee:ff' });
+    expect(rec.source).toEqual({ ip: '192.168.1.10', port: 50000, mac: 'AA-BB-CC-DD-EE-FF' });
     expect(rec.destination).toMatchObject({
       ip: '120.24.10.20', port: 443, domain: 'flysafe-api.dji.com',
       geo: { country_iso_code: 'CN' }, as: { number: 37963, organization: { name: 'Hangzhou Alibaba Advertising Co.,Ltd.' } },

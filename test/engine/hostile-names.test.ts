@@ -50,7 +50,7 @@ describe('hostile names', () => {
     const r = runCli(['replay', file, '--db', db, '--format', 'ndjson', '--events', 'all', '--no-summary']);
     const flows = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((x) => x.event.dataset === 'groundwatch.flow');
     const sni = flows.find((f) => f.destination.port === 443);
-    expect(sni.groundwatch.tls.sni).toBe(SNI);
+    expect(sni.tls.client.server_name).toBe(SNI);
     expect(sni.destination.domain).toBe(SNI.toLowerCase());
     const store = new Database(db, { readonly: true });
     const domains = (store.prepare('SELECT destination_domain AS d FROM flows').all() as { d: string | null }[]).map((x) => x.d);

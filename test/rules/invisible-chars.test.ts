@@ -57,9 +57,9 @@ describe('names with control or format characters and domain rules', () => {
   it('each is matched by the rule it matches without them, and the reason says they were ignored', async () => {
     for (const sni of HOSTILE_SNIS) expect(sni.replace(INVISIBLE, '').toLowerCase().replace(/\.$/, '').endsWith('.dji.com')).toBe(true);
     const { alerts, flows } = await replayFiles([file], { rulePaths: [join(REPO_ROOT, 'rules/dji.yaml')] });
-    expect(flows.map((f) => f.groundwatch.tls?.sni).sort()).toEqual([...HOSTILE_SNIS].sort());
+    expect(flows.map((f) => f.tls?.client.server_name).sort()).toEqual([...HOSTILE_SNIS].sort());
     for (const sni of HOSTILE_SNIS) {
-      const flow = flows.find((f) => f.groundwatch.tls?.sni === sni)!;
+      const flow = flows.find((f) => f.tls?.client.server_name === sni)!;
       const hits = alerts.filter((a) => a.groundwatch.flow.uid === flow.groundwatch.flow.uid && a.rule.id === rule);
       expect(hits, JSON.stringify(sni)).toHaveLength(1);
       expect(hits[0]!.groundwatch.reasons.join(' ')).toMatch(/is under dji\.com .*control or format characters in the name ignored for matching/);

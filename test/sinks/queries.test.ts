@@ -16,10 +16,10 @@ beforeAll(async () => {
   sink.write(makeFlow({ uid: 'F2', ts: '2021-09-01T00:00:00.000000000Z', src: '10.0.0.2', dst: '8.8.8.8', dport: 53, transport: 'udp', country: 'US', asn: 15169 }));
   sink.write(makeFlow({ uid: 'F3', ts: '2021-09-01T12:00:00.000000001Z', src: '47.88.1.2', dst: '10.0.0.9', dport: 8080, domain: 'notdji.com', country: 'DE' }));
   sink.write(makeFlow({ uid: 'F4', ts: '2021-09-02T08:00:00.000000000Z', src: '10.0.0.1', dst: '52.1.1.1', dport: 443, domain: 'DJI.COM', country: 'US' }));
-  sink.write(makeAlert({ id: 'A1', ts: '2021-09-01T01:00:00.000000000Z', severity: 'low', rule: 'gw.cn.located', category: 'cn_located', src: '10.0.0.1', mac: '60:60:1F:00:00:01', country: 'CN', asn: 37963, domain: 'a.aliyuncs.com' }));
-  sink.write(makeAlert({ id: 'A2', ts: '2021-09-01T02:00:00.000000000Z', severity: 'high', rule: 'gw.dji.endpoint', category: 'dji_endpoint', src: '10.0.0.2', mac: '60:60:1f:00:00:02', country: 'US', asn: 16509, domain: 'us.mydjiflight.dji.com' }));
-  sink.write(makeAlert({ id: 'A3', ts: '2021-09-03T00:00:00.000000000Z', severity: 'critical', rule: 'gw.dji.endpoint', category: 'dji_endpoint', src: '10.0.0.1', mac: '60:60:1f:00:00:01', country: 'CN', asn: 37963, domain: 'dji.com' }));
-  sink.write(makeAlert({ id: 'A4', ts: '2021-09-03T01:00:00.000000000Z', severity: 'info', rule: 'gw.unnamed', category: 'unnamed', src: '10.0.0.3', mac: '60:60:1f:00:00:03', country: 'SG', asn: 45102 }));
+  sink.write(makeAlert({ id: 'A1', ts: '2021-09-01T01:00:00.000000000Z', severity: 'low', rule: 'gw.cn.located', category: 'cn_located', src: '10.0.0.1', mac: '60-60-1F-00-00-01', country: 'CN', asn: 37963, domain: 'a.aliyuncs.com' }));
+  sink.write(makeAlert({ id: 'A2', ts: '2021-09-01T02:00:00.000000000Z', severity: 'high', rule: 'gw.dji.endpoint', category: 'dji_endpoint', src: '10.0.0.2', mac: '60-60-1F-00-00-02', country: 'US', asn: 16509, domain: 'us.mydjiflight.dji.com' }));
+  sink.write(makeAlert({ id: 'A3', ts: '2021-09-03T00:00:00.000000000Z', severity: 'critical', rule: 'gw.dji.endpoint', category: 'dji_endpoint', src: '10.0.0.1', mac: '60-60-1F-00-00-01', country: 'CN', asn: 37963, domain: 'dji.com' }));
+  sink.write(makeAlert({ id: 'A4', ts: '2021-09-03T01:00:00.000000000Z', severity: 'info', rule: 'gw.unnamed', category: 'unnamed', src: '10.0.0.3', mac: '60-60-1F-00-00-03', country: 'SG', asn: 45102 }));
   await sink.flush();
 });
 
@@ -81,6 +81,20 @@ describe('listAlerts filters', () => {
     expect(alertIds({ device: '60:60:1F:00:00:01' })).toEqual(['A1', 'A3']);
     expect(alertIds({ device: '60:60:1f:00:00:02' })).toEqual(['A2']);
   });
+  it('device takes a MAC in ECS form too, and matches rows older stores wrote with colons', async () => {
+    expect(alertIds({ device: '60-60-1F-00-00-01' })).toEqual(['A1', 'A3']);
+    expect(alertIds({ device: '60-60-1f-00-00-03' })).toEqual(['A4']);
+    const legacy = openStore(join(mkdtempSync(join(tmpdir(), 'gw-q-legacy-')), 'store.db'));
+    const sink = new SqliteSink(legacy);
+    sink.write(makeAlert({ id: 'L1', src: '10.0.0.7', mac: '60-60-1F-00-00-07' }));
+    await sink.flush();
+    // What a store written before records carried ECS MACs holds in the column.
+    legacy.prepare("UPDATE alerts SET source_mac = '60:60:1f:00:00:07' WHERE id = 'L1'").run();
+    expect(listAlerts(legacy, { device: '60-60-1F-00-00-07' }).map((r) => r.id)).toEqual(['L1']);
+    expect(listAlerts(legacy, { device: '60:60:1F:00:00:07' }).map((r) => r.id)).toEqual(['L1']);
+    expect(listAlerts(legacy, { device: '60:60:1F:00:00:08' })).toEqual([]);
+    legacy.close();
+  });
   it('country, asn, domain suffix, limit', () => {
     expect(alertIds({ country: 'CN' })).toEqual(['A1', 'A3']);
     expect(alertIds({ asn: 37963 })).toEqual(['A1', 'A3']);
@@ -100,7 +114,7 @@ describe('acknowledgements', () => {
     expect(shown?.acks[0]).toEqual({ alert_id: 'A2', acked_by: 'duty-officer', acked_at: '2026-02-01T10:00:00.000Z', note: 'known: firmware check' });
     expect(ack).toEqual(shown?.acks[0]);
     expect(shown?.acks[1]?.acked_by).not.toBe('');
-    expect(shown?.record).toEqual(makeAlert({ id: 'A2', ts: '2021-09-01T02:00:00.000000000Z', severity: 'high', rule: 'gw.dji.endpoint', category: 'dji_endpoint', src: '10.0.0.2', mac: '60:60:1f:00:00:02', country: 'US', asn: 16509, domain: 'us.mydjiflight.dji.com' }));
+    expect(shown?.record).toEqual(makeAlert({ id: 'A2', ts: '2021-09-01T02:00:00.000000000Z', severity: 'high', rule: 'gw.dji.endpoint', category: 'dji_endpoint', src: '10.0.0.2', mac: '60-60-1F-00-00-02', country: 'US', asn: 16509, domain: 'us.mydjiflight.dji.com' }));
     expect(listAlerts(db, { rule: 'gw.cn.located' })[0]?.acked).toBe(false);
   });
   it('ack of an unknown id -> NOT_FOUND, nothing written', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Counters } from '../../src/counters.js';
-import type { CaptureGapRecord, StatsRecord } from '../../src/records/ecs.js';
+import { ECS_VERSION, type CaptureGapRecord, type StatsRecord } from '../../src/records/ecs.js';
 import { getAlert, listAlerts, listFlows } from '../../src/sinks/queries.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
@@ -49,11 +49,11 @@ describe('SqliteSink round trip', () => {
     const sink = new SqliteSink(openStore(path));
     const run = makeRun('R2');
     const stats: StatsRecord = {
-      '@timestamp': '2021-09-01T10:05:00.000000000Z', event: { kind: 'metric', dataset: 'groundwatch.stats' },
+      '@timestamp': '2021-09-01T10:05:00.000000000Z', ecs: { version: ECS_VERSION }, event: { kind: 'metric', dataset: 'groundwatch.stats' },
       groundwatch: { stats: { packets: 10 } },
     };
     const gap: CaptureGapRecord = {
-      '@timestamp': '2021-09-01T10:06:00.000000000Z', event: { kind: 'event', dataset: 'groundwatch.capture_gap' },
+      '@timestamp': '2021-09-01T10:06:00.000000000Z', ecs: { version: ECS_VERSION }, event: { kind: 'event', dataset: 'groundwatch.capture_gap' },
       groundwatch: { gap: { start: '2021-09-01T10:06:00.000000000Z', end: '2021-09-01T10:07:00.000000000Z', reason: 'interface_down', interface: 'eth0' } },
     };
     sink.startRun(run);
