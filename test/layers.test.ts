@@ -58,7 +58,7 @@ describe('layers', () => {
     expect(show(edges.filter((e) => STAGES.includes(topFolder(e.from)) && up.includes(topFolder(e.to))))).toEqual([]);
   });
 
-  it('records never import alerts (alerts build on records, not the other way)', () => {
-    expect(show(edges.filter((e) => topFolder(e.from) === 'records' && topFolder(e.to) === 'alerts'))).toEqual([]);
+  it('records never import alerts or rules (alerts and rules build on records, not the other way)', () => {
+    expect(show(edges.filter((e) => topFolder(e.from) === 'records' && ['alerts', 'rules'].includes(topFolder(e.to))))).toEqual([]);
   });
 });
