@@ -19,10 +19,12 @@ beforeAll(() => {
   expect(g.status, g.stderr).toBe(0);
 });
 
-function lineCount(file: string): number {
-  if (!existsSync(file)) return 0;
+/** Complete lines in the log, and how many of them are alert records. */
+function logCounts(file: string): { lines: number; alerts: number } {
+  if (!existsSync(file)) return { lines: 0, alerts: 0 };
   const text = readFileSync(file, 'utf8');
-  return text.length === 0 ? 0 : text.split('\n').length - 1;
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  return { lines: complete.split('\n').length - 1, alerts: complete.split('"groundwatch.alert"').length - 1 };
 }
 
 describe('replay killed with SIGKILL while writing', () => {
@@ -33,15 +35,16 @@ describe('replay killed with SIGKILL while writing', () => {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    // Sample how many alert lines had reached the log, and when; kill once more than 50 lines had been
-    // logged over 1.5 s earlier (a count, not a fixed delay, so a loaded machine only makes the test slower).
-    const samples: { at: number; lines: number }[] = [];
+    // Sample how many lines (and alerts) had reached the log, and when; kill once more than 50 lines and
+    // 20 alerts had been logged over 1.5 s earlier (counts, not a fixed delay, so a loaded machine only
+    // makes the test slower).
+    const samples: { at: number; lines: number; alerts: number }[] = [];
     const killedAt = await new Promise<number>((resolve, reject) => {
       const timer = setInterval(() => {
         const now = Date.now();
-        samples.push({ at: now, lines: lineCount(log) });
+        samples.push({ at: now, ...logCounts(log) });
         const settledSample = samples.filter((s) => s.at <= now - 1600).at(-1);
-        if (settledSample && settledSample.lines > 50) {
+        if (settledSample && settledSample.lines > 50 && settledSample.alerts > 20) {
           clearInterval(timer);
           child.kill('SIGKILL');
           resolve(Date.now());
