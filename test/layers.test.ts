@@ -61,4 +61,9 @@ describe('layers', () => {
   it('records never import alerts or rules (alerts and rules build on records, not the other way)', () => {
     expect(show(edges.filter((e) => topFolder(e.from) === 'records' && ['alerts', 'rules'].includes(topFolder(e.to))))).toEqual([]);
   });
+
+  it('src/ ships no harness: nothing in it imports bench/ or test/, and no bench file lives in it', () => {
+    expect(show(edges.filter((e) => /^\.\.\/(bench|test)\//.test(e.to)))).toEqual([]);
+    expect(sourceFiles(SRC).map((f) => relative(SRC, f)).filter((f) => /(^|\/)bench[-.]/.test(f))).toEqual([]);
+  });
 });
