@@ -13,7 +13,7 @@ import { decodeFrame } from '../src/decode/decode.js';
 import { GeoResolver } from '../src/enrich/index.js';
 import { communityId } from '../src/flow/community-id.js';
 import { DEFAULT_FLOW_LIMITS, FlowTable } from '../src/flow/flow-table.js';
-import { generateSyntheticRules, syntheticFlowFacts } from '../src/rules/bench-rules.js';
+import { generateSyntheticRules, syntheticFlowFacts } from './bench-rules.js';
 import { RuleEngine } from '../src/rules/engine.js';
 import type { Decoded, RawPacket } from '../src/types.js';
 import { V1_CLIENT_INITIAL } from '../test/attribution/quic/rfc-vectors.js';

@@ -150,13 +150,15 @@ if (!flag('skip-live')) {
   if (process.getuid?.() !== 0) {
     process.stderr.write('bench: live capture needs root (ip netns); run as root or pass --skip-live\n');
   } else {
-    const { benchLive, maxZeroDropRate } = await import('../dist/daemon/bench-live.js');
     const peer = join(ROOT, 'fixtures', 'peer-pcaps', 'mixed-browsing-dns-tls-http__sv-base64-decode-5885.pcap');
     const pcap = existsSync(peer) ? peer : join(ROOT, 'fixtures', 'session-dji-mixed.pcap');
-    const rates = opt('live-rates', '50000,100000,150000,200000,300000').split(',').map(Number);
-    live = await maxZeroDropRate(pcap, rates, Number(opt('live-seconds', '20')));
-    const soakSeconds = Number(opt('live-soak-seconds', '120'));
-    if (soakSeconds > 0) live.soak = await benchLive({ pcap, pps: 50_000, seconds: soakSeconds, withStore: true });
+    const rates = opt('live-rates', '50000,100000,150000,200000,300000');
+    const search = ['--search', pcap, rates, opt('live-seconds', '20'), opt('live-soak-seconds', '120')];
+    const l = spawnSync('npx', ['vite-node', 'bench/live.ts', ...search], {
+      cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (l.status !== 0) fail(`live capture: exit ${l.status}`);
+    live = JSON.parse(l.stdout.trim().split('\n').pop());
   }
 }
 

@@ -10,7 +10,8 @@ import { isoFromSecNsec } from '../records/time.js';
 import type { FlowOrientation, FlowSnapshot } from '../types.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
 import { alertId } from './alert-id.js';
-import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, ruleFields, withGeo } from './evidence.js';
+import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, withGeo } from '../records/evidence.js';
+import { ruleFields } from './rule-fields.js';
 
 export type AlertTime = { tsSec: number; tsNsec: number } | string;
 

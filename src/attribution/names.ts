@@ -1,20 +1,14 @@
 /** Choosing and normalising a flow's name from all the evidence gathered. */
 import type { Attribution, NameEvidence, NameSource } from '../types.js';
+import { foldHostName } from '../util/host-name.js';
 
 /** What the app itself sent beats what a resolver said earlier. */
 const PRIORITY: Record<NameSource, number> = { tls_sni: 0, quic_sni: 1, http_host: 2, dns: 3 };
 
-/** Lower case, no trailing dot: the comparison form (exact bytes are otherwise kept). */
-export function normaliseHost(host: string): string {
-  let h = host.toLowerCase();
-  while (h.endsWith('.')) h = h.slice(0, -1);
-  return h;
-}
-
 export function addNameEvidence(a: Attribution, evidence: NameEvidence): boolean {
-  const host = normaliseHost(evidence.host);
+  const host = foldHostName(evidence.host);
   if (host === '') return false;
-  if (a.names.some((n) => n.source === evidence.source && normaliseHost(n.host) === host)) return false;
+  if (a.names.some((n) => n.source === evidence.source && foldHostName(n.host) === host)) return false;
   a.names.push({ ...evidence, host });
   const best = [...a.names].sort((x, y) => PRIORITY[x.source] - PRIORITY[y.source])[0]!;
   const changed = a.host !== best.host || a.source !== best.source;

@@ -7,6 +7,8 @@ import { GroundwatchError } from '../errors.js';
 import { listFlows, type FlowFilters } from '../sinks/queries.js';
 import { defaultDbPath, openStore, type StoreDb } from '../sinks/sqlite-store.js';
 import { formatRows, OUTPUT_FORMATS, type Columns, type OutputFormat } from './output-format.js';
+import { withFlagNames } from './store-filter-errors.js';
+import { wholeNumber } from './whole-number.js';
 
 export interface CliOutput {
   stdout: { write(text: string): unknown };
@@ -72,7 +74,7 @@ export function registerFlowsCommands(program: Command, out: CliOutput = default
 export function withReadOnlyStore<T>(dbPath: string | undefined, fn: (db: StoreDb) => T): T {
   const db = openStore(dbPath ?? defaultDbPath(), { readonly: true });
   try {
-    return fn(db);
+    return withFlagNames(() => fn(db));
   } finally {
     db.close();
   }
@@ -84,8 +86,8 @@ export function parseFormat<F extends string>(text: string, allowed: readonly F[
 }
 
 export function parseWholeNumber(flag: string, text: string, max: number): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n > max) {
+  const n = wholeNumber(text);
+  if (n === undefined || n > max) {
     throw new GroundwatchError('USAGE', `${flag}: expected a whole number 0..${max}, got ${JSON.stringify(text)}`);
   }
   return n;

@@ -2,9 +2,10 @@ import { Command, Option } from 'commander';
 import { GroundwatchError } from '../errors.js';
 import type { GeoInfo } from '../types.js';
 import { GeoResolver, type GeoDatabaseInfo, type GeoOptions } from '../enrich/geo-resolver.js';
-import { parseIp } from '../enrich/ip-address.js';
+import { parseAddress as parseIp } from '../address/ip.js';
 import { MAINLAND_CHINA, sourcesDisagreeAbout } from '../util/country-sources.js';
 import { neutralizeTerminalLine, neutralizeTerminalText as neutralize, sanitizeForTerminal as safe } from '../util/terminal-text.js';
+import { wholeNumber } from './whole-number.js';
 
 export interface GeoipCommandIo {
   out: (text: string) => void;
@@ -44,8 +45,8 @@ function withCommonFlags(cmd: Command): Command {
 }
 
 function parseDays(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new GroundwatchError('USAGE', `--max-age-days wants a whole number >= 0, got "${value}"`);
+  const n = wholeNumber(value);
+  if (n === undefined) throw new GroundwatchError('USAGE', `--max-age-days wants a whole number >= 0, got "${value}"`);
   return n;
 }
 

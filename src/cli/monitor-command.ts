@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_MONITOR } from '../daemon/defaults.js';
-import type { StdoutEvents } from './text-sink.js';
+import type { StdoutEvents } from '../sinks/text-sink.js';
 
 export interface MonitorFlags {
   config?: string;

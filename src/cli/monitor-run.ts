@@ -11,6 +11,7 @@ import { startMonitor, type MonitorOptions } from '../daemon/monitor.js';
 import { GroundwatchError } from '../errors.js';
 import type { MonitorFlags } from './monitor-command.js';
 import { printErrLine } from './print.js';
+import { wholeNumber } from './whole-number.js';
 
 export async function runMonitorCommand(flags: MonitorFlags): Promise<void> {
   const file = flags.config ? loadConfigFile(flags.config) : {};
@@ -51,8 +52,9 @@ export function mergeFlags(file: MonitorConfig, flags: MonitorFlags): MonitorCon
 
 function intFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new GroundwatchError('USAGE', `${name} must be a whole number (got ${value})`);
-  return Number.parseInt(value, 10);
+  const n = wholeNumber(value);
+  if (n === undefined) throw new GroundwatchError('USAGE', `${name} must be a whole number (got ${value})`);
+  return n;
 }
 
 export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = process.env): MonitorOptions {

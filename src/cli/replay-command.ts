@@ -7,7 +7,8 @@ import { GroundwatchError } from '../errors.js';
 import { defaultDbPath } from '../sinks/sqlite-store.js';
 import type { Severity } from '../types.js';
 import { printErr, printErrLine, printOut } from './print.js';
-import type { StdoutEvents } from './text-sink.js';
+import type { StdoutEvents } from '../sinks/text-sink.js';
+import { wholeNumber } from './whole-number.js';
 
 interface ReplayFlags {
   format?: 'text' | 'ndjson';
@@ -92,7 +93,7 @@ export function registerReplayCommand(program: Command): void {
 
 function memoryBudgetFlag(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const mb = /^\d+$/.test(value) ? Number.parseInt(value, 10) : NaN;
-  if (!(mb >= MIN_MEMORY_BUDGET_MB)) throw new GroundwatchError('USAGE', `--memory-budget must be a whole number of MiB, at least ${MIN_MEMORY_BUDGET_MB} (got ${value})`);
+  const mb = wholeNumber(value);
+  if (mb === undefined || mb < MIN_MEMORY_BUDGET_MB) throw new GroundwatchError('USAGE', `--memory-budget must be a whole number of MiB, at least ${MIN_MEMORY_BUDGET_MB} (got ${value})`);
   return mb;
 }

@@ -7,6 +7,7 @@ import { defaultRulePaths, loadRules, rulesDir } from '../rules/load.js';
 import type { CompiledRule, RuleSet } from '../rules/types.js';
 import type { GeoLookup, Transport } from '../types.js';
 import { neutralizeTerminalLine, sanitizeForTerminal as safe } from '../util/terminal-text.js';
+import { wholeNumber } from './whole-number.js';
 
 export interface RulesCommandDeps {
   openGeo: (dir?: string) => Promise<GeoLookup>;
@@ -47,8 +48,8 @@ export function registerRulesCommands(program: Command, deps: RulesCommandDeps):
     .option('--rules <paths...>', 'rule files or directories (default: dji + china packs)')
     .option('--geoip <dir>', 'GeoIP database directory')
     .action(async (ip: string, opts: { host?: string; port: string; transport: string; rules?: string[]; geoip?: string }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port must be 0-65535, not "${opts.port}"`);
+      const port = wholeNumber(opts.port);
+      if (port === undefined || port > 65535) usage(`--port must be 0-65535, not "${opts.port}"`);
       if (opts.transport !== 'tcp' && opts.transport !== 'udp') usage(`--transport must be tcp or udp, not "${opts.transport}"`);
       const engine = new RuleEngine(await load(opts.rules));
       const geo = (await deps.openGeo(opts.geoip)).lookup(ip);

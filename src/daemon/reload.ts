@@ -2,12 +2,12 @@
  * SIGHUP: load the rule files again and reopen GeoIP. A rule file that no
  * longer loads keeps the rules in force and costs one error line.
  */
-import type { Session } from '../engine/session.js';
+import type { ReloadTarget } from '../engine/run-view.js';
 import { isGroundwatchError } from '../errors.js';
 import { RuleEngine } from '../rules/engine.js';
 import { defaultRulePaths, loadRules } from '../rules/load.js';
 
-export async function reloadSession(session: Session, rulePaths: string[] | undefined, log: (line: string) => void): Promise<boolean> {
+export async function reloadSession(session: ReloadTarget, rulePaths: string[] | undefined, log: (line: string) => void): Promise<boolean> {
   const paths = rulePaths?.length ? rulePaths : defaultRulePaths();
   let ok = true;
   try {

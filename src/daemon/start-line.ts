@@ -1,8 +1,8 @@
 /** The one line at start (stderr): what is watched, with which rules and databases, and where records go. */
-import type { Session } from '../engine/session.js';
+import type { StartLineView } from '../engine/run-view.js';
 import type { MonitorOptions } from './monitor.js';
 
-export function startLine(session: Session, opts: MonitorOptions): string {
+export function startLine(session: StartLineView, opts: MonitorOptions): string {
   const c = opts.capture;
   const dbs = session.geo.databases().map((d) => `${d.role} ${d.path} (built ${d.buildDate.slice(0, 10)})`);
   const outputs = [opts.dbPath ? `store ${opts.dbPath}` : 'no store', ...(opts.ndjsonFile ? [`ndjson ${opts.ndjsonFile}`] : [])];

@@ -23,7 +23,7 @@ import {
   type TransportHeader,
   type TransportResult,
 } from './transport.js';
-import { formatMac } from './ip-address.js';
+import { formatMac } from '../address/mac.js';
 
 /** What decode needs from IP reassembly (decode/ip-reassembly.ts implements it). */
 export interface FragmentReassembler {

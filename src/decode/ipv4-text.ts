@@ -3,7 +3,7 @@
  * capture has few distinct addresses and every packet needs two, so the same
  * string is handed out again instead of being built (and collected) per packet.
  */
-import { formatIPv4 } from './ip-address.js';
+import { formatIPv4 } from '../address/ip.js';
 
 const SLOTS = 4096;
 const keys = new Int32Array(SLOTS);

@@ -1,5 +1,5 @@
 import { Cursor } from './cursor.js';
-import { formatIPv6 } from './ip-address.js';
+import { formatIPv6 } from '../address/ip.js';
 import type { IpDecodeResult, IpHeader } from './ipv4.js';
 
 /** Extension headers are walked to a fixed depth: a packet of 200 empty options headers is an anomaly, not a loop. */

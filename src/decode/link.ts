@@ -19,8 +19,8 @@ export interface LinkResult {
 }
 
 interface LinkExtra {
-  srcMacAt?: number;
-  dstMacAt?: number;
+  srcMacAt?: number | undefined;
+  dstMacAt?: number | undefined;
   vlans?: number[] | undefined;
 }
 
@@ -60,12 +60,18 @@ function decodeEthernet(frame: Uint8Array): LinkResult {
   const c = new Cursor(frame);
   c.ensure(14);
   c.skip(12);
-  const { ethertype, vlans } = readEthertypeAndTags(c);
-  return withEthertype(ethertype, c.pos, { srcMacAt: 6, dstMacAt: 0, vlans }, frame);
+  return walkFromEthertype(c, c.u16(), 6, 0);
 }
 
-function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans: number[] | undefined } {
-  let ethertype = c.u16();
+/**
+ * The one walk behind every link header that ends in an ethertype (Ethernet,
+ * Linux cooked v1 and v2): `ethertype` has just been read and the cursor
+ * stands after it. 802.1Q / 802.1ad / old QinQ (0x9100) tags, outer first,
+ * then PPPoE session or IP. At most MAX_VLAN_TAGS + 1 tags are read; a frame
+ * with more answers the tag type as its non-IP ethertype.
+ */
+function walkFromEthertype(c: Cursor, first: number, srcMacAt: number | undefined, dstMacAt: number | undefined): LinkResult {
+  let ethertype = first;
   let vlans: number[] | undefined;
   while (ethertype === ETHERTYPE.VLAN || ethertype === ETHERTYPE.QINQ || ethertype === ETHERTYPE.QINQ_OLD) {
     const tci = c.u16();
@@ -73,11 +79,11 @@ function readEthertypeAndTags(c: Cursor): { ethertype: number; vlans: number[] |
     ethertype = c.u16();
     if (vlans.length > MAX_VLAN_TAGS) break;
   }
-  return { ethertype, vlans };
+  return withEthertype(ethertype, c.pos, { srcMacAt, dstMacAt, vlans }, c.buf);
 }
 
-function withEthertype(ethertype: number, offset: number, extra: LinkExtra, frame?: Uint8Array): LinkResult {
-  if (ethertype === ETHERTYPE.PPPOE_SESSION && frame) return pppoeSession(frame, offset, extra);
+function withEthertype(ethertype: number, offset: number, extra: LinkExtra, frame: Uint8Array): LinkResult {
+  if (ethertype === ETHERTYPE.PPPOE_SESSION) return pppoeSession(frame, offset, extra);
   if (ethertype === ETHERTYPE.IPV4) return result(offset, 4, extra);
   if (ethertype === ETHERTYPE.IPV6) return result(offset, 6, extra);
   return result(offset, 0, extra, ethertype);
@@ -101,8 +107,7 @@ function decodeSll(frame: Uint8Array): LinkResult {
   const halen = c.u16();
   const addrAt = c.pos;
   c.skip(8);
-  const { ethertype, vlans } = readEthertypeAndTags(c);
-  return withEthertype(ethertype, c.pos, hatype === 1 && halen === 6 ? { srcMacAt: addrAt, vlans } : { vlans }, frame);
+  return walkFromEthertype(c, c.u16(), hatype === 1 && halen === 6 ? addrAt : undefined, undefined);
 }
 
 /** Linux cooked capture v2: 20-byte header, protocol first. */
@@ -115,14 +120,7 @@ function decodeSll2(frame: Uint8Array): LinkResult {
   const halen = c.u8();
   const addrAt = c.pos;
   c.skip(8);
-  let ethertype = protocol;
-  let vlans: number[] | undefined;
-  while ((ethertype === ETHERTYPE.VLAN || ethertype === ETHERTYPE.QINQ) && (vlans?.length ?? 0) <= MAX_VLAN_TAGS) {
-    const tci = c.u16();
-    (vlans ??= []).push(tci & 0x0fff);
-    ethertype = c.u16();
-  }
-  return withEthertype(ethertype, c.pos, hatype === 1 && halen === 6 ? { srcMacAt: addrAt, vlans } : { vlans });
+  return walkFromEthertype(c, protocol, hatype === 1 && halen === 6 ? addrAt : undefined, undefined);
 }
 
 /** BSD loopback: a 4-byte address family, host order (NULL) or network order (LOOP). */

@@ -3,17 +3,13 @@
  * addresses (a MAC survives DHCP changes and IPv6 privacy addresses). With no
  * device given every host that starts a flow is judged.
  */
+import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../address/cidr.js';
+import { isMac, normalizeMac } from '../address/mac.js';
 import { GroundwatchError } from '../errors.js';
-import { parseIp } from '../decode/ip-address.js';
-
-interface Range {
-  bytes: Uint8Array;
-  prefix: number;
-}
 
 export class DeviceSelector {
   private readonly macs = new Set<string>();
-  private readonly ranges: Range[] = [];
+  private readonly ranges: ParsedCidr[] = [];
 
   constructor(specs: string[]) {
     for (const spec of specs) this.add(spec.trim());
@@ -26,32 +22,17 @@ export class DeviceSelector {
   matches(ip: string, mac?: string): boolean {
     if (this.judgesAll) return true;
     if (mac && this.macs.has(mac.toLowerCase())) return true;
-    const bytes = parseIp(ip);
-    return bytes ? this.ranges.some((r) => inRange(bytes, r)) : false;
+    const parsed = parseIp(ip);
+    return parsed ? this.ranges.some((r) => cidrContains(r, parsed)) : false;
   }
 
   private add(spec: string): void {
-    if (/^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(spec)) {
-      this.macs.add(spec.toLowerCase().replace(/-/g, ':'));
+    if (isMac(spec)) {
+      this.macs.add(normalizeMac(spec));
       return;
     }
-    const [addr, prefixText] = spec.split('/');
-    const bytes = parseIp(addr ?? '');
-    const max = bytes ? bytes.length * 8 : 0;
-    const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (!bytes || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
-      throw new GroundwatchError('USAGE', `--device ${JSON.stringify(spec)} is not an address, CIDR range or MAC address`);
-    }
-    this.ranges.push({ bytes, prefix });
+    const range = parseCidr(spec);
+    if (!range) throw new GroundwatchError('USAGE', `--device ${JSON.stringify(spec)} is not an address, CIDR range or MAC address`);
+    this.ranges.push(range);
   }
-}
-
-function inRange(ip: Uint8Array, r: Range): boolean {
-  if (ip.length !== r.bytes.length) return false;
-  let bits = r.prefix;
-  for (let i = 0; bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((ip[i]! & mask) !== (r.bytes[i]! & mask)) return false;
-  }
-  return true;
 }

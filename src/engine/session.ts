@@ -24,7 +24,7 @@ import { NdjsonSink } from '../sinks/ndjson.js';
 import type { Sink } from '../sinks/sink.js';
 import { SqliteSink } from '../sinks/sqlite-sink.js';
 import { openStore } from '../sinks/sqlite-store.js';
-import { TextSink, wantedOnStdout, type StdoutEvents } from '../cli/text-sink.js';
+import { TextSink, wantedOnStdout, type StdoutEvents } from '../sinks/text-sink.js';
 import { AlertCollector, DEFAULT_KEPT_ALERTS } from './alert-collector.js';
 import { buildStatsRecord } from './stats.js';
 import { TOOL_VERSION } from './version.js';

@@ -3,14 +3,14 @@ import { coverageSummary } from '../detect/coverage.js';
 import { unsupportedLinkTypes } from '../decode/link-types.js';
 import { ECS_VERSION, type StatsRecord } from '../records/ecs.js';
 import { isoFromSeconds } from '../records/time.js';
-import type { Session } from './session.js';
+import type { StatsView } from './run-view.js';
 import { reportedCounters } from '../telemetry/report.js';
 
 function countersUnder(all: Record<string, number>, prefix: string): Record<string, number> {
   return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
 
-export function buildStatsRecord(session: Session, final: boolean): StatsRecord {
+export function buildStatsRecord(session: StatsView, final: boolean): StatsRecord {
   const c = session.counters;
   const all = c.toJSON();
   const anomalies = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('anomaly.')));

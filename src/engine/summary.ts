@@ -2,7 +2,7 @@
 import { sanitizeForTerminal as safe } from '../util/terminal-text.js';
 import { coverageSummary } from '../detect/coverage.js';
 import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
-import type { Session } from './session.js';
+import type { SummaryView } from './run-view.js';
 import { limitHits } from '../telemetry/report.js';
 
 /** Flows picked up mid-stream, by what decided their client side; nothing when every start was seen. */
@@ -14,7 +14,7 @@ function startNotSeen(all: Record<string, number>): string {
   return `, ${total} start not seen (${by.map(([k, v]) => `${k.slice(prefix.length)} ${v}`).join(', ')})`;
 }
 
-export function textSummary(session: Session, warnings: string[]): string {
+export function textSummary(session: SummaryView, warnings: string[]): string {
   const c = session.counters;
   const cov = coverageSummary(c);
   const flows = c.get('flow.created');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAsnCsv, type AsnCsvRow } from './asn-csv.js';
-import { parseIp } from './ip-address.js';
+import { parseAddress as parseIp } from '../address/ip.js';
 import { asnCsvPaths, BUILD_INFO_FILE, EMBEDDED_ASN_FILE, embeddedGeoipDir } from './paths.js';
 import { bytesToBigint, ipv4ToNumber } from './mmdb-writer/cidr.js';
 import { MmdbWriter, type MmdbBuildResult } from './mmdb-writer/writer.js';

@@ -3,7 +3,7 @@ import { GroundwatchError } from '../errors.js';
 import type { GeoDatabaseRef, GeoInfo, GeoLookup } from '../types.js';
 import { discoverDatabases, type Discovery, type DiscoveryOptions } from './db-discovery.js';
 import { licenceNote } from './db-licence.js';
-import { parseIp } from './ip-address.js';
+import { parseAddress as parseIp } from '../address/ip.js';
 import { LruCache } from './lru.js';
 import { safeGet, type DbOrigin, type DbRole, type OpenedDb } from './mmdb-open.js';
 import { OperatorTable } from './operators.js';

@@ -1,5 +1,6 @@
 import type { SpecialRange } from '../types.js';
-import { inPrefix, parseIp, type ParsedIp } from './ip-address.js';
+import { inPrefix } from '../address/cidr.js';
+import { parseAddress as parseIp, type ParsedAddress as ParsedIp } from '../address/ip.js';
 
 interface RangeEntry {
   net: Uint8Array;

@@ -4,7 +4,7 @@
  * record can be joined with theirs.
  */
 import { createHash } from 'node:crypto';
-import { parseIp } from '../decode/ip-address.js';
+import { parseIp } from '../address/ip.js';
 
 const ICMP4_PAIRS: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17, 10: 9, 9: 10 };
 const ICMP6_PAIRS: Record<number, number> = {

@@ -1,5 +1,5 @@
 import type { Flow } from '../flow/flow.js';
-import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, withGeo } from '../alerts/evidence.js';
+import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, withGeo } from './evidence.js';
 import { ECS_VERSION, type EcsEndpoint, type FlowEndReason, type FlowRecord } from './ecs.js';
 import { macField } from './mac.js';
 import { isoFromSecNsec } from './time.js';

@@ -3,12 +3,12 @@
  * (ECS `source.mac` pattern `^[A-F0-9]{2}(-[A-F0-9]{2}){5,}$`). Input may use
  * either separator and any case: the decoder, rule packs and users write colons.
  */
-const MAC_TEXT = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i;
+import { isMac } from '../address/mac.js';
 
 /** The ECS form of a 48-bit MAC written with ':' or '-', or undefined when the text is not one. */
 export function ecsMac(text: string): string | undefined {
   const t = text.trim();
-  return MAC_TEXT.test(t) ? t.toUpperCase().replace(/:/g, '-') : undefined;
+  return isMac(t) ? t.toUpperCase().replace(/:/g, '-') : undefined;
 }
 
 /** The form stores written before ECS conformance held (`02:00:00:00:02:14`), still matched on read. */

@@ -3,7 +3,7 @@
  * lookup walks at most 32 / 128 nodes and collects the values of every prefix
  * on the path, independent of how many prefixes are stored.
  */
-import { bitAt, type ParsedCidr, type ParsedIp } from './ip.js';
+import { bitAt, type ParsedCidr, type ParsedIp } from '../address/cidr.js';
 
 interface BitNode<T> {
   zero?: BitNode<T>;

@@ -1,7 +1,8 @@
 /** Turns a validated rule spec into a CompiledRule with predicates (one per match key). */
 import type { Severity } from '../types.js';
-import { parseCidr, type ParsedCidr } from './ip.js';
-import { isMac, normalizeMac, parsePortSpec, type PortRange } from './normalize.js';
+import { parseCidr, type ParsedCidr } from '../address/cidr.js';
+import { isMac, normalizeMac } from '../address/mac.js';
+import { parsePortSpec, type PortRange } from './normalize.js';
 import {
   dnsQueryPredicate, encryptedDnsPredicate, namePredicate, nameSourcePredicate, nameUnknownPredicate,
 } from './predicates-name.js';

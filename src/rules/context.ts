@@ -3,8 +3,9 @@
  * once per match call so names are normalised and addresses parsed once.
  */
 import type { GeoInfo, NameSource, Transport, UnknownNameReason } from '../types.js';
-import { parseIp, type ParsedIp } from './ip.js';
-import { hasInvisibleChars, normalizeMac, normalizeName } from './normalize.js';
+import { parseIp, type ParsedIp } from '../address/cidr.js';
+import { normalizeMac } from '../address/mac.js';
+import { hasInvisibleChars, normalizeName } from './normalize.js';
 import type { DnsQueryFacts, FlowFacts } from './types.js';
 
 export interface NameCandidate {

@@ -1,5 +1,6 @@
-/** Normal forms for names, MAC addresses and port specs, shared by loader and matcher. */
+/** Normal forms for names and port specs, shared by loader and matcher (MAC addresses: address/mac.ts). */
 import { domainToASCII } from 'node:url';
+import { foldHostName } from '../util/host-name.js';
 
 /**
  * What the terminal neutraliser makes visible (src/cli/output-format.ts): C0/C1
@@ -25,8 +26,7 @@ export function hasInvisibleChars(name: string): boolean {
  * parent domains still match. Returns '' only for a name with nothing left.
  */
 export function normalizeName(name: string): string {
-  let n = (HAS_INVISIBLE.test(name) ? name.replace(INVISIBLE, '') : name).trim().toLowerCase();
-  while (n.endsWith('.')) n = n.slice(0, -1);
+  const n = foldHostName((HAS_INVISIBLE.test(name) ? name.replace(INVISIBLE, '') : name).trim());
   if (n === '') return '';
   // domainToASCII rejects some hostnames that occur on the wire (e.g. '_' labels); keep those as-is.
   if (PLAIN_NAME.test(n)) return n;
@@ -36,16 +36,6 @@ export function normalizeName(name: string): string {
 function labelToASCII(label: string): string {
   if (PLAIN_LABEL.test(label)) return label;
   return domainToASCII(label) || label;
-}
-
-const MAC_RE = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i;
-
-export function isMac(text: string): boolean {
-  return MAC_RE.test(text.trim());
-}
-
-export function normalizeMac(mac: string): string {
-  return mac.trim().toLowerCase().replace(/-/g, ':');
 }
 
 export interface PortRange {

@@ -1,6 +1,6 @@
 /** Predicates on addresses and networks: cidr, asn, country, operator_country, special, transport, port, device. */
 import type { SpecialRange, Transport } from '../types.js';
-import { cidrContains, type ParsedCidr } from './ip.js';
+import { cidrContains, type ParsedCidr } from '../address/cidr.js';
 import type { PortRange } from './normalize.js';
 import { geoDbNote, peerIp, type Predicate } from './predicates.js';
 

@@ -4,7 +4,7 @@
  * the engine may index them, so only candidate rules are evaluated.
  */
 import type { MatchContext } from './context.js';
-import type { ParsedCidr } from './ip.js';
+import type { ParsedCidr } from '../address/cidr.js';
 
 export type IndexKey =
   | { kind: 'name'; exact: string[]; suffix: string[] }
@@ -22,7 +22,7 @@ export interface Predicate {
   test(ctx: MatchContext): string[] | null;
 }
 
-/** Counts predicate evaluations so cost per match can be measured (see bench-rules.ts). */
+/** Counts predicate evaluations so cost per match can be measured (see bench/bench-rules.ts). */
 export interface EvalCounter {
   evaluations: number;
 }

@@ -4,8 +4,9 @@
  * offending YAML node, which the loader turns into file:line:col.
  */
 import { z } from 'zod';
-import { parseCidr } from './ip.js';
-import { isMac, normalizeName, parsePortSpec } from './normalize.js';
+import { parseCidr } from '../address/cidr.js';
+import { isMac } from '../address/mac.js';
+import { normalizeName, parsePortSpec } from './normalize.js';
 
 /** A scalar or a non-empty list of them; a scalar is read as a one-item list. */
 function list<T extends z.ZodType>(item: T) {

@@ -160,13 +160,7 @@ export class NdjsonSink implements Sink {
     if (typeof this.target === 'string' && !this.opened) {
       // The file never opened (missing or unwritable directory): open it afresh. Lines buffered
       // in the dead destination cannot be recovered and are counted as dropped.
-      const lost = this.ledger.unwritten;
-      if (lost > 0) {
-        this.counters?.inc(`sink.${this.name}.dropped`, lost);
-        this.onDrop?.(lost);
-      }
-      this.ledger.clear();
-      this.dest.destroy();
+      this.abandon();
       this.dest = this.openDestination();
       try {
         await settleOn(this.dest, 'ready');

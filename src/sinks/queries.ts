@@ -9,6 +9,7 @@ import { GroundwatchError } from '../errors.js';
 import { SEVERITY_NUMBER, type AlertRecord, type FlowRecord } from '../records/ecs.js';
 import { ecsMac, legacyStoredMac } from '../records/mac.js';
 import type { Severity } from '../types.js';
+import { InvalidFilterError } from './filter-error.js';
 import { cachedStatement, Where } from './query-builder.js';
 import type { StoreDb } from './sqlite-store.js';
 import { parseTimeFilter } from './timestamps.js';
@@ -135,7 +136,7 @@ function alertWhere(filters: AlertFilters): Where {
   addTimeRange(w, 'ts', filters);
   if (filters.severity !== undefined) {
     const min = SEVERITY_NUMBER[filters.severity];
-    if (min === undefined) throw new GroundwatchError('USAGE', `unknown severity ${JSON.stringify(filters.severity)}`);
+    if (min === undefined) throw new InvalidFilterError('severity', `unknown severity ${JSON.stringify(filters.severity)}`);
     w.add('severity_num >= @severity_num', { severity_num: min });
   }
   if (filters.rule !== undefined) w.add('rule_id = @rule', { rule: filters.rule });
@@ -153,13 +154,13 @@ function alertWhere(filters: AlertFilters): Where {
 }
 
 function addTimeRange(w: Where, column: string, f: TimeFilters): void {
-  if (f.since !== undefined) w.add(`${column} >= @since`, { since: parseTimeFilter('--since', f.since) });
-  if (f.until !== undefined) w.add(`${column} < @until`, { until: parseTimeFilter('--until', f.until) });
+  if (f.since !== undefined) w.add(`${column} >= @since`, { since: parseTimeFilter('since', f.since) });
+  if (f.until !== undefined) w.add(`${column} < @until`, { until: parseTimeFilter('until', f.until) });
 }
 
 function limitSql(limit: number | undefined): string {
   const n = limit ?? DEFAULT_LIST_LIMIT;
-  if (!Number.isInteger(n) || n < 0) throw new GroundwatchError('USAGE', `--limit: expected a whole number >= 0, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidFilterError('limit', `expected a whole number >= 0, got ${n}`);
   return n === 0 ? '' : `LIMIT ${n}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { StoreDb } from './sqlite-store.js';
+import { foldHostName } from '../util/host-name.js';
 
 export type Param = string | number;
 
@@ -32,7 +33,7 @@ export class Where {
 }
 
 export function normaliseDomain(domain: string): string {
-  return domain.trim().toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '');
+  return foldHostName(domain.trim().replace(/^\*?\./, ''));
 }
 
 function escapeLike(text: string): string {

@@ -4,8 +4,8 @@
  * User filters accept a date ("2021-09-01", UTC midnight) or a timestamp with
  * optional fraction and zone ("2021-09-01T12:00:00.5+02:00"; no zone = UTC).
  */
-import { GroundwatchError } from '../errors.js';
 import { isoFromSecNsec } from '../records/time.js';
+import { InvalidFilterError, type FilterName } from './filter-error.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
@@ -29,11 +29,11 @@ export function storedTime(text: string | undefined): string | null {
   return canonicalIso(text) ?? text;
 }
 
-/** Parses a user's --since/--until value or throws a one-line USAGE error. */
-export function parseTimeFilter(flag: string, text: string): string {
+/** Parses a since/until filter value or throws an InvalidFilterError (code USAGE) naming the filter. */
+export function parseTimeFilter(filter: FilterName, text: string): string {
   const iso = canonicalIso(text);
   if (iso === undefined) {
-    throw new GroundwatchError('USAGE', `${flag}: expected a date (2021-09-01) or ISO 8601 timestamp, got ${JSON.stringify(text)}`);
+    throw new InvalidFilterError(filter, `expected a date (2021-09-01) or ISO 8601 timestamp, got ${JSON.stringify(text)}`);
   }
   return iso;
 }

@@ -75,6 +75,10 @@ describe('flows list', () => {
     await expect(run('--db', dbPath, '--since', 'last tuesday')).rejects.toMatchObject({ code: 'USAGE' });
   });
 
+  it('a filter the store rejects is reported under the flag the user typed', async () => {
+    await expect(run('--db', dbPath, '--until', 'last tuesday')).rejects.toThrow(/^--until: expected a date/);
+  });
+
   it('uses $GROUNDWATCH_DB when --db is not given', async () => {
     const saved = process.env['GROUNDWATCH_DB'];
     process.env['GROUNDWATCH_DB'] = dbPath;

@@ -7,7 +7,7 @@
  * and an extra or wrong one both fail.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalIp } from '../../src/decode/ip-address.js';
+import { canonicalIp } from '../../src/address/ip.js';
 import type { DnsRecord, FlowRecord } from '../../src/records/ecs.js';
 import { loadManifest, PEER_DIR } from '../support/peer-manifest.js';
 import { replayFiles } from '../support/replay-harness.js';

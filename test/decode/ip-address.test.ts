@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, parseAddress, parseIp } from '../../src/decode/ip-address.js';
+import { canonicalIp, parseAddress, parseIp } from '../../src/address/ip.js';
 
 /** Python's ipaddress module as the oracle: packed bytes (hex) or null for each text. */
 function pythonPacked(texts: string[]): (string | null)[] {

@@ -26,7 +26,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GeoResolver } from '../../src/enrich/geo-resolver.js';
 import { embeddedCountryMmdb, embeddedRegistrantMmdb } from '../../src/enrich/paths.js';
-import { countrySourceFields } from '../../src/alerts/evidence.js';
+import { countrySourceFields } from '../../src/records/evidence.js';
 import { RuleEngine } from '../../src/rules/engine.js';
 import { defaultRulePaths, loadRules } from '../../src/rules/load.js';
 import type { FlowFacts } from '../../src/rules/types.js';

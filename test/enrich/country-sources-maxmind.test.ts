@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countrySourceFields } from '../../src/alerts/evidence.js';
+import { countrySourceFields } from '../../src/records/evidence.js';
 import { GeoResolver } from '../../src/enrich/geo-resolver.js';
 import { embeddedCountryMmdb, embeddedRegistrantMmdb } from '../../src/enrich/paths.js';
 import { RuleEngine } from '../../src/rules/engine.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSyntheticRules, syntheticFlowFacts } from '../../src/rules/bench-rules.js';
+import { generateSyntheticRules, syntheticFlowFacts } from '../../bench/bench-rules.js';
 import { RuleEngine } from '../../src/rules/engine.js';
 
 /** Predicate evaluations for matching facts that hit rules 0, 1, 2 (one of each anchor kind). */

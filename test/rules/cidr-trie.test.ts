@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CidrTrie } from '../../src/rules/cidr-trie.js';
-import { parseCidr, parseIp } from '../../src/rules/ip.js';
+import { parseCidr, parseIp } from '../../src/address/cidr.js';
 
 /** Oracle: compare the top `len` bits of two 32-bit addresses with plain integer arithmetic. */
 function inPrefix(addr: number, net: number, len: number): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, parseCidr, parseIp } from '../../src/rules/ip.js';
+import { cidrContains, parseCidr, parseIp } from '../../src/address/cidr.js';
 import { normalizeName, parsePortSpec, suffixesOf } from '../../src/rules/normalize.js';
 
 const hex = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString('hex');

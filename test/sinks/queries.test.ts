@@ -58,6 +58,11 @@ describe('listFlows filters', () => {
     expect(() => listFlows(db, { since: 'yesterday' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
     expect(() => listFlows(db, { since: '2021-02-30' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
+  it('names the filter, never a command-line flag (the store has callers without flags)', () => {
+    expect(() => listFlows(db, { until: 'soon' })).toThrow(expect.objectContaining({ filter: 'until' }));
+    expect(() => listFlows(db, { limit: -1 })).toThrow(expect.objectContaining({ filter: 'limit' }));
+    expect(() => listFlows(db, { limit: -1 })).toThrow(/^limit filter: expected a whole number >= 0, got -1$/);
+  });
 });
 
 describe('listAlerts filters', () => {

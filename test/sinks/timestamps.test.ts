@@ -16,7 +16,7 @@ describe('timestamps', () => {
     for (const bad of ['2021-13-01', '2021-02-29', 'now', '', '2021-09-01T25:00Z', '1630454400']) {
       expect(canonicalIso(bad)).toBeUndefined();
     }
-    expect(() => parseTimeFilter('--since', 'now')).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => parseTimeFilter('since', 'now')).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
   it('storedTime keeps text it cannot parse rather than losing it', () => {
     expect(storedTime('garbage')).toBe('garbage');

@@ -2,18 +2,16 @@
  * RDATA as text: addresses from the raw bytes (canonical form), names via
  * dns-packet, every other type summarised so that nothing is silently dropped.
  */
-import { formatIPv4, formatIPv6 } from '../../decode/ip-address.js';
+import { formatIPv4, formatIPv6 } from '../../address/ip.js';
+import { foldHostName } from '../../util/host-name.js';
 import { decodeWireAnswerData, decodeWireName } from './dns-packet-api.js';
 import { DnsFormatError, type WireRecord } from './dns-wire.js';
 
 const NAME_TYPES = new Set([2, 5, 12, 39]); // NS, CNAME, PTR, DNAME
 const MAX_SUMMARY_CHARS = 512;
 
-/** Lower-case, trailing dot removed; the root name becomes ''. */
-export function normaliseDnsName(name: string): string {
-  const lower = name.toLowerCase();
-  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
-}
+/** Names in DNS messages take the project's one host-name form (util/host-name.ts); the root name becomes ''. */
+export const normaliseDnsName = foldHostName;
 
 export function rdataText(buf: Buffer, rr: WireRecord): string {
   if (rr.type === 1) {

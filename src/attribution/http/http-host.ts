@@ -3,7 +3,8 @@
  * section 3.2.2): lower-cased, port stripped, IPv6 literal unbracketed and written
  * canonically. IP literals are flagged: they name no one.
  */
-import { canonicalIp } from '../../decode/ip-address.js';
+import { canonicalIp } from '../../address/ip.js';
+import { foldHostName } from '../../util/host-name.js';
 
 export interface HostValue {
   host?: string;
@@ -18,7 +19,7 @@ export function normaliseHost(raw: string): HostValue {
   const colon = value.lastIndexOf(':');
   if (colon >= 0 && value.indexOf(':') !== colon) return bareIpv6(value);
   const name = colon >= 0 && PORT.test(value.slice(colon + 1)) ? value.slice(0, colon) : value;
-  return nameOrIpv4(name.endsWith('.') ? name.slice(0, -1) : name);
+  return nameOrIpv4(foldHostName(name));
 }
 
 function bracketed(value: string): HostValue {

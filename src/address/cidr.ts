@@ -1,9 +1,10 @@
 /**
- * IP address and prefix parsing to bytes, for the CIDR trie and the device
- * matcher. IPv4-mapped IPv6 (::ffff:a.b.c.d) is folded to IPv4 so one rule
- * covers both spellings.
+ * CIDR prefixes: parsing to bytes and the one prefix test, for rules (CIDR
+ * trie, net predicates), GeoIP special ranges and device selection.
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d) is folded to IPv4 so one prefix covers
+ * both spellings.
  */
-import { parseAddress } from '../decode/ip-address.js';
+import { parseAddress } from './ip.js';
 
 export interface ParsedIp {
   version: 4 | 6;
@@ -45,7 +46,16 @@ export function bitAt(bytes: Uint8Array, i: number): 0 | 1 {
 }
 
 export function cidrContains(cidr: ParsedCidr, ip: ParsedIp): boolean {
-  if (cidr.version !== ip.version) return false;
-  for (let i = 0; i < cidr.prefixLen; i++) if (bitAt(cidr.bytes, i) !== bitAt(ip.bytes, i)) return false;
-  return true;
+  return cidr.version === ip.version && inPrefix(ip.bytes, cidr.bytes, cidr.prefixLen);
+}
+
+/** True when the first `prefixLen` bits of `bytes` equal those of `net` (and both are of one family). */
+export function inPrefix(bytes: Uint8Array, net: Uint8Array, prefixLen: number): boolean {
+  if (bytes.length !== net.length) return false;
+  const whole = prefixLen >> 3;
+  for (let i = 0; i < whole; i++) if (bytes[i] !== net[i]) return false;
+  const rest = prefixLen & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return ((bytes[whole] ?? 0) & mask) === ((net[whole] ?? 0) & mask);
 }

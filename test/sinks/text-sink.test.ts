@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatRecordLine } from '../../src/cli/text-sink.js';
-import { makeAlert, makeFlow } from '../sinks/fixtures.js';
+import { formatRecordLine } from '../../src/sinks/text-sink.js';
+import { makeAlert, makeFlow } from './fixtures.js';
 
 describe('text lines of flows and alerts picked up mid-stream', () => {
   it('say the start was not seen and what decided the client; flows seen from their start say nothing extra', () => {

@@ -59,7 +59,8 @@ export interface BenchLiveResult {
   rss: RssProfile;
 }
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+// The built CLI (npm run bench builds first): the daemon as it ships, not its TypeScript.
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 function sh(args: string[]): string {
   const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8', timeout: 600_000 });
@@ -174,13 +175,4 @@ export async function maxZeroDropRate(pcap: string, rates: number[], seconds: nu
     best = pps;
   }
   return { best, runs };
-}
-
-// `node dist/daemon/bench-live.js <pcap> <pps> [seconds]`
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [pcap, pps, seconds] = process.argv.slice(2);
-  if (!pcap || !pps) {
-    process.stderr.write('usage: bench-live.js <pcap> <pps> [seconds]\n');
-    process.exitCode = 2;
-  } else process.stdout.write(`${JSON.stringify(await benchLive({ pcap, pps: Number(pps), seconds: Number(seconds ?? 20) }))}\n`);
 }

@@ -3,9 +3,9 @@
  * stays flat as the number of rules grows. Rules cycle through domain suffix,
  * CIDR and ASN anchors, each with a second (port) predicate, on disjoint values.
  */
-import { compileRule } from './compile.js';
-import { ruleFileSchema } from './schema.js';
-import type { FlowFacts, RuleSet } from './types.js';
+import { compileRule } from '../src/rules/compile.js';
+import { ruleFileSchema } from '../src/rules/schema.js';
+import type { FlowFacts, RuleSet } from '../src/rules/types.js';
 
 const KINDS = 3;
 

@@ -3,9 +3,8 @@
  * sanitizeForTerminal: a hostname may carry ANSI escapes or bidi overrides.
  */
 import type { AlertRecord, FlowRecord, GroundwatchRecord } from '../records/ecs.js';
-import type { Sink } from '../sinks/sink.js';
-import { neutralizeTerminalText } from '../util/terminal-text.js';
-import { sanitizeForTerminal as safe } from './output-format.js';
+import type { Sink } from './sink.js';
+import { neutralizeTerminalText, sanitizeForTerminal as safe } from '../util/terminal-text.js';
 
 export type StdoutEvents = 'alerts' | 'flows' | 'all';
 

@@ -144,13 +144,3 @@ export function canonicalIp(text: string): string | undefined {
   if (!b) return undefined;
   return b.length === 4 ? formatIPv4(b, 0) : formatIPv6(b, 0);
 }
-
-export function formatMac(b: Uint8Array, off: number): string {
-  let s = '';
-  for (let i = 0; i < 6; i++) {
-    const v = b[off + i]!;
-    s += (v < 16 ? '0' : '') + v.toString(16);
-    if (i < 5) s += ':';
-  }
-  return s;
-}

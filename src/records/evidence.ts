@@ -1,8 +1,7 @@
-/** Evidence blocks shared by flow and DNS-query alerts (geo, jurisdiction, rule). */
-import type { AlertRecord, CountryAnswer, CountrySourceFields, EcsEndpoint, GeoEvidence, JurisdictionFields, NameEvidenceFields, NameFields } from '../records/ecs.js';
+/** Evidence blocks shared by flow records and alerts (geo, jurisdiction, names). */
+import type { CountryAnswer, CountrySourceFields, EcsEndpoint, GeoEvidence, JurisdictionFields, NameEvidenceFields, NameFields } from './ecs.js';
 import type { Attribution, GeoDatabaseRef, GeoInfo, NameEvidence } from '../types.js';
 import { MAINLAND_CHINA, sourcesDisagreeAbout } from '../util/country-sources.js';
-import type { CompiledRule } from '../rules/types.js';
 
 export function geoEvidence(geo: GeoInfo): GeoEvidence | undefined {
   const ev: GeoEvidence = {};
@@ -50,19 +49,6 @@ export function withGeo(ep: EcsEndpoint, geo: GeoInfo): EcsEndpoint {
     ep.as = { ...(geo.asn !== undefined ? { number: geo.asn } : {}), ...(geo.asOrg ? { organization: { name: geo.asOrg } } : {}) };
   }
   return ep;
-}
-
-export function ruleFields(rule: CompiledRule): AlertRecord['rule'] {
-  return {
-    id: rule.id,
-    name: rule.name,
-    ruleset: rule.ruleset,
-    // Rule version and the version of the ruleset it shipped in: both are needed to reproduce an alert.
-    version: `${rule.version}@${rule.rulesetVersion}`,
-    description: rule.purpose,
-    category: rule.category,
-    reference: rule.source,
-  };
 }
 
 /** How the destination's name is known: the same block in flow and alert records. */
