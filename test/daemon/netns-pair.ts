@@ -8,7 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { CLI, REPO_ROOT } from '../support/cli.js';
-import { MonitorProcess, requireNetnsPrivileges, sleep } from './netns.js';
+import { deleteNetns, MonitorProcess, requireNetnsPrivileges, sleep } from './netns.js';
 
 export const CLIENT_IF = 'gwc';
 const SERVER_IF = 'gws';
@@ -95,18 +95,6 @@ export class NetnsPair {
   }
 
   delete(): void {
-    for (const ns of [this.client, this.server]) {
-      spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
-        .stdout?.split('\n')
-        .filter(Boolean)
-        .forEach((pid) => {
-          try {
-            process.kill(Number(pid), 'SIGKILL');
-          } catch {
-            /* already gone */
-          }
-        });
-      spawnSync('ip', ['netns', 'del', ns]);
-    }
+    for (const ns of [this.client, this.server]) deleteNetns(ns);
   }
 }

@@ -82,18 +82,23 @@ export class TestNetns {
   }
 
   delete(): void {
-    spawnSync('ip', ['netns', 'pids', this.name], { encoding: 'utf8' })
-      .stdout?.split('\n')
-      .filter(Boolean)
-      .forEach((pid) => {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      });
-    spawnSync('ip', ['netns', 'del', this.name]);
+    deleteNetns(this.name);
   }
+}
+
+/** Kills whatever still runs inside a namespace, then deletes it. */
+export function deleteNetns(name: string): void {
+  spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' })
+    .stdout?.split('\n')
+    .filter(Boolean)
+    .forEach((pid) => {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    });
+  spawnSync('ip', ['netns', 'del', name]);
 }
 
 export class MonitorProcess {
