@@ -15,6 +15,7 @@ import { describeSocketError } from './stream-connect.js';
 /** librelp, the implementation behind rsyslog's omrelp/imrelp, speaks protocol version 0. */
 const RELP_VERSION = '0';
 const MAX_TXNR = 999_999_999;
+const CLOSE_WAIT_MS = 2_000;
 
 interface Pending {
   readonly command: string;
@@ -87,7 +88,11 @@ export class RelpSession {
   /** `close`, wait (bounded) for its rsp, then close the connection; unanswered commands resolve as retry. */
   async close(): Promise<void> {
     if (!this.endedReason) {
-      await this.command('close', Buffer.alloc(0));
+      // Bounded: a server that does not answer close must not hold up shutdown.
+      const answered = this.command('close', Buffer.alloc(0));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([answered, new Promise((resolve) => (timer = setTimeout(resolve, Math.min(this.timeoutMs, CLOSE_WAIT_MS))))]);
+      clearTimeout(timer);
       this.end('session closed by groundwatch');
     }
     this.socket.destroy();
