@@ -46,6 +46,8 @@ export interface SyslogDestination extends DestinationCommon {
   readonly format: SyslogFormat;
   /** How long a fresh TLS/TCP session must stay open without alert or close before writes count as accepted. */
   readonly acceptGraceMs: number;
+  /** How long the connection must stay healthy after a write before that message counts as delivered. */
+  readonly settleMs: number;
 }
 
 export interface RelpDestination extends DestinationCommon {

@@ -27,6 +27,7 @@ export interface DestinationOptions {
   hostname?: string;
   /** syslog+tcp / syslog+tls */
   accept_grace_ms?: string | number;
+  settle_ms?: string | number;
   /** RELP */
   window?: string | number;
   /** webhook */
@@ -44,7 +45,7 @@ type OptionKey = keyof DestinationOptions;
 const COMMON_KEYS: readonly OptionKey[] = ['ca', 'cert', 'key', 'servername', 'min_severity', 'timeout_ms'];
 const SYSLOG_FORMAT_KEYS: readonly OptionKey[] = ['enterprise_number', 'facility', 'hostname'];
 const KEYS_BY_KIND = {
-  syslog: [...COMMON_KEYS, ...SYSLOG_FORMAT_KEYS, 'accept_grace_ms'],
+  syslog: [...COMMON_KEYS, ...SYSLOG_FORMAT_KEYS, 'accept_grace_ms', 'settle_ms'],
   relp: [...COMMON_KEYS, ...SYSLOG_FORMAT_KEYS, 'window'],
   webhook: [...COMMON_KEYS, 'secret_file', 'secret_env'],
 } as const satisfies Record<Destination['kind'], readonly OptionKey[]>;
@@ -65,6 +66,8 @@ const LITERAL_SECRET_PARAMS = new Set(['secret', 'webhook_secret', 'whsec']);
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_ACCEPT_GRACE_MS = 1_000;
+/** A server that dies with our frame unread resets the connection; this long after a write we would have seen it. */
+export const DEFAULT_SETTLE_MS = 250;
 export const DEFAULT_RELP_WINDOW = 128;
 /** RFC 5612's documentation PEN: groundwatch has no IANA-registered private enterprise number of its own. */
 export const DEFAULT_ENTERPRISE_NUMBER = '32473';
@@ -117,7 +120,8 @@ export function parseDestination(rawUrl: string, options: DestinationOptions = {
   const tlsWithName = tls ? withDefaultServername(tls, host) : undefined;
   if (scheme.kind === 'syslog') {
     const acceptGraceMs = nonNegativeInt(settings.accept_grace_ms, DEFAULT_ACCEPT_GRACE_MS, 'accept_grace_ms', rawUrl);
-    return { kind: 'syslog', label, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, acceptGraceMs, ...common };
+    const settleMs = nonNegativeInt(settings.settle_ms, DEFAULT_SETTLE_MS, 'settle_ms', rawUrl);
+    return { kind: 'syslog', label, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, acceptGraceMs, settleMs, ...common };
   }
   const window = positiveInt(settings.window, DEFAULT_RELP_WINDOW, 'window', rawUrl);
   return { kind: 'relp', label, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, window, ...common };
