@@ -7,6 +7,7 @@
  * one both ways with different values is an error. A webhook's own query
  * parameters (the receiver's) are kept; groundwatch's are removed before POST.
  */
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { GroundwatchError } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
@@ -106,7 +107,9 @@ export function parseDestination(rawUrl: string, options: DestinationOptions = {
   if (scheme.kind === 'webhook') {
     const secret = readWebhookSecret({ secretFile: settings.secret_file, secretEnv: settings.secret_env, env: context.env ?? process.env });
     const target = webhookTarget(url);
-    return { kind: 'webhook', label: webhookLabel(url), url: target, ...(secret ? { secret } : {}), ...(tls ? { tls } : {}), ...common };
+    const label = webhookLabel(url);
+    const key = new URL(target).search === '' ? label : `${label}#${createHash('sha256').update(target).digest('hex').slice(0, 12)}`;
+    return { kind: 'webhook', label, key, url: target, ...(secret ? { secret } : {}), ...(tls ? { tls } : {}), ...common };
   }
 
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -116,15 +119,16 @@ export function parseDestination(rawUrl: string, options: DestinationOptions = {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw usage(rawUrl, `bad port ${url.port}`);
   if (url.pathname !== '' && url.pathname !== '/') throw usage(rawUrl, `a ${url.protocol}// destination has no path (${url.pathname})`);
   const label = `${url.protocol}//${url.host}`;
+  const key = label;
   const format = syslogFormat(settings, rawUrl);
   const tlsWithName = tls ? withDefaultServername(tls, host) : undefined;
   if (scheme.kind === 'syslog') {
     const acceptGraceMs = nonNegativeInt(settings.accept_grace_ms, DEFAULT_ACCEPT_GRACE_MS, 'accept_grace_ms', rawUrl);
     const settleMs = nonNegativeInt(settings.settle_ms, DEFAULT_SETTLE_MS, 'settle_ms', rawUrl);
-    return { kind: 'syslog', label, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, acceptGraceMs, settleMs, ...common };
+    return { kind: 'syslog', label, key, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, acceptGraceMs, settleMs, ...common };
   }
   const window = positiveInt(settings.window, DEFAULT_RELP_WINDOW, 'window', rawUrl);
-  return { kind: 'relp', label, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, window, ...common };
+  return { kind: 'relp', label, key, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, window, ...common };
 }
 
 function parseUrl(rawUrl: string): URL {
