@@ -51,6 +51,9 @@ const KEYS_BY_KIND = {
   webhook: [...COMMON_KEYS, 'secret_file', 'secret_env'],
 } as const satisfies Record<Destination['kind'], readonly OptionKey[]>;
 
+/** Every option key some destination accepts (for a config schema of `deliver:` entries). */
+export const DESTINATION_OPTION_KEYS: readonly OptionKey[] = [...new Set(Object.values(KEYS_BY_KIND).flat())];
+
 const SCHEMES: Record<string, { kind: Destination['kind']; tls: boolean }> = {
   'syslog+tls:': { kind: 'syslog', tls: true },
   'syslog+tcp:': { kind: 'syslog', tls: false },
