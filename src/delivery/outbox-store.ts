@@ -86,7 +86,7 @@ export class OutboxStore {
   constructor(readonly db: StoreDb) {
     this.insertStmt = db.prepare(OUTBOX_INSERT_SQL);
     this.dueStmt = db.prepare(
-      `SELECT * FROM outbox WHERE destination = ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, rowid LIMIT ?`,
+      `SELECT * FROM outbox WHERE destination = ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY rowid LIMIT ?`,
     );
     this.deliveredStmt = db.prepare(`UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE rowid = ?`);
     this.retryLaterStmt = db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE rowid = ? AND state = 'pending'`);
