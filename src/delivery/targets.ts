@@ -8,7 +8,7 @@ import type { Destination } from './destination.js';
 import type { DeliveryTarget } from './destination-queue.js';
 import type { Transport } from './transport.js';
 import { parseDestination, type DestinationOptions } from './url.js';
-import { WebhookTransport } from './transports/webhook.js';
+import { createTransport } from './transports/factory.js';
 import { GroundwatchError } from '../errors.js';
 
 /** A config `deliver:` entry: a URL, or a URL with options (TLS files, secret_file / secret_env, min_severity...). */
@@ -16,7 +16,7 @@ export type DeliverEntry = string | ({ url: string } & DestinationOptions);
 
 export type TransportFactory = (destination: Destination) => Transport;
 
-export function deliveryTargets(entries: readonly DeliverEntry[], makeTransport: TransportFactory = defaultTransport): DeliveryTarget[] {
+export function deliveryTargets(entries: readonly DeliverEntry[], makeTransport: TransportFactory = createTransport): DeliveryTarget[] {
   const destinations = entries.map((e) => (typeof e === 'string' ? parseDestination(e) : parseDestination(e.url, withoutUrl(e))));
   const seen = new Set<string>();
   for (const d of destinations) {
@@ -30,9 +30,4 @@ export function deliveryTargets(entries: readonly DeliverEntry[], makeTransport:
 function withoutUrl(entry: { url: string } & DestinationOptions): DestinationOptions {
   const { url: _url, ...options } = entry;
   return options;
-}
-
-function defaultTransport(destination: Destination): Transport {
-  if (destination.kind === 'webhook') return new WebhookTransport(destination);
-  throw new GroundwatchError('USAGE', `${destination.label}: ${destination.kind} transport is not available in this build`);
 }

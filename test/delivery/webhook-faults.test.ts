@@ -27,7 +27,9 @@ async function setup(script: ConstructorParameters<typeof HttpReceiver>[0], ids:
   const port = await receiver.listen();
   cleanup.push(() => receiver.close());
   const db: StoreDb = openStore(join(mkdtempSync(join(tmpdir(), 'gw-wh-')), 'store.db'));
-  cleanup.push(() => db.close());
+  cleanup.push(() => {
+    db.close();
+  });
   const store = new OutboxStore(db);
   const targets = deliveryTargets([url(port)]);
   const label = targets[0]!.route.label;
