@@ -17,6 +17,9 @@ export interface TestPki {
   readonly clientKey: string;
   /** Common name (and DNS SAN) of the client certificate. */
   readonly clientName: string;
+  /** From the right CA, but with a name outside *.boxes.example.org (refused where names are checked). */
+  readonly outsiderCert: string;
+  readonly outsiderKey: string;
   /** A CA the server does not trust, and a client certificate it issued. */
   readonly wrongCaCert: string;
   readonly wrongClientCert: string;
@@ -53,10 +56,11 @@ export function makeTestPki(dir: string): TestPki {
   const serverName = 'localhost';
   const server = issue(dir, 'server', ca,
     `subjectAltName=DNS:${serverName},IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature\n`);
-  const clientName = 'gw-box-01';
+  const clientName = 'gw-box-01.boxes.example.org';
   const client = issue(dir, clientName, ca, `subjectAltName=DNS:${clientName}\nextendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n`);
+  const outsider = issue(dir, 'laptop.example.net', ca, `subjectAltName=DNS:laptop.example.net\nextendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n`);
   const wrongCa = makeCa(dir, 'gw-wrong-ca');
-  const wrongClient = issue(dir, 'gw-box-rogue', wrongCa, `subjectAltName=DNS:gw-box-rogue\nextendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n`);
+  const wrongClient = issue(dir, 'gw-box-rogue.boxes.example.org', wrongCa, `subjectAltName=DNS:gw-box-rogue.boxes.example.org\nextendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n`);
   return {
     caCert: ca.cert,
     serverCert: server.cert,
@@ -64,6 +68,8 @@ export function makeTestPki(dir: string): TestPki {
     clientCert: client.cert,
     clientKey: client.key,
     clientName,
+    outsiderCert: outsider.cert,
+    outsiderKey: outsider.key,
     wrongCaCert: wrongCa.cert,
     wrongClientCert: wrongClient.cert,
     wrongClientKey: wrongClient.key,

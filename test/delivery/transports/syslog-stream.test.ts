@@ -38,7 +38,7 @@ async function server(onSocket: (socket: net.Socket, messages: string[]) => void
   let connections = 0;
   const srv = net.createServer((socket) => {
     connections += 1;
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       const split = splitOctetCounted(Buffer.concat([pending, chunk]));
