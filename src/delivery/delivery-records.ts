@@ -44,6 +44,7 @@ export function heartbeatMessage(ctx: HeartbeatContext, health: CaptureHealth, n
     '@timestamp': timestamp,
     ecs: { version: ECS_VERSION },
     event: { kind: 'state', dataset: 'groundwatch.heartbeat', action: 'heartbeat', id },
+    host: { name: ctx.hostname },
     observer: { hostname: ctx.hostname, ...(ctx.interfaceName ? { ingress: { interface: { name: ctx.interfaceName } } } : {}) },
     groundwatch: {
       run_id: ctx.runId,
