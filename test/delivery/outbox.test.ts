@@ -193,19 +193,19 @@ describe('byte bound', () => {
     const sizes = s.db.prepare('SELECT message_id, size_bytes FROM outbox').all() as { message_id: string; size_bytes: number }[];
     const size = (id: string) => sizes.find((r) => r.message_id === id)!.size_bytes;
     const total = sizes.reduce((a, r) => a + r.size_bytes, 0);
-    // Room for everything but about four alerts, once the dropped events' reserve (1 KiB each) is counted.
-    const max = total - size('I1') - size('L1') - size('L2') - size('L3') + 1;
+    // Room for everything but three alerts (the info one and two of the three lows), once the dropped events' reserve (1 KiB each) is counted.
+    const max = total - size('I1') - size('L1') - size('L2') + 1;
     const counters = new Counters();
     const result = enforceOutboxLimit(s, max + 2 * 1024, new Date(t0 + 1000), counters);
-    expect(result?.rows).toBe(4);
-    expect(s.db.prepare("SELECT message_id FROM outbox WHERE kind = 'alert' ORDER BY message_id").all().map((r) => (r as { message_id: string }).message_id)).toEqual(['H1', 'M1', 'M2']);
+    expect(result?.rows).toBe(3);
+    expect(s.db.prepare("SELECT message_id FROM outbox WHERE kind = 'alert' ORDER BY message_id").all().map((r) => (r as { message_id: string }).message_id)).toEqual(['H1', 'L3', 'M1', 'M2']);
     const dropped = s.db.prepare("SELECT destination, severity, payload FROM outbox WHERE kind = 'delivery_dropped' ORDER BY destination").all() as { destination: string; severity: string; payload: string }[];
     expect(dropped.map((r) => [r.destination, r.severity, JSON.parse(r.payload).groundwatch.delivery.dropped])).toEqual([
-      ['d', 'high', { total: 3, by_severity: { low: 3 } }],
+      ['d', 'high', { total: 2, by_severity: { low: 2 } }],
       ['e', 'high', { total: 1, by_severity: { info: 1 } }],
     ]);
     expect(JSON.parse(dropped[0]!.payload).event).toMatchObject({ kind: 'event', dataset: 'groundwatch.delivery', action: 'delivery-dropped' });
-    expect(counters.get('delivery.dropped')).toBe(4);
+    expect(counters.get('delivery.dropped')).toBe(3);
     expect(s.pendingTotals().bytes).toBeLessThanOrEqual(max + 2 * 1024);
   });
 
