@@ -36,6 +36,13 @@ export class OutboxWriter implements OutboxRows {
   private readonly store: OutboxStore;
   private readonly now: () => Date;
   private queuedSinceLimit = false;
+  /**
+   * An upper bound of the pending bytes: the last exact sum plus what was queued since
+   * (deliveries, on the dispatcher's connection, only lower the truth). While it is under
+   * the limit no SUM over the pending rows is needed: with a destination down for days the
+   * pending rows grow, and summing them on every commit would make the store's cost grow too.
+   */
+  private pendingBytesBound: number | undefined;
 
   constructor(db: StoreDb, private readonly opts: OutboxWriterOptions) {
     this.insert = db.prepare(OUTBOX_INSERT_SQL);
@@ -52,6 +59,7 @@ export class OutboxWriter implements OutboxRows {
     if (rows.length) {
       this.opts.counters.inc('delivery.queued', rows.length);
       this.queuedSinceLimit = true;
+      if (this.pendingBytesBound !== undefined) this.pendingBytesBound += rows.reduce((a, r) => a + (r.params['size_bytes'] as number), 0);
     }
     return rows;
   }
@@ -59,6 +67,8 @@ export class OutboxWriter implements OutboxRows {
   afterRows(): void {
     if (!this.queuedSinceLimit) return;
     this.queuedSinceLimit = false;
+    if (this.pendingBytesBound !== undefined && this.pendingBytesBound <= this.opts.maxBytes) return;
     enforceOutboxLimit(this.store, this.opts.maxBytes, this.now(), this.opts.counters);
+    this.pendingBytesBound = this.store.pendingTotals().bytes;
   }
 }

@@ -209,6 +209,29 @@ describe('byte bound', () => {
     expect(s.pendingTotals().bytes).toBeLessThanOrEqual(max + 2 * 1024);
   });
 
+  it('through the store: commits keep the pending bytes under the bound across many flushes, shedding the lowest severities', async () => {
+    const path = tempDb();
+    const db = openStore(path);
+    const counters = new Counters();
+    const maxBytes = 40 * 1024;
+    const writer = new OutboxWriter(db, { routes: [{ label: 'd', minSeverity: 'info' }], maxBytes, counters });
+    const sink = new SqliteSink(db, { outbox: writer, batchSize: 10 });
+    for (let i = 0; i < 200; i++) {
+      sink.write(makeAlert({ id: `A${i}`, uid: `C${i}`, severity: i % 2 === 0 ? 'low' : 'critical' }));
+      if (sink.needsFlush()) sink.flushSync();
+      const pending = (db.prepare("SELECT COALESCE(SUM(size_bytes), 0) AS b FROM outbox WHERE state = 'pending'").get() as { b: number }).b;
+      expect(pending).toBeLessThanOrEqual(maxBytes + 10 * 2048);
+    }
+    await sink.close();
+    const kept = rawRows(path, "SELECT severity, COUNT(*) AS n FROM outbox WHERE kind = 'alert' GROUP BY severity ORDER BY severity") as { severity: string; n: number }[];
+    // Every low went before any critical.
+    expect(kept.map((k) => k.severity)).toEqual(['critical']);
+    expect(counters.get('delivery.dropped')).toBe(200 - kept[0]!.n);
+    const dropped = rawRows(path, "SELECT payload FROM outbox WHERE kind = 'delivery_dropped'") as { payload: string }[];
+    const total = dropped.reduce((a, r) => a + (JSON.parse(r.payload).groundwatch.delivery.dropped.total as number), 0);
+    expect(total).toBe(200 - kept[0]!.n);
+  });
+
   it('under the bound nothing is shed', () => {
     const s = store(tempDb());
     enqueueAlerts(s, 'd', ['A1', 'A2'], 'info');
