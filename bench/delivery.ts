@@ -146,12 +146,23 @@ async function main(): Promise<void> {
     const hang = http.createServer(() => {});
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(hang.address() as AddressInfo).port}/hook?timeout_ms=600000`;
+    // A receiver that answers 200 at once: the outbox's own cost, apart from any hang.
+    const ok = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end());
+    });
+    await new Promise<void>((r) => ok.listen(0, '127.0.0.1', r));
+    const okUrl = `http://127.0.0.1:${(ok.address() as AddressInfo).port}/hook`;
     const none: number[] = [];
+    const healthy: number[] = [];
     const hanging: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const a = await replaySeconds([], join(tmp, `replay-none-${r}.db`));
       if (a.code !== 0) fail(`replay without destination exited ${a.code}`);
       none.push(a.seconds);
+      const h = await replaySeconds(['--deliver', okUrl, '--deliver-timeout', '0'], join(tmp, `replay-ok-${r}.db`));
+      if (h.alerts !== a.alerts) fail(`replay with a healthy destination: ${h.alerts} alerts vs ${a.alerts}`);
+      healthy.push(h.seconds);
       const b = await replaySeconds(['--deliver', url, '--deliver-timeout', '0'], join(tmp, `replay-hang-${r}.db`));
       // Exit 3: nothing could be delivered (the destination hangs); every alert still reached stdout and the store.
       if (b.code !== 3 || b.alerts !== a.alerts) fail(`replay with a hanging destination exited ${b.code}, ${b.alerts} alerts vs ${a.alerts}`);
@@ -159,7 +170,17 @@ async function main(): Promise<void> {
     }
     hang.closeAllConnections();
     hang.close();
-    result['replay_seconds'] = { capture: CAPTURE, no_destination: median(none), hanging_destination: median(hanging), ratio: median(hanging) / median(none) };
+    ok.closeAllConnections();
+    ok.close();
+    result['replay_seconds'] = {
+      capture: CAPTURE,
+      alerts: (await replaySeconds([], join(tmp, 'count.db'))).alerts,
+      no_destination: median(none),
+      healthy_destination: median(healthy),
+      hanging_destination: median(hanging),
+      hanging_vs_healthy: median(hanging) / median(healthy),
+      hanging_vs_none: median(hanging) / median(none),
+    };
   }
   rmSync(tmp, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -216,7 +216,7 @@ if (delivery) {
   lines.push(`  store commit per alert: ${fmt(delivery.store_commit_us_per_alert.without_outbox, 1)} us without outbox, ${fmt(delivery.store_commit_us_per_alert.with_outbox, 1)} us with one outbox row`);
   lines.push(`  dispatch per alert: ${fmt(delivery.dispatch_us_per_alert.in_process_ack, 1)} us (in-process ack), ${fmt(delivery.dispatch_us_per_alert.local_webhook, 1)} us (local HTTP webhook)`);
   const r = delivery.replay_seconds;
-  if (r) lines.push(`  replay: ${fmt(r.no_destination, 2)} s without destination, ${fmt(r.hanging_destination, 2)} s with a hanging one (ratio ${fmt(r.ratio, 2)})`);
+  if (r) lines.push(`  replay (${fmt(r.alerts)} alerts): ${fmt(r.no_destination, 2)} s without destination, ${fmt(r.healthy_destination, 2)} s with a healthy one, ${fmt(r.hanging_destination, 2)} s with a hanging one (hanging/healthy ${fmt(r.hanging_vs_healthy, 2)}, hanging/none ${fmt(r.hanging_vs_none, 2)})`);
 }
 const previousFile = join(RESULTS, 'latest.json');
 if (existsSync(previousFile)) {
