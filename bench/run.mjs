@@ -162,6 +162,14 @@ if (!flag('skip-live')) {
   }
 }
 
+// 6. Delivery (issue 14): outbox cost per alert, and replay with a hanging destination vs none. Skipped with --skip-delivery.
+let delivery;
+if (!flag('skip-delivery')) {
+  const d = spawnSync('npx', ['vite-node', 'bench/delivery.ts', '--', '--capture', capture, '--rounds', String(ROUNDS)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (d.status !== 0) fail(`delivery: ${d.stderr || d.stdout}`);
+  delivery = JSON.parse(d.stdout.trim().split('\n').pop());
+}
+
 // 5. Report, keep, compare.
 const gw = { seconds: median(gwRuns.map((r) => r.seconds)), peakMb: Math.max(...gwRuns.map((r) => r.peakMb)) };
 gw.pps = manifest.packets / gw.seconds;
@@ -177,6 +185,7 @@ const result = {
   ratio: ts ? gw.pps / ts.pps : undefined,
   micro,
   live,
+  delivery,
 };
 
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -201,6 +210,13 @@ if (live) {
     lines.push('', `soak: ${fmt(s.seconds)} s at ${fmt(s.pps)} pps with the SQLite store on: sent ${fmt(s.sent)}, missing ${fmt(s.missing)}, libpcap dropped ${fmt(s.dropped)}, gaps ${s.gaps}`);
     lines.push(`  daemon RSS: ${fmt(s.rss.startMb, 1)} MB at start, ${fmt(s.rss.endMb, 1)} MB at the end, peak ${fmt(s.rss.peakMb, 1)} MB (samples every 5 s: ${s.rss.samplesMb.map((m) => fmt(m, 0)).join(' ')})`);
   }
+}
+if (delivery) {
+  lines.push('', `delivery (${fmt(delivery.alerts)} alerts, median of ${delivery.rounds}):`);
+  lines.push(`  store commit per alert: ${fmt(delivery.store_commit_us_per_alert.without_outbox, 1)} us without outbox, ${fmt(delivery.store_commit_us_per_alert.with_outbox, 1)} us with one outbox row`);
+  lines.push(`  dispatch per alert: ${fmt(delivery.dispatch_us_per_alert.in_process_ack, 1)} us (in-process ack), ${fmt(delivery.dispatch_us_per_alert.local_webhook, 1)} us (local HTTP webhook)`);
+  const r = delivery.replay_seconds;
+  if (r) lines.push(`  replay (${fmt(r.alerts)} alerts): ${fmt(r.no_destination, 2)} s without destination, ${fmt(r.healthy_destination, 2)} s with a healthy one, ${fmt(r.hanging_destination, 2)} s with a hanging one (hanging/healthy ${fmt(r.hanging_vs_healthy, 2)}, hanging/none ${fmt(r.hanging_vs_none, 2)})`);
 }
 const previousFile = join(RESULTS, 'latest.json');
 if (existsSync(previousFile)) {

@@ -58,6 +58,14 @@ export const ERROR_CATALOGUE = {
   DB_SCHEMA_TOO_NEW: { exitCode: 2, meaning: 'The SQLite store was written by a newer groundwatch; upgrade groundwatch to read it.' },
   NOT_FOUND: { exitCode: 2, meaning: 'The alert id asked for (alerts show, alerts ack) is not in the store.' },
   SINK_FAILED: { exitCode: 2, meaning: 'An output (store, NDJSON file, stdout) failed to write a record: a warning once per sink, the other outputs go on.' },
+  DELIVERY_DISABLED: {
+    exitCode: 3,
+    meaning: 'A warning, once per run: a destination refused for good (HTTP 410); nothing more is sent to it in this run and its pending messages are kept as disabled in the outbox.',
+  },
+  DELIVERY_INCOMPLETE: {
+    exitCode: 3,
+    meaning: 'replay --deliver / outbox flush: messages were still undelivered when the wait ended (they stay in the outbox; with --no-db they are lost). Exit 3 unless an exit 1 or 2 applies.',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -20,6 +20,7 @@ export interface MonitorFlags {
   suppressWindow?: string;
   user?: string;
   memoryBudget?: string;
+  deliver?: string[];
 }
 
 export function registerMonitorCommand(program: Command): void {
@@ -51,8 +52,14 @@ export function registerMonitorCommand(program: Command): void {
     .option('--suppress-window <seconds>', 'seconds a repeated alert is folded into the first (default 300)')
     .option('--memory-budget <MiB>', 'memory the daemon may use; table bounds are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .option('--user <name>', 'when started as root: switch to this user once the capture is open')
+    .option('--deliver <url>', 'send alerts, gaps and heartbeats to this destination (repeatable; added to the config file\'s deliver: list; docs/delivery.md)', collectRepeated, [])
     .action(async (flags: MonitorFlags) => {
       const { runMonitorCommand } = await import('./monitor-run.js');
       await runMonitorCommand(flags);
     });
+}
+
+/** Commander: a repeatable option's values in order. */
+export function collectRepeated(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

@@ -12,6 +12,8 @@ import { GroundwatchError } from '../errors.js';
 import type { MonitorFlags } from './monitor-command.js';
 import { printErrLine } from './print.js';
 import { wholeNumber } from './whole-number.js';
+import { deliverySetup } from './deliver-options.js';
+import type { DeliverEntry } from '../delivery/targets.js';
 
 export async function runMonitorCommand(flags: MonitorFlags): Promise<void> {
   const file = flags.config ? loadConfigFile(flags.config) : {};
@@ -42,6 +44,8 @@ export function mergeFlags(file: MonitorConfig, flags: MonitorFlags): MonitorCon
     memory_budget_mb: intFlag('--memory-budget', flags.memoryBudget),
   };
   const merged = { ...file, ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)) };
+  // --deliver adds to the file's destinations (which carry TLS files and secret sources) instead of replacing them.
+  if (flags.deliver?.length) merged.deliver = [...(file.deliver ?? []), ...flags.deliver];
   const parsed = MonitorConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -79,6 +83,7 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     ...(c.suppress_window !== undefined ? { suppressWindowSeconds: c.suppress_window } : {}),
     ...(c.user ? { user: c.user } : {}),
     ...(c.memory_budget_mb !== undefined ? { memoryBudgetMb: c.memory_budget_mb } : {}),
+    ...(c.deliver?.length ? { delivery: deliverySetup(c.deliver as DeliverEntry[], c.delivery) } : {}),
     handleSignals: true,
     warn: printErrLine,
   };

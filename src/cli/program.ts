@@ -6,6 +6,7 @@ import { registerFlowsCommands } from './flows-command.js';
 import { registerGeoipCommands } from './geoip-command.js';
 import { registerInterfacesCommand } from './interfaces-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
+import { registerOutboxCommands } from './outbox-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRulesCommands } from './rules-command.js';
 
@@ -24,5 +25,6 @@ export function buildProgram(): Command {
   registerAlertsCommands(program);
   registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });
   registerGeoipCommands(program);
+  registerOutboxCommands(program);
   return program;
 }

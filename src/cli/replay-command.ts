@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { runReplay, isSeverityOrNever } from '../engine/replay.js';
+import { runReplay, isSeverityOrNever, DEFAULT_DELIVER_TIMEOUT_MS } from '../engine/replay.js';
+import { deliverySetup } from './deliver-options.js';
+import { collectRepeated } from './monitor-command.js';
 import { junitReport } from '../engine/junit.js';
 import { textSummary } from '../engine/summary.js';
 import { GroundwatchError } from '../errors.js';
@@ -22,6 +24,8 @@ interface ReplayFlags {
   junit?: string;
   summary: boolean;
   memoryBudget?: string;
+  deliver: string[];
+  deliverTimeout: string;
 }
 
 /** Below this Node and the loaded rules and GeoIP data alone do not fit. */
@@ -39,6 +43,7 @@ export function registerReplayCommand(program: Command): void {
         `Records go to the SQLite store (default ${defaultDbPath()} or $GROUNDWATCH_DB) and, as asked, to stdout.\n\n` +
         'Exit status: 0 no alert at the --fail-on severity, 1 policy violation, 2 bad input or usage; ' +
         'also 2 (before 1) unless --fail-on never when an input could not be read to its end or nothing read could be decoded; ' +
+        '3 when --deliver destinations had not acknowledged everything within --deliver-timeout (and no 1 or 2 applies); ' +
         '130 / 143 when SIGINT / SIGTERM stopped it (what was read is recorded).',
     )
     .argument('<files...>', 'capture files (.pcap, .pcapng, optionally .gz) or directories of them')
@@ -53,11 +58,16 @@ export function registerReplayCommand(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when an alert reaches this severity: info|low|medium|high|critical|never', DEFAULT_FAIL_ON)
     .option('--junit <file>', 'write a JUnit XML report (one test case per rule and destination)')
     .option('--no-summary', 'do not print the end-of-run summary (text format)')
+    .option('--deliver <url>', 'also send alerts to this destination through the outbox (repeatable; syslog+tls://, syslog+tcp://, relp://, relp+tls://, https://, http://; docs/delivery.md)', collectRepeated, [])
+    .option('--deliver-timeout <seconds>', 'at the end, wait at most this long for destinations to acknowledge (undelivered: exit 3, kept in the outbox)', String(DEFAULT_DELIVER_TIMEOUT_MS / 1000))
     .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
       const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
       const format = flags.format ?? (process.stdout.isTTY ? 'text' : 'ndjson');
+      const deliverTimeoutS = wholeNumber(flags.deliverTimeout);
+      if (deliverTimeoutS === undefined) throw new GroundwatchError('USAGE', `--deliver-timeout must be a whole number of seconds (got ${flags.deliverTimeout})`);
+      const delivery = flags.deliver.length ? deliverySetup(flags.deliver) : undefined;
       // The first SIGINT / SIGTERM stops reading and closes the run (store committed); a second one kills as usual.
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
@@ -76,6 +86,7 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
+        ...(delivery ? { delivery, deliverTimeoutMs: deliverTimeoutS * 1000 } : {}),
         warn: printErrLine,
       }).finally(() => {
         process.off('SIGINT', onSignal);
@@ -83,7 +94,7 @@ export function registerReplayCommand(program: Command): void {
       });
       if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files, result.incomplete ? result.warnings : []));
       if (flags.summary) {
-        const summary = textSummary(result.session, result.warnings);
+        const summary = textSummary(result.session, result.warnings, result.delivery);
         if (format === 'text') printOut(summary);
         else printErr(summary);
       }

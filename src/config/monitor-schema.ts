@@ -21,6 +21,21 @@ export const MonitorConfigSchema = z
     user: z.string().min(1),
     /** MiB the daemon may use; table bounds are sized to fit. */
     memory_budget_mb: z.number().int().min(64).max(1_048_576),
+    /** Destinations (docs/delivery.md): a URL, or a URL with its TLS files, secret source and min_severity. */
+    deliver: z.array(
+      z.union([
+        z.string().min(1),
+        z.object({ url: z.string().min(1) }).catchall(z.union([z.string().min(1), z.number()])),
+      ]),
+    ),
+    /** The outbox's bound and the heartbeat interval (seconds, 0 = none). */
+    delivery: z
+      .object({
+        outbox_max_bytes: z.number().int().min(1024 * 1024).max(2 ** 40),
+        heartbeat_interval: z.number().int().min(0).max(86_400),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();

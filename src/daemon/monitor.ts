@@ -44,6 +44,8 @@ export interface MonitorHandle {
 }
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+/** On SIGTERM, what is queued gets this long to reach its destinations; the rest stays in the outbox for the next start. */
+export const SHUTDOWN_DELIVERY_WAIT_MS = 2000;
 
 export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle> {
   const { capture } = opts;
@@ -70,6 +72,7 @@ export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle>
     await source.stop();
     throw err;
   }
+  session.delivery?.setOpenGaps(() => (source.gapOpen ? 1 : 0));
   opts.warn(startLine(session, opts));
   return new Monitor(session, source, opts).begin();
 }
@@ -122,6 +125,7 @@ class Monitor implements MonitorHandle {
       session.sinks.write(session.statsRecord(false));
     }
     await session.sinks.flush();
+    session.delivery?.kick();
   }
 
   reload(): Promise<boolean> {
@@ -139,7 +143,11 @@ class Monitor implements MonitorHandle {
     for (const [sig, fn] of this.signalHandlers) process.off(sig, fn);
     await this.source.stop();
     this.captureCounters.update(this.source.totals);
-    await this.session.close();
+    try {
+      await this.session.close();
+    } finally {
+      await this.session.finishDelivery(SHUTDOWN_DELIVERY_WAIT_MS);
+    }
     this.resolveDone();
   }
 

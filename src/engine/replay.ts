@@ -9,6 +9,7 @@ import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
 import type { ErrorCode } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { Session, type SessionOptions } from './session.js';
+import type { DeliveryReport } from '../delivery/delivery.js';
 
 const FLUSH_EVERY_MS = 1000;
 
@@ -18,7 +19,13 @@ export interface ReplayOptions extends Omit<SessionOptions, 'mode'> {
   batchSize?: number;
   /** Aborted (e.g. on SIGINT): reading stops after the current batch and the run is closed as usual. */
   signal?: AbortSignal;
+  /** With --deliver: how long to wait at the end for destinations to acknowledge (ms). */
+  deliverTimeoutMs?: number;
 }
+
+/** Delivery asked for and not completed within the wait (and no exit 1 or 2 applies): see DELIVERY_INCOMPLETE. */
+export const EXIT_DELIVERY_INCOMPLETE = 3;
+export const DEFAULT_DELIVER_TIMEOUT_MS = 30_000;
 
 /**
  * Exit status: 0 ok; 1 an alert reached --fail-on; 2 (before 1) when --fail-on is set and the
@@ -38,6 +45,8 @@ export interface ReplayResult {
   interrupted?: string;
   session: Session;
   warnings: string[];
+  /** What delivery achieved within its wait (absent without --deliver). */
+  delivery?: DeliveryReport;
 }
 
 export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
@@ -81,9 +90,15 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     session.run.sources = input.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, format: f.format, compressed: f.compressed }));
     await session.close();
   }
-  if (interrupted !== undefined) return { exitCode: interruptedExitCode(interrupted), incomplete: true, interrupted, session, warnings };
-  const exitCode = opts.failOn === 'never' ? 0 : incomplete ? EXIT_INCOMPLETE_INPUT : session.collector.reaches(opts.failOn) ? 1 : 0;
-  return { exitCode, incomplete, session, warnings };
+  // Interrupted: no wait (the user asked to stop); what is queued stays in the outbox.
+  const delivery = await session.finishDelivery(interrupted !== undefined ? 0 : (opts.deliverTimeoutMs ?? DEFAULT_DELIVER_TIMEOUT_MS));
+  if (delivery && delivery.undelivered > 0) warn(undeliveredLine(delivery));
+  const withDelivery = delivery ? { delivery } : {};
+  if (interrupted !== undefined) return { exitCode: interruptedExitCode(interrupted), incomplete: true, interrupted, session, warnings, ...withDelivery };
+  const policyExit = opts.failOn === 'never' ? 0 : incomplete ? EXIT_INCOMPLETE_INPUT : session.collector.reaches(opts.failOn) ? 1 : 0;
+  // Undelivered alerts must not pass CI silently: exit 3 when nothing weightier (1, 2) applies, --fail-on never included.
+  const exitCode = policyExit === 0 && delivery && delivery.undelivered > 0 ? EXIT_DELIVERY_INCOMPLETE : policyExit;
+  return { exitCode, incomplete, session, warnings, ...withDelivery };
 }
 
 /** The shell's convention for a run ended by a signal: 128 + its number (130 SIGINT, 143 SIGTERM). */
@@ -105,4 +120,10 @@ function reportUndecoded(counters: Counters, warn: (line: string) => void): bool
 
 export function isSeverityOrNever(value: string): value is Severity | 'never' {
   return value === 'never' || (SEVERITY_ORDER as readonly string[]).includes(value);
+}
+
+function undeliveredLine(d: DeliveryReport): string {
+  const where = d.destinations.filter((x) => x.undelivered > 0).map((x) => `${x.label} ${x.undelivered}${x.disabled ? ' (disabled)' : ''}`).join(', ');
+  const fate = d.durable ? 'they stay in the outbox: `groundwatch outbox flush` delivers them' : 'with --no-db there is no outbox: they are lost';
+  return `groundwatch: DELIVERY_INCOMPLETE: ${d.undelivered} messages not delivered after ${(d.waitedMs / 1000).toFixed(1)} s (${where}); ${fate}`;
 }

@@ -25,6 +25,7 @@ import type { Sink } from '../sinks/sink.js';
 import { SqliteSink } from '../sinks/sqlite-sink.js';
 import { openStore } from '../sinks/sqlite-store.js';
 import { TextSink, wantedOnStdout, type StdoutEvents } from '../sinks/text-sink.js';
+import { Delivery, type DeliveryReport, type DeliverySetup } from '../delivery/delivery.js';
 import { AlertCollector, DEFAULT_KEPT_ALERTS } from './alert-collector.js';
 import { buildStatsRecord } from './stats.js';
 import { TOOL_VERSION } from './version.js';
@@ -51,6 +52,8 @@ export interface SessionOptions {
   extraSinks?: Sink[];
   /** Counters shared with the capture source (opened before the session). */
   counters?: Counters;
+  /** Destinations (`--deliver`) and the outbox's settings; absent or empty: no delivery. */
+  delivery?: DeliverySetup;
   warn: (line: string) => void;
 }
 
@@ -72,6 +75,9 @@ export class Session {
     readonly geo: GeoResolver,
     sinks: Sink[],
     reportDrop: DropReport,
+    runId: string,
+    /** The outbox and its destinations, when the run delivers (`--deliver`). */
+    readonly delivery: Delivery | undefined,
   ) {
     this.counters = options.counters ?? new Counters();
     // A daemon runs for months: it keeps counts, not alert records (those are in the store and the logs).
@@ -87,7 +93,7 @@ export class Session {
       onDrop: reportDrop,
     });
     this.run = {
-      id: randomUUID(),
+      id: runId,
       tool_version: TOOL_VERSION,
       mode: options.mode,
       started_at: new Date().toISOString(),
@@ -130,10 +136,28 @@ export class Session {
     if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout', counters, onDrop: (n) => reportDrop('stdout', n) }), options.events));
     if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
     if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters, onDrop: (n) => reportDrop('ndjson-file', n) }));
-    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n) }));
+    const runId = randomUUID();
+    const delivery = options.delivery?.destinations.length
+      ? new Delivery(options.delivery, {
+          dbPath: options.dbPath,
+          counters,
+          warn: options.warn,
+          runId,
+          mode: options.mode,
+          ...(options.interfaceName ? { interfaceName: options.interfaceName } : {}),
+        })
+      : undefined;
+    if (options.dbPath) {
+      const db = openStore(options.dbPath);
+      // Outbox rows commit in the same transaction as the alert (or gap) row they carry.
+      sinks.push(new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), ...(delivery ? { outbox: delivery.writerFor(db) } : {}) }));
+    } else if (delivery) {
+      sinks.push(delivery.outboxOnlySink());
+    }
     sinks.push(...(options.extraSinks ?? []));
-    const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop);
+    const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, runId, delivery);
     session.sinks.startRun?.(session.run);
+    delivery?.start();
     return session;
   }
 
@@ -143,7 +167,16 @@ export class Session {
   }
 
   statsRecord(final: boolean): StatsRecord {
+    this.delivery?.updateGauges();
     return buildStatsRecord(this, final);
+  }
+
+  /**
+   * After close(): waits up to `timeoutMs` for the destinations to acknowledge what is
+   * queued, then stops delivery (what is left stays in the outbox). Undefined without delivery.
+   */
+  async finishDelivery(timeoutMs: number): Promise<DeliveryReport | undefined> {
+    return this.delivery?.finish(timeoutMs);
   }
 
   /**

@@ -60,6 +60,8 @@ export function buildStatsRecord(session: StatsView, final: boolean): StatsRecor
         coverage: coverageSummary(c),
         sinks: Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('sink.'))),
         capture: Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('capture.'))),
+        /** Outbox and destinations (queued, delivered, retried, dropped, disabled, pending, oldest_pending_s, heartbeats). */
+        delivery: countersUnder(reportedCounters(c), 'delivery.'),
         /** Every counter in telemetry/catalogue.ts, zero included, and each per-sink / per-link-type one counted. */
         counters: reportedCounters(c),
       },

@@ -4,6 +4,7 @@ import { coverageSummary } from '../detect/coverage.js';
 import { linkTypeLabel, unsupportedLinkTypes } from '../decode/link-types.js';
 import type { SummaryView } from './run-view.js';
 import { limitHits } from '../telemetry/report.js';
+import type { DeliveryReport } from '../delivery/delivery.js';
 
 /** Flows picked up mid-stream, by what decided their client side; nothing when every start was seen. */
 function startNotSeen(all: Record<string, number>): string {
@@ -14,7 +15,16 @@ function startNotSeen(all: Record<string, number>): string {
   return `, ${total} start not seen (${by.map(([k, v]) => `${k.slice(prefix.length)} ${v}`).join(', ')})`;
 }
 
-export function textSummary(session: SummaryView, warnings: string[]): string {
+/** Delivery counters and what the end-of-run wait achieved, per destination. */
+function deliveryLine(c: SummaryView['counters'], d: DeliveryReport): string {
+  const counts = `queued ${c.get('delivery.queued')}, delivered ${c.get('delivery.delivered')}, retried ${c.get('delivery.retried')}, dropped ${c.get('delivery.dropped')}, disabled ${c.get('delivery.disabled')}`;
+  const per = d.destinations.map((x) => `${safe(x.label)} ${x.undelivered === 0 ? 'all delivered' : `${x.undelivered} undelivered${x.disabled ? ' (disabled)' : ''}`}`).join('; ');
+  const wait = `waited ${(d.waitedMs / 1000).toFixed(1)} s${d.timedOut ? ' (limit reached)' : ''}`;
+  const left = d.undelivered === 0 ? '' : d.durable ? ', the rest stays in the outbox' : ', not delivered and lost (--no-db: no outbox)';
+  return `  delivery  ${counts}; ${wait}; ${per}${left}; oldest pending ${c.get('delivery.oldest_pending_s')} s`;
+}
+
+export function textSummary(session: SummaryView, warnings: string[], delivery?: DeliveryReport): string {
   const c = session.counters;
   const cov = coverageSummary(c);
   const flows = c.get('flow.created');
@@ -38,6 +48,7 @@ export function textSummary(session: SummaryView, warnings: string[]): string {
   if (limits.length) lines.push(`  limits    ${limits.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const unsupported = unsupportedLinkTypes(c.toJSON());
   if (unsupported.length) lines.push(`  link      not decoded: ${unsupported.map(([type, n]) => `${n} packets of unsupported link type ${linkTypeLabel(type)}`).join(', ')}`);
+  if (delivery) lines.push(deliveryLine(c, delivery));
   if (warnings.length) lines.push(`  warnings  ${warnings.length} (see above)`);
   return `${lines.join('\n')}\n`;
 }

@@ -94,10 +94,29 @@ ALTER TABLE alerts ADD COLUMN start_seen INTEGER;
 ALTER TABLE alerts ADD COLUMN orientation TEXT;
 `;
 
+/**
+ * The delivery outbox (issue 14): one row per (destination, message), written in the same
+ * transaction as the alert (or gap) row it carries. `destination` is the URL label without
+ * secrets; times are milliseconds since the epoch; `state` is pending | delivered | disabled.
+ */
+const V4_OUTBOX = `
+CREATE TABLE outbox (
+  rowid INTEGER PRIMARY KEY, destination TEXT NOT NULL, message_id TEXT NOT NULL,
+  kind TEXT NOT NULL, severity TEXT NOT NULL, severity_num INTEGER NOT NULL, size_bytes INTEGER NOT NULL,
+  ts TEXT NOT NULL, payload TEXT NOT NULL, summary TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending', created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, delivered_at INTEGER,
+  UNIQUE (destination, message_id)
+);
+CREATE INDEX outbox_due ON outbox (destination, state, next_attempt_at);
+CREATE INDEX outbox_shed ON outbox (state, severity_num, created_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
   { version: 3, up: V3_FLOW_START },
+  { version: 4, up: V4_OUTBOX },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -46,6 +46,14 @@ export interface SqliteSinkOptions {
   maxPending?: number;
   /** Rows were dropped (the store is failing and the bound is reached); called with each loss. */
   onDrop?: (count: number) => void;
+  /** Delivery outbox rows that commit in the same transaction as the record they carry (delivery/outbox-writer.ts). */
+  outbox?: CoCommittedRows;
+}
+
+/** Extra rows committed with a record's own row, and a step run at the end of each transaction. */
+export interface CoCommittedRows {
+  rowsFor(rec: GroundwatchRecord): { stmt: Statement; params: Row }[];
+  afterRows(): void;
 }
 
 interface PendingRow {
@@ -66,6 +74,7 @@ export class SqliteSink implements Sink {
   /** The last commit failed for the database's state (disk full...); cleared by the next success. */
   private failing = false;
   private readonly onDrop: ((count: number) => void) | undefined;
+  private readonly outbox: CoCommittedRows | undefined;
 
   constructor(readonly db: StoreDb, opts: SqliteSinkOptions = {}) {
     this.name = opts.name ?? 'sqlite';
@@ -74,9 +83,11 @@ export class SqliteSink implements Sink {
     this.flushIntervalMs = opts.flushIntervalMs ?? DEFAULT_SQLITE_FLUSH_MS;
     this.pending = new BoundedQueue(opts.maxPending ?? DEFAULT_SQLITE_MAX_PENDING);
     this.onDrop = opts.onDrop;
+    this.outbox = opts.outbox;
     this.statements = prepareWriteStatements(db);
     this.commit = db.transaction((rows: PendingRow[]) => {
       for (const r of rows) r.stmt.run(r.params);
+      this.outbox?.afterRows();
     });
   }
 
@@ -86,7 +97,16 @@ export class SqliteSink implements Sink {
 
   write(rec: GroundwatchRecord): void {
     const row = this.toRow(rec);
-    if (row) this.enqueue(row);
+    if (!row) return;
+    const outboxRows = this.outbox?.rowsFor(rec) ?? [];
+    if (outboxRows.length === 0) {
+      this.enqueue(row);
+      return;
+    }
+    // The record and its outbox rows must share one transaction: make room for all of them first.
+    this.makeRoom(1 + outboxRows.length);
+    this.enqueue(row);
+    for (const r of outboxRows) this.enqueue(r);
   }
 
   startRun(run: CaptureRun): void {
@@ -173,6 +193,16 @@ export class SqliteSink implements Sink {
         this.counters.inc(`sink.${this.name}.rejected`);
       }
       this.pending.shift();
+    }
+  }
+
+  /** Commits now (healthy store) when `n` more rows would not fit under the bound. */
+  private makeRoom(n: number): void {
+    if (this.pending.length + n <= this.pending.limit || this.failing) return;
+    try {
+      this.flushSync();
+    } catch {
+      // Now failing: the fan-out's next flush reports it and retries after its backoff.
     }
   }
 

@@ -155,6 +155,16 @@ export const TELEMETRY = {
   ...each('coverage.bytes.', COVERAGE_SOURCES, (s) => c('detect', 'bytes', `Bytes of flows named by ${s}`)),
   ...each('coverage.unknown_reason.', UNKNOWN_REASONS, (r) => c('detect', 'flows', `Unnamed flows, reason ${r}`)),
 
+  // delivery: the outbox and its destinations (delivery/)
+  'delivery.queued': c('delivery', 'messages', 'Outbox rows written (one per destination and message; a re-run\'s duplicate ids are counted but not stored again)'),
+  'delivery.delivered': c('delivery', 'messages', 'Outbox rows a destination acknowledged (HTTP 2xx, RELP rsp 200, syslog session accepted)'),
+  'delivery.retried': c('delivery', 'attempts', 'Delivery attempts that failed and will be retried after a backoff'),
+  'delivery.dropped': l('delivery', 'messages', 'Outbox rows shed because the outbox reached delivery.outbox_max_bytes (lowest severity, oldest first)'),
+  'delivery.disabled': c('delivery', 'destinations', 'Destinations disabled because they refused for good (HTTP 410)'),
+  'delivery.pending': c('delivery', 'messages', 'Gauge: outbox rows pending now (all destinations)'),
+  'delivery.oldest_pending_s': c('delivery', 'seconds', 'Gauge: age of the oldest pending outbox row (0 when none)'),
+  'delivery.heartbeats': c('delivery', 'messages', 'Heartbeat records queued (one per destination and interval)'),
+
   // telemetry itself
   'anomaly.telemetry.undeclared_name': a('telemetry', 'A stage counted a name missing from this catalogue (a bug: loud in tests)'),
 

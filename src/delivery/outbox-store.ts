@@ -1,0 +1,152 @@
+/**
+ * The outbox table's statements (migration 4 in sinks/sqlite-schema.ts). One row per
+ * (destination, message); `destination` is the URL label without secrets, so a later
+ * `outbox flush` can match rows to the destinations it is given again. A re-run that
+ * produces the same message id for the same destination adds nothing (ON CONFLICT DO
+ * NOTHING): deterministic alert ids make the outbox idempotent too.
+ */
+import type { Statement } from 'better-sqlite3';
+import { SEVERITY_NUMBER } from '../records/ecs.js';
+import type { StoreDb } from '../sinks/sqlite-store.js';
+import type { Severity } from '../types.js';
+import type { OutgoingKind, OutgoingMessage } from './transport.js';
+
+export type OutboxState = 'pending' | 'delivered' | 'disabled';
+
+export interface OutboxRow {
+  readonly rowid: number;
+  readonly destination: string;
+  readonly message_id: string;
+  readonly kind: OutgoingKind;
+  readonly severity: Severity;
+  readonly size_bytes: number;
+  readonly ts: string;
+  readonly payload: string;
+  readonly summary: string;
+  readonly state: OutboxState;
+  readonly created_at: number;
+  readonly next_attempt_at: number;
+  readonly attempts: number;
+  readonly last_error: string | null;
+}
+
+export interface DestinationBacklog {
+  readonly destination: string;
+  readonly pending: number;
+  readonly pending_bytes: number;
+  readonly oldest_created_at: number | null;
+  readonly delivered: number;
+  readonly disabled: number;
+  readonly last_error: string | null;
+}
+
+/** Parameters of one outbox insert; the SQLite sink runs it in the alert row's transaction. */
+export function outboxInsertParams(destination: string, message: OutgoingMessage, nowMs: number): Record<string, string | number> {
+  return {
+    destination,
+    message_id: message.id,
+    kind: message.kind,
+    severity: message.severity,
+    severity_num: SEVERITY_NUMBER[message.severity] ?? 0,
+    size_bytes: Buffer.byteLength(message.json),
+    ts: message.timestamp,
+    payload: message.json,
+    summary: JSON.stringify(message.summary),
+    created_at: nowMs,
+    next_attempt_at: nowMs,
+  };
+}
+
+export const OUTBOX_INSERT_SQL = `INSERT INTO outbox
+  (destination, message_id, kind, severity, severity_num, size_bytes, ts, payload, summary, created_at, next_attempt_at)
+  VALUES (@destination, @message_id, @kind, @severity, @severity_num, @size_bytes, @ts, @payload, @summary, @created_at, @next_attempt_at)
+  ON CONFLICT (destination, message_id) DO NOTHING`;
+
+export function messageOfRow(row: OutboxRow): OutgoingMessage {
+  return {
+    id: row.message_id,
+    kind: row.kind,
+    severity: row.severity,
+    timestamp: row.ts,
+    json: row.payload,
+    summary: JSON.parse(row.summary) as Record<string, string>,
+  };
+}
+
+export class OutboxStore {
+  private readonly insertStmt: Statement;
+  private readonly dueStmt: Statement;
+  private readonly deliveredStmt: Statement;
+  private readonly retryLaterStmt: Statement;
+  private readonly disableStmt: Statement;
+  private readonly pendingBytesStmt: Statement;
+  private readonly oldestPendingStmt: Statement;
+  private readonly nextDueStmt: Statement;
+
+  constructor(readonly db: StoreDb) {
+    this.insertStmt = db.prepare(OUTBOX_INSERT_SQL);
+    this.dueStmt = db.prepare(
+      `SELECT * FROM outbox WHERE destination = ? AND state = 'pending' AND next_attempt_at <= ? ORDER BY rowid LIMIT ?`,
+    );
+    this.deliveredStmt = db.prepare(`UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE rowid = ?`);
+    this.retryLaterStmt = db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE rowid = ? AND state = 'pending'`);
+    this.disableStmt = db.prepare(`UPDATE outbox SET state = 'disabled', last_error = ? WHERE destination = ? AND state = 'pending'`);
+    this.pendingBytesStmt = db.prepare(`SELECT COALESCE(SUM(size_bytes), 0) AS bytes, COUNT(*) AS n FROM outbox WHERE state = 'pending'`);
+    this.oldestPendingStmt = db.prepare(`SELECT MIN(created_at) AS oldest FROM outbox WHERE state = 'pending'`);
+    this.nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) AS next FROM outbox WHERE destination = ? AND state = 'pending'`);
+  }
+
+  /** Queues one message for one destination in its own transaction (heartbeats, dropped events, checkpoints). */
+  enqueue(destination: string, message: OutgoingMessage, nowMs: number): boolean {
+    return this.insertStmt.run(outboxInsertParams(destination, message, nowMs)).changes > 0;
+  }
+
+  due(destination: string, nowMs: number, limit: number): OutboxRow[] {
+    return this.dueStmt.all(destination, nowMs, limit) as OutboxRow[];
+  }
+
+  /** The earliest next attempt of a destination's pending rows (ms), or undefined when none is pending. */
+  nextDue(destination: string): number | undefined {
+    const r = this.nextDueStmt.get(destination) as { next: number | null };
+    return r.next ?? undefined;
+  }
+
+  markDelivered(rowid: number, nowMs: number): void {
+    this.deliveredStmt.run(nowMs, rowid);
+  }
+
+  retryLater(rowid: number, nextAttemptMs: number, error: string): void {
+    this.retryLaterStmt.run(nextAttemptMs, error.slice(0, 500), rowid);
+  }
+
+  /** Every pending row of the destination becomes 'disabled' (kept; `outbox retry` makes one pending again). */
+  disable(destination: string, reason: string): number {
+    return this.disableStmt.run(reason.slice(0, 500), destination).changes;
+  }
+
+  pendingTotals(): { bytes: number; rows: number } {
+    const r = this.pendingBytesStmt.get() as { bytes: number; n: number };
+    return { bytes: r.bytes, rows: r.n };
+  }
+
+  oldestPendingMs(): number | undefined {
+    const r = this.oldestPendingStmt.get() as { oldest: number | null };
+    return r.oldest ?? undefined;
+  }
+
+  backlog(): DestinationBacklog[] {
+    return this.db
+      .prepare(
+        `SELECT destination,
+           SUM(state = 'pending') AS pending,
+           COALESCE(SUM(CASE WHEN state = 'pending' THEN size_bytes END), 0) AS pending_bytes,
+           MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest_created_at,
+           SUM(state = 'delivered') AS delivered,
+           SUM(state = 'disabled') AS disabled,
+           (SELECT last_error FROM outbox o2 WHERE o2.destination = outbox.destination AND o2.last_error IS NOT NULL
+              ORDER BY o2.rowid DESC LIMIT 1) AS last_error
+         FROM outbox GROUP BY destination ORDER BY destination`,
+      )
+      .all() as DestinationBacklog[];
+  }
+}
