@@ -22,6 +22,7 @@ interface ReplayFlags {
   junit?: string;
   summary: boolean;
   memoryBudget?: string;
+  keyDir?: string;
 }
 
 /** Below this Node and the loaded rules and GeoIP data alone do not fit. */
@@ -54,6 +55,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report (one test case per rule and destination)')
     .option('--no-summary', 'do not print the end-of-run summary (text format)')
     .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
+    .option('--key-dir <dir>', 'sign the store\'s integrity checkpoints with the key in this directory (`groundwatch keys init`); default: unsigned')
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
       const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
@@ -76,6 +78,7 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
+        ...(flags.keyDir ? { keyDir: flags.keyDir, keyRequired: true } : {}),
         warn: printErrLine,
       }).finally(() => {
         process.off('SIGINT', onSignal);

@@ -21,6 +21,8 @@ export const MonitorConfigSchema = z
     user: z.string().min(1),
     /** MiB the daemon may use; table bounds are sized to fit. */
     memory_budget_mb: z.number().int().min(64).max(1_048_576),
+    /** Directory of the checkpoint signing key (docs/integrity.md). */
+    key_dir: z.string().min(1),
   })
   .partial()
   .strict();

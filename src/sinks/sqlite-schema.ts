@@ -94,10 +94,27 @@ ALTER TABLE alerts ADD COLUMN start_seen INTEGER;
 ALTER TABLE alerts ADD COLUMN orientation TEXT;
 `;
 
+/**
+ * The integrity log (issue 16, docs/integrity.md): entries numbered from 0 without gaps, each the
+ * canonical bytes of a stored row and its RFC 9162 leaf hash, and the checkpoints (signed notes).
+ */
+const V5_INTEGRITY_LOG = `
+CREATE TABLE integrity_log (
+  idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL,
+  entry BLOB NOT NULL, leaf_hash BLOB NOT NULL, logged_at TEXT NOT NULL
+);
+CREATE INDEX integrity_log_ref ON integrity_log (kind, ref, idx);
+CREATE TABLE integrity_checkpoints (
+  rowid INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, root_hash BLOB NOT NULL,
+  note TEXT NOT NULL, signed_by TEXT, created_at TEXT NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
   { version: 3, up: V3_FLOW_START },
+  { version: 5, up: V5_INTEGRITY_LOG },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
