@@ -5,9 +5,11 @@ import { registerAlertsCommands } from './alerts-command.js';
 import { registerFlowsCommands } from './flows-command.js';
 import { registerGeoipCommands } from './geoip-command.js';
 import { registerInterfacesCommand } from './interfaces-command.js';
+import { registerKeysCommands } from './keys-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRulesCommands } from './rules-command.js';
+import { registerVerifyCommand } from './verify-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('groundwatch')
@@ -24,5 +26,7 @@ export function buildProgram(): Command {
   registerAlertsCommands(program);
   registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });
   registerGeoipCommands(program);
+  registerVerifyCommand(program);
+  registerKeysCommands(program);
   return program;
 }
