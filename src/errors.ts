@@ -66,6 +66,12 @@ export const ERROR_CATALOGUE = {
     exitCode: 3,
     meaning: 'replay --deliver / outbox flush: messages were still undelivered when the wait ended (they stay in the outbox; with --no-db they are lost). Exit 3 unless an exit 1 or 2 applies.',
   },
+  KEY_INVALID: {
+    exitCode: 2,
+    meaning: 'A checkpoint key cannot be used: no key in --key-dir, a private key readable by others or malformed, or a --key that is not a signed-note verifier key.',
+  },
+  KEY_EXISTS: { exitCode: 2, meaning: '`keys init` found a key already in the directory and refuses to overwrite it.' },
+  CHECKPOINT_INVALID: { exitCode: 2, meaning: 'A checkpoint file given to `verify --checkpoint` cannot be read or is not a checkpoint (signed note).' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -21,6 +21,7 @@ export interface MonitorFlags {
   user?: string;
   memoryBudget?: string;
   deliver?: string[];
+  keyDir?: string;
 }
 
 export function registerMonitorCommand(program: Command): void {
@@ -53,6 +54,7 @@ export function registerMonitorCommand(program: Command): void {
     .option('--memory-budget <MiB>', 'memory the daemon may use; table bounds are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .option('--user <name>', 'when started as root: switch to this user once the capture is open')
     .option('--deliver <url>', 'send alerts, gaps and heartbeats to this destination (repeatable; added to the config file\'s deliver: list; docs/delivery.md)', collectRepeated, [])
+    .option('--key-dir <dir>', 'checkpoint signing key directory (`groundwatch keys init`; default /var/lib/groundwatch/keys if it holds a key, else unsigned)')
     .action(async (flags: MonitorFlags) => {
       const { runMonitorCommand } = await import('./monitor-run.js');
       await runMonitorCommand(flags);

@@ -5,10 +5,12 @@ import { registerAlertsCommands } from './alerts-command.js';
 import { registerFlowsCommands } from './flows-command.js';
 import { registerGeoipCommands } from './geoip-command.js';
 import { registerInterfacesCommand } from './interfaces-command.js';
+import { registerKeysCommands } from './keys-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerOutboxCommands } from './outbox-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRulesCommands } from './rules-command.js';
+import { registerVerifyCommand } from './verify-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('groundwatch')
@@ -26,5 +28,7 @@ export function buildProgram(): Command {
   registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });
   registerGeoipCommands(program);
   registerOutboxCommands(program);
+  registerVerifyCommand(program);
+  registerKeysCommands(program);
   return program;
 }

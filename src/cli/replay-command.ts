@@ -6,6 +6,7 @@ import { collectRepeated } from './monitor-command.js';
 import { junitReport } from '../engine/junit.js';
 import { textSummary } from '../engine/summary.js';
 import { GroundwatchError } from '../errors.js';
+import type { JsonValue } from '../integrity/canonical-json.js';
 import { defaultDbPath } from '../sinks/sqlite-store.js';
 import type { Severity } from '../types.js';
 import { printErr, printErrLine, printOut } from './print.js';
@@ -26,6 +27,7 @@ interface ReplayFlags {
   memoryBudget?: string;
   deliver: string[];
   deliverTimeout: string;
+  keyDir?: string;
 }
 
 /** Below this Node and the loaded rules and GeoIP data alone do not fit. */
@@ -61,6 +63,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--deliver <url>', 'also send alerts to this destination through the outbox (repeatable; syslog+tls://, syslog+tcp://, relp://, relp+tls://, https://, http://; docs/delivery.md)', collectRepeated, [])
     .option('--deliver-timeout <seconds>', 'at the end, wait at most this long for destinations to acknowledge (undelivered: exit 3, kept in the outbox)', String(DEFAULT_DELIVER_TIMEOUT_MS / 1000))
     .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
+    .option('--key-dir <dir>', 'sign the store\'s integrity checkpoints with the key in this directory (`groundwatch keys init`); default: unsigned')
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
       const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
@@ -87,6 +90,9 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
         ...(delivery ? { delivery, deliverTimeoutMs: deliverTimeoutS * 1000 } : {}),
+        ...(flags.keyDir ? { keyDir: flags.keyDir, keyRequired: true } : {}),
+        // The run records this hash: the same options give the same hash (JSON round trip drops unset flags).
+        effectiveConfig: JSON.parse(JSON.stringify({ command: 'replay', ...flags })) as JsonValue,
         warn: printErrLine,
       }).finally(() => {
         process.off('SIGINT', onSignal);

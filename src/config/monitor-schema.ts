@@ -36,6 +36,8 @@ export const MonitorConfigSchema = z
       })
       .partial()
       .strict(),
+    /** Directory of the checkpoint signing key (docs/integrity.md). */
+    key_dir: z.string().min(1),
   })
   .partial()
   .strict();

@@ -4,12 +4,16 @@
  * run's provenance record. `replay` and `monitor` share it, so the same
  * capture gives the same records live and offline.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AlertSuppressor } from '../alerts/index.js';
 import type { PipelineLimits } from '../config/limits.js';
 import { limitsForBudget, memoryBudget } from '../config/memory-budget.js';
 import { Counters } from '../counters.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
+import { canonicalJson, type JsonValue } from '../integrity/canonical-json.js';
+import { IntegrityLog } from '../integrity/integrity-log.js';
+import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
 import { GeoResolver } from '../enrich/index.js';
@@ -54,6 +58,12 @@ export interface SessionOptions {
   counters?: Counters;
   /** Destinations (`--deliver`) and the outbox's settings; absent or empty: no delivery. */
   delivery?: DeliverySetup;
+  /** Directory of the checkpoint key (docs/integrity.md); without a key there, checkpoints are unsigned. */
+  keyDir?: string;
+  /** The key must be there (given explicitly): a missing or bad key is an error, not an unsigned log. */
+  keyRequired?: boolean;
+  /** The effective configuration (flags and config file merged), hashed into the run's provenance. */
+  effectiveConfig?: JsonValue;
   warn: (line: string) => void;
 }
 
@@ -67,6 +77,8 @@ export class Session {
   readonly pipeline: Pipeline;
   readonly sinks: SinkFanout;
   readonly judge: FlowJudge;
+  /** The store's integrity log (absent without a store). */
+  integrity: IntegrityLog | undefined;
   private closed = false;
 
   private constructor(
@@ -104,6 +116,8 @@ export class Session {
       flows: 0,
       alerts: 0,
       rules: rules.rulesets.map((r) => `${r.name}@${r.version}`),
+      rule_files: fileHashes(rules.files),
+      ...(options.effectiveConfig !== undefined ? { config_sha256: sha256(canonicalJson(options.effectiveConfig)) } : {}),
     };
     const limits = options.limits ?? limitsForBudget(memoryBudget(options.memoryBudgetMb));
     this.judge = new FlowJudge(
@@ -147,15 +161,21 @@ export class Session {
           ...(options.interfaceName ? { interfaceName: options.interfaceName } : {}),
         })
       : undefined;
+    let integrity: IntegrityLog | undefined;
     if (options.dbPath) {
+      const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
       const db = openStore(options.dbPath);
+      integrity = new IntegrityLog(db, signer ? { signer } : {});
       // Outbox rows commit in the same transaction as the alert (or gap) row they carry.
-      sinks.push(new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), ...(delivery ? { outbox: delivery.writerFor(db) } : {}) }));
+      sinks.push(
+        new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity, ...(delivery ? { outbox: delivery.writerFor(db) } : {}) }),
+      );
     } else if (delivery) {
       sinks.push(delivery.outboxOnlySink());
     }
     sinks.push(...(options.extraSinks ?? []));
     const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, runId, delivery);
+    session.integrity = integrity;
     session.sinks.startRun?.(session.run);
     delivery?.start();
     return session;
@@ -214,6 +234,21 @@ export class Session {
     await this.sinks.close();
     if (failure !== undefined) throw failure;
   }
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Each rule file as it is now (just loaded from it); an unreadable one is named without a hash. */
+function fileHashes(files: readonly string[]): { path: string; sha256: string }[] {
+  return files.map((path) => {
+    try {
+      return { path, sha256: sha256(readFileSync(path)) };
+    } catch {
+      return { path, sha256: 'unreadable' };
+    }
+  });
 }
 
 /** Passes on only the records asked for on stdout (`--events`). */

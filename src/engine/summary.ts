@@ -24,6 +24,16 @@ function deliveryLine(c: SummaryView['counters'], d: DeliveryReport): string {
   return `  delivery  ${counts}; ${wait}; ${per}${left}; oldest pending ${c.get('delivery.oldest_pending_s')} s`;
 }
 
+/** The store's integrity log: the checkpoint this run ended with, and whether it is signed. */
+function integrityLine(session: SummaryView): string | undefined {
+  const log = session.integrity;
+  if (!log) return undefined;
+  const cp = log.lastWritten;
+  const size = cp ? `checkpoint at ${cp.tree_size} entries` : 'no new checkpoint (log unchanged)';
+  const signed = log.signer ? `signed by ${safe(log.signer.name)}` : 'unsigned (no key: --key-dir, `groundwatch keys init`)';
+  return `  integrity ${size}, ${signed}`;
+}
+
 export function textSummary(session: SummaryView, warnings: string[], delivery?: DeliveryReport): string {
   const c = session.counters;
   const cov = coverageSummary(c);
@@ -49,6 +59,8 @@ export function textSummary(session: SummaryView, warnings: string[], delivery?:
   const unsupported = unsupportedLinkTypes(c.toJSON());
   if (unsupported.length) lines.push(`  link      not decoded: ${unsupported.map(([type, n]) => `${n} packets of unsupported link type ${linkTypeLabel(type)}`).join(', ')}`);
   if (delivery) lines.push(deliveryLine(c, delivery));
+  const integrity = integrityLine(session);
+  if (integrity) lines.push(integrity);
   if (warnings.length) lines.push(`  warnings  ${warnings.length} (see above)`);
   return `${lines.join('\n')}\n`;
 }

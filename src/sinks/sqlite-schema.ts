@@ -110,6 +110,30 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (destination, state, next_attempt_at);
 CREATE INDEX outbox_shed ON outbox (state, severity_num, created_at);
+ * The integrity log (issue 16, docs/integrity.md): entries numbered from 0 without gaps, each the
+ * canonical bytes of a stored row and its RFC 9162 leaf hash, and the checkpoints (signed notes).
+ * `integrity_baseline` lists the rows a store already held when it gained the log: `verify`
+ * reports them as not covered instead of as added behind the log's back. A run also records its
+ * rule pack files' SHA-256 and its effective configuration's hash.
+ */
+const V5_INTEGRITY_LOG = `
+CREATE TABLE integrity_log (
+  idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL,
+  entry BLOB NOT NULL, leaf_hash BLOB NOT NULL, logged_at TEXT NOT NULL
+);
+CREATE INDEX integrity_log_ref ON integrity_log (kind, ref, idx);
+CREATE TABLE integrity_checkpoints (
+  rowid INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, root_hash BLOB NOT NULL,
+  note TEXT NOT NULL, signed_by TEXT, created_at TEXT NOT NULL
+);
+ALTER TABLE runs ADD COLUMN rule_files TEXT;
+ALTER TABLE runs ADD COLUMN config_sha256 TEXT;
+CREATE TABLE integrity_baseline (kind TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (kind, ref)) WITHOUT ROWID;
+INSERT INTO integrity_baseline SELECT 'alert', id FROM alerts;
+INSERT INTO integrity_baseline SELECT 'alert_ack', rowid FROM alert_acks;
+INSERT INTO integrity_baseline SELECT 'run', id FROM runs;
+INSERT INTO integrity_baseline SELECT 'capture_gap', rowid FROM capture_gaps;
+INSERT INTO integrity_baseline SELECT 'stats', rowid FROM stats;
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -117,6 +141,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, up: V2 },
   { version: 3, up: V3_FLOW_START },
   { version: 4, up: V4_OUTBOX },
+  { version: 5, up: V5_INTEGRITY_LOG },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

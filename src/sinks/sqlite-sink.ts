@@ -14,8 +14,10 @@
  * the database rejects on its own merits (constraint) is dropped and counted
  * so one bad record cannot block the queue forever.
  */
-import type { Statement } from 'better-sqlite3';
+import type { RunResult, Statement } from 'better-sqlite3';
 import { Counters } from '../counters.js';
+import type { EntryKind } from '../integrity/entries.js';
+import type { IntegrityLog } from '../integrity/integrity-log.js';
 import type {
   AlertRecord,
   CaptureGapRecord,
@@ -48,6 +50,8 @@ export interface SqliteSinkOptions {
   onDrop?: (count: number) => void;
   /** Delivery outbox rows that commit in the same transaction as the record they carry (delivery/outbox-writer.ts). */
   outbox?: CoCommittedRows;
+  /** The integrity log: alerts, gaps, stats and ended runs get an entry in the same transaction as their row. */
+  integrity?: IntegrityLog;
 }
 
 /** Extra rows committed with a record's own row, and a step run at the end of each transaction. */
@@ -59,6 +63,8 @@ export interface CoCommittedRows {
 interface PendingRow {
   stmt: Statement;
   params: Row;
+  /** Log an entry for this row (docs/integrity.md). */
+  log?: EntryKind;
 }
 
 export class SqliteSink implements Sink {
@@ -75,6 +81,7 @@ export class SqliteSink implements Sink {
   private failing = false;
   private readonly onDrop: ((count: number) => void) | undefined;
   private readonly outbox: CoCommittedRows | undefined;
+  private readonly integrity: IntegrityLog | undefined;
 
   constructor(readonly db: StoreDb, opts: SqliteSinkOptions = {}) {
     this.name = opts.name ?? 'sqlite';
@@ -85,8 +92,12 @@ export class SqliteSink implements Sink {
     this.onDrop = opts.onDrop;
     this.outbox = opts.outbox;
     this.statements = prepareWriteStatements(db);
+    this.integrity = opts.integrity;
     this.commit = db.transaction((rows: PendingRow[]) => {
-      for (const r of rows) r.stmt.run(r.params);
+      for (const r of rows) {
+        const info = r.stmt.run(r.params);
+        if (r.log && this.integrity) this.integrity.logRow(r.log, entryRef(r, info));
+      }
       this.outbox?.afterRows();
     });
   }
@@ -115,7 +126,7 @@ export class SqliteSink implements Sink {
   }
 
   endRun(run: CaptureRun): void {
-    this.enqueue({ stmt: this.statements.run, params: runRow(run) });
+    this.enqueue({ stmt: this.statements.run, params: runRow(run), log: 'run' });
   }
 
   /** Repeats of one alert between two flushes become one UPDATE (a chatty destination repeats thousands of times). */
@@ -157,6 +168,7 @@ export class SqliteSink implements Sink {
     }
     this.failing = false;
     for (let i = 0; i < rows.length; i++) this.pending.shift();
+    this.integrity?.maybeCheckpoint();
   }
 
   /** The store still fails at the end of the run: the pending rows are lost, and counted. */
@@ -172,6 +184,8 @@ export class SqliteSink implements Sink {
     if (!this.db.open) return;
     try {
       this.flushSync();
+      // End of the run (end of input or shutdown): a checkpoint of everything written.
+      this.integrity?.checkpoint();
     } catch (err) {
       this.counters.inc(`sink.${this.name}.dropped`, this.pending.length);
       this.onDrop?.(this.pending.length);
@@ -226,9 +240,9 @@ export class SqliteSink implements Sink {
       switch (rec.event.dataset) {
         case 'groundwatch.flow': return { stmt: s.flow, params: flowRow(rec as FlowRecord, this.runId) };
         case 'groundwatch.dns': return { stmt: s.dns, params: dnsRow(rec as DnsRecord, this.runId) };
-        case 'groundwatch.alert': return { stmt: s.alert, params: alertRow(rec as AlertRecord, this.runId) };
-        case 'groundwatch.stats': return { stmt: s.stats, params: statsRow(rec as StatsRecord, this.runId) };
-        case 'groundwatch.capture_gap': return { stmt: s.gap, params: gapRow(rec as CaptureGapRecord, this.runId) };
+        case 'groundwatch.alert': return { stmt: s.alert, params: alertRow(rec as AlertRecord, this.runId), log: 'alert' };
+        case 'groundwatch.stats': return { stmt: s.stats, params: statsRow(rec as StatsRecord, this.runId), log: 'stats' };
+        case 'groundwatch.capture_gap': return { stmt: s.gap, params: gapRow(rec as CaptureGapRecord, this.runId), log: 'capture_gap' };
         default: break;
       }
     } catch {
@@ -237,6 +251,12 @@ export class SqliteSink implements Sink {
     this.counters.inc(`sink.${this.name}.invalid_records`);
     return undefined;
   }
+}
+
+/** The logged row's key: the id of alerts and runs, the rowid SQLite gave the others. */
+function entryRef(row: PendingRow, info: RunResult): string {
+  const id = row.params['id'];
+  return typeof id === 'string' ? id : String(info.lastInsertRowid);
 }
 
 /** Errors caused by the row itself, not by the database's state. */
