@@ -110,6 +110,9 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (destination, state, next_attempt_at);
 CREATE INDEX outbox_shed ON outbox (state, severity_num, created_at);
+`;
+
+/**
  * The integrity log (issue 16, docs/integrity.md): entries numbered from 0 without gaps, each the
  * canonical bytes of a stored row and its RFC 9162 leaf hash, and the checkpoints (signed notes).
  * `integrity_baseline` lists the rows a store already held when it gained the log: `verify`
