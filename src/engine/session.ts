@@ -12,6 +12,9 @@ import { Counters } from '../counters.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
+import { openEvidenceRecorder } from '../evidence/open-recorder.js';
+import type { EvidenceOptions } from '../evidence/evidence-options.js';
+import type { PacketKeeper } from '../evidence/recorder.js';
 import { GeoResolver } from '../enrich/index.js';
 import { Pipeline } from '../pipeline.js';
 import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
@@ -49,6 +52,8 @@ export interface SessionOptions {
   interfaceName?: string;
   /** More sinks (tests, embedding applications). */
   extraSinks?: Sink[];
+  /** Packet slices kept for alerted flows (default: headers only, docs/evidence.md); needs the store. */
+  evidence?: Partial<EvidenceOptions>;
   /** Counters shared with the capture source (opened before the session). */
   counters?: Counters;
   warn: (line: string) => void;
@@ -72,6 +77,7 @@ export class Session {
     readonly geo: GeoResolver,
     sinks: Sink[],
     reportDrop: DropReport,
+    packetKeeper: PacketKeeper | undefined,
   ) {
     this.counters = options.counters ?? new Counters();
     // A daemon runs for months: it keeps counts, not alert records (those are in the store and the logs).
@@ -117,6 +123,7 @@ export class Session {
       devices: new DeviceSelector(options.devices ?? []),
       reassembler: new IpReassembler(this.counters, limits.fragments),
       write: (record: GroundwatchRecord) => this.sinks.write(record),
+      ...(packetKeeper ? { packets: packetKeeper } : {}),
     });
   }
 
@@ -131,8 +138,10 @@ export class Session {
     if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
     if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters, onDrop: (n) => reportDrop('ndjson-file', n) }));
     if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n) }));
+    const evidence = options.dbPath ? openEvidenceRecorder(options.dbPath, options.evidence, counters) : undefined;
+    if (evidence) sinks.push(evidence);
     sinks.push(...(options.extraSinks ?? []));
-    const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop);
+    const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, evidence);
     session.sinks.startRun?.(session.run);
     return session;
   }
