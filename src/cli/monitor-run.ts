@@ -4,6 +4,7 @@
  * config parser and its schema.
  */
 import { loadConfigFile } from '../config/config-file.js';
+import { evidenceOptionsFromConfig } from '../config/evidence-config.js';
 import type { MonitorConfig } from '../config/monitor-schema.js';
 import { MonitorConfigSchema } from '../config/monitor-schema.js';
 import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
@@ -79,6 +80,7 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     ...(c.suppress_window !== undefined ? { suppressWindowSeconds: c.suppress_window } : {}),
     ...(c.user ? { user: c.user } : {}),
     ...(c.memory_budget_mb !== undefined ? { memoryBudgetMb: c.memory_budget_mb } : {}),
+    evidence: evidenceOptionsFromConfig(c.evidence),
     handleSignals: true,
     warn: printErrLine,
   };

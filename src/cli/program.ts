@@ -8,6 +8,7 @@ import { registerInterfacesCommand } from './interfaces-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRulesCommands } from './rules-command.js';
+import { runVerifyBundle } from './verify-bundle.js';
 
 export function buildProgram(): Command {
   const program = new Command('groundwatch')
@@ -24,5 +25,14 @@ export function buildProgram(): Command {
   registerAlertsCommands(program);
   registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });
   registerGeoipCommands(program);
+  program
+    .command('verify')
+    .description('check an evidence bundle offline')
+    .requiredOption('--bundle <dir>', 'evidence bundle directory (alerts export)')
+    .option('--key <file>', 'public key of the box, to check the checkpoint signature')
+    .option('--format <fmt>', 'text or json', 'text')
+    .action((flags: { bundle: string; key?: string; format: string }) => {
+      process.exitCode = runVerifyBundle(flags.bundle, flags, undefined);
+    });
   return program;
 }

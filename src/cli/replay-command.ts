@@ -9,6 +9,7 @@ import type { Severity } from '../types.js';
 import { printErr, printErrLine, printOut } from './print.js';
 import type { StdoutEvents } from '../sinks/text-sink.js';
 import { wholeNumber } from './whole-number.js';
+import { EVIDENCE_PACKET_MODES, type EvidencePackets } from '../evidence/evidence-options.js';
 
 interface ReplayFlags {
   format?: 'text' | 'ndjson';
@@ -22,6 +23,7 @@ interface ReplayFlags {
   junit?: string;
   summary: boolean;
   memoryBudget?: string;
+  evidencePackets: EvidencePackets;
 }
 
 /** Below this Node and the loaded rules and GeoIP data alone do not fit. */
@@ -54,6 +56,11 @@ export function registerReplayCommand(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report (one test case per rule and destination)')
     .option('--no-summary', 'do not print the end-of-run summary (text format)')
     .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
+    .addOption(
+      new Option('--evidence-packets <what>', "packets kept for alerted flows: headers (default), full (payload too: officers' accounts and positions may be in it; docs/evidence.md) or none")
+        .choices([...EVIDENCE_PACKET_MODES])
+        .default('headers'),
+    )
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
       const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
@@ -76,6 +83,7 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
+        evidence: { packets: flags.evidencePackets },
         warn: printErrLine,
       }).finally(() => {
         process.off('SIGINT', onSignal);

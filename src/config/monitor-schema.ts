@@ -1,5 +1,6 @@
 /** The monitor config file's keys: one per `monitor` flag (snake_case), validated with zod. */
 import { z } from 'zod';
+import { EvidenceConfigSchema } from './evidence-config.js';
 
 export const MonitorConfigSchema = z
   .object({
@@ -21,6 +22,8 @@ export const MonitorConfigSchema = z
     user: z.string().min(1),
     /** MiB the daemon may use; table bounds are sized to fit. */
     memory_budget_mb: z.number().int().min(64).max(1_048_576),
+    /** Packet slices for alerted flows (docs/evidence.md). */
+    evidence: EvidenceConfigSchema,
   })
   .partial()
   .strict();
