@@ -81,7 +81,8 @@ export class FlowSlot implements RingOwner {
         e.content = 'client_hello';
       }
     } else if (!this.helloOpen || final) {
-      for (const e of this.tentatives) this.cutTentative(e);
+      // A copy: cutTentative takes each out of the list.
+      for (const e of [...this.tentatives]) this.cutTentative(e);
     } else {
       return;
     }

@@ -1,7 +1,7 @@
 /**
  * A small capture whose application data carries a marker string: a TLS flow
  * (ClientHello naming www.dji.com, then application-data records holding the
- * marker both ways) and a plain HTTP flow (Host www.dji.com, the marker in the
+ * marker both ways) and a plain HTTP flow (Host upload.djiservice.org, the marker in the
  * request body, in a second client segment and in the response body). Both
  * destinations are DJI names, so the shipped rules alert on both flows.
  */
@@ -13,6 +13,7 @@ export const TLS_NAME = 'www.dji.com';
 export const CLIENT = '192.168.2.20';
 export const TLS_SERVER = '47.88.1.10';
 export const HTTP_SERVER = '47.88.1.11';
+export const HTTP_NAME = 'upload.djiservice.org';
 
 interface Side { ip: string; port: number; seq: number }
 
@@ -54,7 +55,7 @@ export function markerCapture(): Uint8Array {
     { from: 'server', data: applicationData(`account officer-17 ${MARKER}`) },
   ], 0);
   const http = conversation({ ip: CLIENT, port: 50_001, seq: 2000 }, { ip: HTTP_SERVER, port: 80, seq: 9000 }, [
-    { from: 'client', data: ascii(`POST /upload HTTP/1.1\r\nHost: ${TLS_NAME}\r\nContent-Length: 60\r\n\r\nlat=59.9&lon=10.7&user=officer-17&tag=${MARKER}`) },
+    { from: 'client', data: ascii(`POST /upload HTTP/1.1\r\nHost: ${HTTP_NAME}\r\nContent-Length: 60\r\n\r\nlat=59.9&lon=10.7&user=officer-17&tag=${MARKER}`) },
     { from: 'client', data: ascii(`more=${MARKER}`) },
     { from: 'server', data: ascii(`HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\nok ${MARKER}`) },
   ], 100_000);
