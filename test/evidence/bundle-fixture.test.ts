@@ -61,7 +61,8 @@ describe('evidence bundle of a fixture alert', () => {
     for (const name of files) {
       const copy = copyOf(`tampered-${name}`);
       const bytes = readFileSync(join(copy, name));
-      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = bytes[at]! ^ 0x01;
       writeFileSync(join(copy, name), bytes);
       const r = runCli(['verify', '--bundle', copy]);
       expect(r.status, `${name}: ${r.stdout}`).toBe(1);
