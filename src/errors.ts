@@ -61,6 +61,16 @@ export const ERROR_CATALOGUE = {
   BUNDLE_TAMPERED: { exitCode: 1, meaning: 'verify --bundle: a file of the bundle does not match its manifest hash, the log entry or proof, or the checkpoint signature (the file is named).' },
   NOT_FOUND: { exitCode: 2, meaning: 'The alert id asked for (alerts show, alerts ack) is not in the store.' },
   SINK_FAILED: { exitCode: 2, meaning: 'An output (store, NDJSON file, stdout) failed to write a record: a warning once per sink, the other outputs go on.' },
+  KEY_INVALID: {
+    exitCode: 2,
+    meaning: 'A checkpoint key cannot be used: no key in --key-dir, a private key readable by others or malformed, or a --key that is not a signed-note verifier key.',
+  },
+  KEY_EXISTS: { exitCode: 2, meaning: '`keys init` found a key already in the directory and refuses to overwrite it.' },
+  CHECKPOINT_INVALID: { exitCode: 2, meaning: 'A checkpoint file given to `verify --checkpoint` cannot be read or is not a checkpoint (signed note).' },
+  INTEGRITY_FAILED: {
+    exitCode: 1,
+    meaning: '`verify` found the store changed, truncated or inconsistent with a checkpoint (which entry or checkpoint is printed).',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -19,14 +19,14 @@ export function registerAlertsExport(alerts: Command, out: CliOutput): void {
     .action((id: string, flags: { db?: string; out: string }) => {
       withReadOnlyStore(flags.db, (db) => {
         const contents = readBundleContents(db, id);
-        const manifest = writeBundle(contents, { outDir: flags.out, log: logEvidenceFor(db, id) });
+        const manifest = writeBundle(contents, { outDir: flags.out, log: logEvidenceFor(db, id, contents.alert.run_id) });
         const packets = manifest.packets;
         out.stdout.write(
           `bundle for alert ${sanitizeForTerminal(id)} in ${sanitizeForTerminal(flags.out)}: ${manifest.files.length} files + ${'manifest.json'}; ` +
             `${packets.flow_packets_in_slice} flow packets` +
             (packets.flow_packets_recorded !== undefined ? ` of ${packets.flow_packets_recorded} recorded` : ' (flow still open)') +
             `, ${packets.dns_messages} DNS messages; ` +
-            (manifest.log.included ? `log entry ${manifest.log.entry_index} of ${manifest.log.tree_size}` : `no log proof: ${manifest.log.reason}`) +
+            (manifest.log.included ? `log entries ${manifest.log.entries.map((e) => `${e.file} #${e.entry_index}`).join(', ')} in the checkpoint of tree size ${manifest.log.tree_size}` : `no log proof: ${manifest.log.reason}`) +
             '\n',
         );
       });

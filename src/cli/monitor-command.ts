@@ -20,6 +20,7 @@ export interface MonitorFlags {
   suppressWindow?: string;
   user?: string;
   memoryBudget?: string;
+  keyDir?: string;
 }
 
 export function registerMonitorCommand(program: Command): void {
@@ -51,6 +52,7 @@ export function registerMonitorCommand(program: Command): void {
     .option('--suppress-window <seconds>', 'seconds a repeated alert is folded into the first (default 300)')
     .option('--memory-budget <MiB>', 'memory the daemon may use; table bounds are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .option('--user <name>', 'when started as root: switch to this user once the capture is open')
+    .option('--key-dir <dir>', 'checkpoint signing key directory (`groundwatch keys init`; default /var/lib/groundwatch/keys if it holds a key, else unsigned)')
     .action(async (flags: MonitorFlags) => {
       const { runMonitorCommand } = await import('./monitor-run.js');
       await runMonitorCommand(flags);

@@ -10,6 +10,7 @@ import { MonitorConfigSchema } from '../config/monitor-schema.js';
 import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
 import { startMonitor, type MonitorOptions } from '../daemon/monitor.js';
 import { GroundwatchError } from '../errors.js';
+import { DEFAULT_KEY_DIR } from '../integrity/key-files.js';
 import type { MonitorFlags } from './monitor-command.js';
 import { printErrLine } from './print.js';
 import { wholeNumber } from './whole-number.js';
@@ -41,6 +42,7 @@ export function mergeFlags(file: MonitorConfig, flags: MonitorFlags): MonitorCon
     suppress_window: intFlag('--suppress-window', flags.suppressWindow),
     user: flags.user,
     memory_budget_mb: intFlag('--memory-budget', flags.memoryBudget),
+    key_dir: flags.keyDir,
   };
   const merged = { ...file, ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)) };
   const parsed = MonitorConfigSchema.safeParse(merged);
@@ -81,6 +83,9 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     ...(c.user ? { user: c.user } : {}),
     ...(c.memory_budget_mb !== undefined ? { memoryBudgetMb: c.memory_budget_mb } : {}),
     evidence: evidenceOptionsFromConfig(c.evidence),
+    // A key_dir set by flag or file must hold a key; the default one is used when it does, else unsigned.
+    keyDir: c.key_dir ?? DEFAULT_KEY_DIR,
+    keyRequired: c.key_dir !== undefined,
     handleSignals: true,
     warn: printErrLine,
   };

@@ -5,10 +5,11 @@ import { registerAlertsCommands } from './alerts-command.js';
 import { registerFlowsCommands } from './flows-command.js';
 import { registerGeoipCommands } from './geoip-command.js';
 import { registerInterfacesCommand } from './interfaces-command.js';
+import { registerKeysCommands } from './keys-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRulesCommands } from './rules-command.js';
-import { runVerifyBundle } from './verify-bundle.js';
+import { registerVerifyCommand } from './verify-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('groundwatch')
@@ -25,14 +26,7 @@ export function buildProgram(): Command {
   registerAlertsCommands(program);
   registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });
   registerGeoipCommands(program);
-  program
-    .command('verify')
-    .description('check an evidence bundle offline')
-    .requiredOption('--bundle <dir>', 'evidence bundle directory (alerts export)')
-    .option('--key <file>', 'public key of the box, to check the checkpoint signature')
-    .option('--format <fmt>', 'text or json', 'text')
-    .action((flags: { bundle: string; key?: string; format: string }) => {
-      process.exitCode = runVerifyBundle(flags.bundle, flags, undefined);
-    });
+  registerVerifyCommand(program);
+  registerKeysCommands(program);
   return program;
 }

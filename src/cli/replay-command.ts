@@ -24,6 +24,7 @@ interface ReplayFlags {
   summary: boolean;
   memoryBudget?: string;
   evidencePackets: EvidencePackets;
+  keyDir?: string;
 }
 
 /** Below this Node and the loaded rules and GeoIP data alone do not fit. */
@@ -61,6 +62,7 @@ export function registerReplayCommand(program: Command): void {
         .choices([...EVIDENCE_PACKET_MODES])
         .default('headers'),
     )
+    .option('--key-dir <dir>', 'sign the store\'s integrity checkpoints with the key in this directory (`groundwatch keys init`); default: unsigned')
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
       const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
@@ -84,6 +86,7 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
         evidence: { packets: flags.evidencePackets },
+        ...(flags.keyDir ? { keyDir: flags.keyDir, keyRequired: true } : {}),
         warn: printErrLine,
       }).finally(() => {
         process.off('SIGINT', onSignal);

@@ -4,8 +4,11 @@
  * check holds, 1 when one fails (each failing file named, and one
  * BUNDLE_TAMPERED line), 2 when the path is not a bundle.
  */
-import { verifyBundle, verdictText, type LogPartCheck } from '../evidence/bundle-verify.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { checkLogPart } from '../evidence/bundle-log-check.js';
+import { verifyBundle, verdictText } from '../evidence/bundle-verify.js';
 import { GroundwatchError } from '../errors.js';
+import { parseVerifierKey, type NoteVerifier } from '../integrity/index.js';
 import { printErrLine, printOut } from './print.js';
 
 export interface VerifyBundleFlags {
@@ -13,14 +16,25 @@ export interface VerifyBundleFlags {
   format?: string;
 }
 
-export function runVerifyBundle(dir: string, flags: VerifyBundleFlags, checkLog: LogPartCheck | undefined, stdout: (text: string) => void = printOut): number {
+export function runVerifyBundle(dir: string, flags: VerifyBundleFlags, stdout: (text: string) => void = printOut): number {
   const format = flags.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new GroundwatchError('USAGE', `--format: expected text or json, got ${JSON.stringify(format)}`);
-  const verdict = verifyBundle(dir, { ...(flags.key !== undefined ? { publicKey: flags.key } : {}), ...(checkLog ? { checkLog } : {}) });
+  const verifier = flags.key !== undefined ? readVerifierKey(flags.key) : undefined;
+  const verdict = verifyBundle(dir, { ...(verifier ? { verifier } : {}), checkLog: checkLogPart });
   if (format === 'json') stdout(`${JSON.stringify(verdict)}\n`);
   else stdout(verdictText(verdict));
   if (verdict.ok) return 0;
   const files = [...new Set(verdict.checks.filter((c) => !c.ok).map((c) => c.file))];
   printErrLine(new GroundwatchError('BUNDLE_TAMPERED', `${dir}: ${files.join(', ')} failed verification`).toLine());
   return 1;
+}
+
+/** The box's public key: verifier key text (`name+id+base64`), or a file holding it. */
+function readVerifierKey(value: string): NoteVerifier {
+  const text = existsSync(value) ? readFileSync(value, 'utf8') : value;
+  try {
+    return parseVerifierKey(text.trim());
+  } catch (err) {
+    throw new GroundwatchError('KEY_INVALID', `--key: ${(err as Error).message}`);
+  }
 }

@@ -24,6 +24,8 @@ export const MonitorConfigSchema = z
     memory_budget_mb: z.number().int().min(64).max(1_048_576),
     /** Packet slices for alerted flows (docs/evidence.md). */
     evidence: EvidenceConfigSchema,
+    /** Directory of the checkpoint signing key (docs/integrity.md). */
+    key_dir: z.string().min(1),
   })
   .partial()
   .strict();

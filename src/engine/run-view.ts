@@ -7,6 +7,7 @@
 import type { Counters } from '../counters.js';
 import type { FlowJudge } from '../detect/judge.js';
 import type { GeoResolver } from '../enrich/index.js';
+import type { IntegrityLog } from '../integrity/integrity-log.js';
 import type { Pipeline } from '../pipeline.js';
 import type { CaptureRun } from '../records/ecs.js';
 import type { RuleSet } from '../rules/types.js';
@@ -27,6 +28,7 @@ export interface SummaryView {
   readonly collector: Readonly<Pick<AlertCollector, 'total'>>;
   readonly rules: Readonly<Pick<RuleSet, 'rulesets'>>;
   readonly geo: Pick<GeoResolver, 'databases'>;
+  readonly integrity?: Readonly<Pick<IntegrityLog, 'lastWritten' | 'signer'>> | undefined;
 }
 
 /** The monitor's one start line. */

@@ -10,6 +10,8 @@ import type { PipelineLimits } from '../config/limits.js';
 import { limitsForBudget, memoryBudget } from '../config/memory-budget.js';
 import { Counters } from '../counters.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
+import { IntegrityLog } from '../integrity/integrity-log.js';
+import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
 import { openEvidenceRecorder } from '../evidence/open-recorder.js';
@@ -56,6 +58,10 @@ export interface SessionOptions {
   evidence?: Partial<EvidenceOptions>;
   /** Counters shared with the capture source (opened before the session). */
   counters?: Counters;
+  /** Directory of the checkpoint key (docs/integrity.md); without a key there, checkpoints are unsigned. */
+  keyDir?: string;
+  /** The key must be there (given explicitly): a missing or bad key is an error, not an unsigned log. */
+  keyRequired?: boolean;
   warn: (line: string) => void;
 }
 
@@ -69,6 +75,8 @@ export class Session {
   readonly pipeline: Pipeline;
   readonly sinks: SinkFanout;
   readonly judge: FlowJudge;
+  /** The store's integrity log (absent without a store). */
+  integrity: IntegrityLog | undefined;
   private closed = false;
 
   private constructor(
@@ -137,11 +145,18 @@ export class Session {
     if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout', counters, onDrop: (n) => reportDrop('stdout', n) }), options.events));
     if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
     if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters, onDrop: (n) => reportDrop('ndjson-file', n) }));
-    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n) }));
+    let integrity: IntegrityLog | undefined;
+    if (options.dbPath) {
+      const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
+      const db = openStore(options.dbPath);
+      integrity = new IntegrityLog(db, signer ? { signer } : {});
+      sinks.push(new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity }));
+    }
     const evidence = options.dbPath ? openEvidenceRecorder(options.dbPath, options.evidence, counters) : undefined;
     if (evidence) sinks.push(evidence);
     sinks.push(...(options.extraSinks ?? []));
     const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, evidence);
+    session.integrity = integrity;
     session.sinks.startRun?.(session.run);
     return session;
   }

@@ -14,6 +14,16 @@ function startNotSeen(all: Record<string, number>): string {
   return `, ${total} start not seen (${by.map(([k, v]) => `${k.slice(prefix.length)} ${v}`).join(', ')})`;
 }
 
+/** The store's integrity log: the checkpoint this run ended with, and whether it is signed. */
+function integrityLine(session: SummaryView): string | undefined {
+  const log = session.integrity;
+  if (!log) return undefined;
+  const cp = log.lastWritten;
+  const size = cp ? `checkpoint at ${cp.tree_size} entries` : 'no new checkpoint (log unchanged)';
+  const signed = log.signer ? `signed by ${safe(log.signer.name)}` : 'unsigned (no key: --key-dir, `groundwatch keys init`)';
+  return `  integrity ${size}, ${signed}`;
+}
+
 export function textSummary(session: SummaryView, warnings: string[]): string {
   const c = session.counters;
   const cov = coverageSummary(c);
@@ -38,6 +48,8 @@ export function textSummary(session: SummaryView, warnings: string[]): string {
   if (limits.length) lines.push(`  limits    ${limits.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const unsupported = unsupportedLinkTypes(c.toJSON());
   if (unsupported.length) lines.push(`  link      not decoded: ${unsupported.map(([type, n]) => `${n} packets of unsupported link type ${linkTypeLabel(type)}`).join(', ')}`);
+  const integrity = integrityLine(session);
+  if (integrity) lines.push(integrity);
   if (warnings.length) lines.push(`  warnings  ${warnings.length} (see above)`);
   return `${lines.join('\n')}\n`;
 }

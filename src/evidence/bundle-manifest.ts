@@ -44,7 +44,7 @@ export interface Manifest {
     content: Record<string, number>;
   };
   /** The alert's log entry and its proof, or why they are missing. */
-  log: { included: true; entry_index: number; tree_size: number } | { included: false; reason: string };
+  log: { included: true; tree_size: number; entries: { file: string; kind: string; entry_index: number }[] } | { included: false; reason: string };
   files: ManifestFile[];
 }
 

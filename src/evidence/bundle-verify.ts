@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GroundwatchError } from '../errors.js';
+import type { NoteVerifier } from '../integrity/index.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, isPlainFileName, MANIFEST_FILE, sha256Hex, type Manifest } from './bundle-manifest.js';
 
 export interface BundleCheck {
@@ -26,12 +27,12 @@ export interface BundleVerdict {
 }
 
 /** Checks of the log part, given the bundle's files (src/evidence/bundle-log-check.ts). */
-export type LogPartCheck = (read: (name: string) => Buffer | undefined, manifest: Manifest, publicKey: string | undefined) => BundleCheck[];
+export type LogPartCheck = (read: (name: string) => Buffer | undefined, manifest: Manifest, verifier: NoteVerifier | undefined) => BundleCheck[];
 
 /** Files larger than this are not read: a bundle holds one flow's slice, not a capture. */
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-export function verifyBundle(dir: string, opts: { publicKey?: string; checkLog?: LogPartCheck } = {}): BundleVerdict {
+export function verifyBundle(dir: string, opts: { verifier?: NoteVerifier; checkLog?: LogPartCheck } = {}): BundleVerdict {
   const manifest = readManifest(dir);
   const checks: BundleCheck[] = [];
   const contents = new Map<string, Buffer>();
@@ -50,12 +51,15 @@ export function verifyBundle(dir: string, opts: { publicKey?: string; checkLog?:
   for (const name of readdirSync(dir)) {
     if (name !== MANIFEST_FILE && !listed.has(name)) checks.push({ check: 'listed', file: name, ok: false, detail: 'in the bundle but not in the manifest' });
   }
-  if (manifest.log.included) {
+  if (!manifest.log.included) {
+    // Said, not failed: a bundle from a store without a log (or before its first checkpoint) is still a bundle.
+    checks.push({ check: 'log', file: MANIFEST_FILE, ok: true, detail: `no log proof in this bundle (${String(manifest.log.reason)}): its files are checked against the manifest only` });
+  } else {
     if (opts.checkLog === undefined) {
       checks.push({ check: 'log', file: MANIFEST_FILE, ok: false, detail: 'the bundle has a log proof but this groundwatch cannot check it' });
     } else {
       // Only files whose hash matched are handed on: a changed file is reported once, by name, above.
-      checks.push(...opts.checkLog((name) => contents.get(name), manifest, opts.publicKey));
+      checks.push(...opts.checkLog((name) => contents.get(name), manifest, opts.verifier));
     }
   }
   return { bundle: dir, alertId: manifest.alert_id, ok: checks.every((c) => c.ok), checks };

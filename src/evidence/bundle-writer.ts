@@ -10,19 +10,9 @@ import { TOOL_VERSION } from '../engine/version.js';
 import { GroundwatchError } from '../errors.js';
 import type { BundleContents } from './bundle-contents.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_VERSION, MANIFEST_FILE, sha256Hex, type Manifest, type ManifestFile } from './bundle-manifest.js';
+import type { LogEvidence } from './log-evidence.js';
 import { slicePcapng } from './slice-pcapng.js';
 
-/** The alert's entry in the transparency log (src/integrity), as the log holds it. */
-export interface LogEvidence {
-  /** The entry's canonical bytes: alert.json is exactly these, so its RFC 9162 leaf hash can be checked. */
-  entry: Uint8Array;
-  entryIndex: number;
-  treeSize: number;
-  /** Inclusion proof of the entry in the tree of `treeSize` entries, as JSON-ready data. */
-  proof: unknown;
-  /** The signed checkpoint (C2SP signed note) for `treeSize`. */
-  checkpoint: string;
-}
 
 export interface WriteBundleOptions {
   outDir: string;
@@ -42,15 +32,20 @@ export function writeBundle(contents: BundleContents, opts: WriteBundleOptions):
   const { alert, flow } = contents;
   const alertId = alert.id;
   const log = 'missing' in opts.log ? undefined : opts.log;
-  put(BUNDLE_FILES.alert, log ? log.entry : `${JSON.stringify(alert.record, null, 2)}\n`, log ? "the alert record as the log's entry holds it (canonical bytes)" : 'the alert record as stored');
+  // A logged record is written as its log entry's exact bytes, so its RFC 9162 leaf hash can be checked.
+  const logged = (file: string) => log?.entries.find((e) => e.file === file);
+  const alertEntry = logged(BUNDLE_FILES.alert);
+  put(BUNDLE_FILES.alert, alertEntry ? alertEntry.bytes : `${JSON.stringify(alert.record, null, 2)}\n`, alertEntry ? "the alert's log entry (canonical JSON of its stored row)" : 'the alert record as stored');
   if (flow) put(BUNDLE_FILES.flow, `${JSON.stringify(flow, null, 2)}\n`, 'the flow record of the alerted flow');
   put(BUNDLE_FILES.dns, contents.dns.map((r) => `${JSON.stringify(r)}\n`).join(''), 'DNS transactions that named the destination (or that the alert is about)');
-  if (contents.run) put(BUNDLE_FILES.run, `${JSON.stringify(contents.run, null, 2)}\n`, 'provenance of the capture run that raised the alert');
+  const runEntry = logged(BUNDLE_FILES.run);
+  if (runEntry) put(BUNDLE_FILES.run, runEntry.bytes, "provenance of the capture run that raised the alert: the run's log entry (canonical JSON of its stored row)");
+  else if (contents.run) put(BUNDLE_FILES.run, `${JSON.stringify(contents.run, null, 2)}\n`, 'provenance of the capture run that raised the alert, as stored');
   put(BUNDLE_FILES.packets, slicePcapng(contents.flowPackets, alertId, 'packets of the alerted flow'), "the alerted flow's packets (pcapng)");
   put(BUNDLE_FILES.dnsPackets, slicePcapng(contents.dnsPackets, alertId, 'DNS messages that named the destination'), 'DNS messages that named the destination (pcapng)');
   if (log) {
-    put(BUNDLE_FILES.proof, `${JSON.stringify({ entry_index: log.entryIndex, tree_size: log.treeSize, proof: log.proof }, null, 2)}\n`, "RFC 9162 inclusion proof of the alert's entry");
-    put(BUNDLE_FILES.checkpoint, log.checkpoint, 'the signed checkpoint the proof leads to');
+    put(BUNDLE_FILES.proof, `${JSON.stringify(proofFile(log), null, 2)}\n`, 'RFC 9162 inclusion proofs of the logged files in the checkpoint\'s tree');
+    put(BUNDLE_FILES.checkpoint, log.checkpoint, 'the checkpoint (C2SP signed note) the proofs lead to');
   }
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
@@ -65,11 +60,25 @@ export function writeBundle(contents: BundleContents, opts: WriteBundleOptions):
       dns_messages: contents.dnsPackets.length,
       content: countContent(contents),
     },
-    log: log ? { included: true, entry_index: log.entryIndex, tree_size: log.treeSize } : { included: false, reason: (opts.log as { missing: string }).missing },
+    log: log
+      ? { included: true, tree_size: log.treeSize, entries: log.entries.map((e) => ({ file: e.file, kind: e.kind, entry_index: e.index })) }
+      : { included: false, reason: (opts.log as { missing: string }).missing },
     files,
   };
   writeFileSync(join(opts.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
   return manifest;
+}
+
+export interface ProofFile {
+  tree_size: number;
+  entries: { file: string; kind: string; ref: string; entry_index: number; proof: string[] }[];
+}
+
+function proofFile(log: LogEvidence): ProofFile {
+  return {
+    tree_size: log.treeSize,
+    entries: log.entries.map((e) => ({ file: e.file, kind: e.kind, ref: e.ref, entry_index: e.index, proof: e.proof.map((h) => h.toString('base64')) })),
+  };
 }
 
 function countContent(contents: BundleContents): Record<string, number> {

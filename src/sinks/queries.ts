@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import { GroundwatchError } from '../errors.js';
+import { logRow } from '../integrity/log-store.js';
 import { SEVERITY_NUMBER, type AlertRecord, type FlowRecord } from '../records/ecs.js';
 import { ecsMac, legacyStoredMac } from '../records/mac.js';
 import type { Severity } from '../types.js';
@@ -124,10 +125,14 @@ export function ackAlert(db: StoreDb, id: string, opts: { by?: string; note: str
     acked_at: (opts.at ?? new Date()).toISOString(),
     note: opts.note,
   };
-  cachedStatement(
-    db,
-    'INSERT INTO alert_acks (alert_id, acked_by, acked_at, note) VALUES (@alert_id, @acked_by, @acked_at, @note)',
-  ).run(ack);
+  // The acknowledgement and its integrity log entry commit together (docs/integrity.md).
+  db.transaction(() => {
+    const info = cachedStatement(
+      db,
+      'INSERT INTO alert_acks (alert_id, acked_by, acked_at, note) VALUES (@alert_id, @acked_by, @acked_at, @note)',
+    ).run(ack);
+    logRow(db, 'alert_ack', String(info.lastInsertRowid));
+  }).immediate();
   return ack;
 }
 

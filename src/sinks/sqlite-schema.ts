@@ -95,6 +95,30 @@ ALTER TABLE alerts ADD COLUMN orientation TEXT;
 `;
 
 /**
+ * The integrity log (issue 16, docs/integrity.md): entries numbered from 0 without gaps, each the
+ * canonical bytes of a stored row and its RFC 9162 leaf hash, and the checkpoints (signed notes).
+ * `integrity_baseline` lists the rows a store already held when it gained the log: `verify`
+ * reports them as not covered instead of as added behind the log's back.
+ */
+const V5_INTEGRITY_LOG = `
+CREATE TABLE integrity_log (
+  idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL,
+  entry BLOB NOT NULL, leaf_hash BLOB NOT NULL, logged_at TEXT NOT NULL
+);
+CREATE INDEX integrity_log_ref ON integrity_log (kind, ref, idx);
+CREATE TABLE integrity_checkpoints (
+  rowid INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, root_hash BLOB NOT NULL,
+  note TEXT NOT NULL, signed_by TEXT, created_at TEXT NOT NULL
+);
+CREATE TABLE integrity_baseline (kind TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (kind, ref)) WITHOUT ROWID;
+INSERT INTO integrity_baseline SELECT 'alert', id FROM alerts;
+INSERT INTO integrity_baseline SELECT 'alert_ack', rowid FROM alert_acks;
+INSERT INTO integrity_baseline SELECT 'run', id FROM runs;
+INSERT INTO integrity_baseline SELECT 'capture_gap', rowid FROM capture_gaps;
+INSERT INTO integrity_baseline SELECT 'stats', rowid FROM stats;
+`;
+
+/**
  * Packet slices kept as evidence for alerted flows (src/evidence/, docs/evidence.md): link, IP and
  * transport headers by default, whole frames only where config says `full`, plus the DNS messages
  * and ClientHello that named the flow. `role` says whether the packet is the flow's own or a DNS
@@ -113,6 +137,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
   { version: 3, up: V3_FLOW_START },
+  { version: 5, up: V5_INTEGRITY_LOG },
   { version: 8, up: V8_EVIDENCE_PACKETS },
 ];
 

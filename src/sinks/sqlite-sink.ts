@@ -14,8 +14,10 @@
  * the database rejects on its own merits (constraint) is dropped and counted
  * so one bad record cannot block the queue forever.
  */
-import type { Statement } from 'better-sqlite3';
+import type { RunResult, Statement } from 'better-sqlite3';
 import { Counters } from '../counters.js';
+import type { EntryKind } from '../integrity/entries.js';
+import type { IntegrityLog } from '../integrity/integrity-log.js';
 import type {
   AlertRecord,
   CaptureGapRecord,
@@ -46,11 +48,15 @@ export interface SqliteSinkOptions {
   maxPending?: number;
   /** Rows were dropped (the store is failing and the bound is reached); called with each loss. */
   onDrop?: (count: number) => void;
+  /** The integrity log: alerts, gaps, stats and ended runs get an entry in the same transaction as their row. */
+  integrity?: IntegrityLog;
 }
 
 interface PendingRow {
   stmt: Statement;
   params: Row;
+  /** Log an entry for this row (docs/integrity.md). */
+  log?: EntryKind;
 }
 
 export class SqliteSink implements Sink {
@@ -66,6 +72,7 @@ export class SqliteSink implements Sink {
   /** The last commit failed for the database's state (disk full...); cleared by the next success. */
   private failing = false;
   private readonly onDrop: ((count: number) => void) | undefined;
+  private readonly integrity: IntegrityLog | undefined;
 
   constructor(readonly db: StoreDb, opts: SqliteSinkOptions = {}) {
     this.name = opts.name ?? 'sqlite';
@@ -75,8 +82,12 @@ export class SqliteSink implements Sink {
     this.pending = new BoundedQueue(opts.maxPending ?? DEFAULT_SQLITE_MAX_PENDING);
     this.onDrop = opts.onDrop;
     this.statements = prepareWriteStatements(db);
+    this.integrity = opts.integrity;
     this.commit = db.transaction((rows: PendingRow[]) => {
-      for (const r of rows) r.stmt.run(r.params);
+      for (const r of rows) {
+        const info = r.stmt.run(r.params);
+        if (r.log && this.integrity) this.integrity.logRow(r.log, entryRef(r, info));
+      }
     });
   }
 
@@ -95,7 +106,7 @@ export class SqliteSink implements Sink {
   }
 
   endRun(run: CaptureRun): void {
-    this.enqueue({ stmt: this.statements.run, params: runRow(run) });
+    this.enqueue({ stmt: this.statements.run, params: runRow(run), log: 'run' });
   }
 
   /** Repeats of one alert between two flushes become one UPDATE (a chatty destination repeats thousands of times). */
@@ -137,6 +148,7 @@ export class SqliteSink implements Sink {
     }
     this.failing = false;
     for (let i = 0; i < rows.length; i++) this.pending.shift();
+    this.integrity?.maybeCheckpoint();
   }
 
   /** The store still fails at the end of the run: the pending rows are lost, and counted. */
@@ -152,6 +164,8 @@ export class SqliteSink implements Sink {
     if (!this.db.open) return;
     try {
       this.flushSync();
+      // End of the run (end of input or shutdown): a checkpoint of everything written.
+      this.integrity?.checkpoint();
     } catch (err) {
       this.counters.inc(`sink.${this.name}.dropped`, this.pending.length);
       this.onDrop?.(this.pending.length);
@@ -196,9 +210,9 @@ export class SqliteSink implements Sink {
       switch (rec.event.dataset) {
         case 'groundwatch.flow': return { stmt: s.flow, params: flowRow(rec as FlowRecord, this.runId) };
         case 'groundwatch.dns': return { stmt: s.dns, params: dnsRow(rec as DnsRecord, this.runId) };
-        case 'groundwatch.alert': return { stmt: s.alert, params: alertRow(rec as AlertRecord, this.runId) };
-        case 'groundwatch.stats': return { stmt: s.stats, params: statsRow(rec as StatsRecord, this.runId) };
-        case 'groundwatch.capture_gap': return { stmt: s.gap, params: gapRow(rec as CaptureGapRecord, this.runId) };
+        case 'groundwatch.alert': return { stmt: s.alert, params: alertRow(rec as AlertRecord, this.runId), log: 'alert' };
+        case 'groundwatch.stats': return { stmt: s.stats, params: statsRow(rec as StatsRecord, this.runId), log: 'stats' };
+        case 'groundwatch.capture_gap': return { stmt: s.gap, params: gapRow(rec as CaptureGapRecord, this.runId), log: 'capture_gap' };
         default: break;
       }
     } catch {
@@ -207,6 +221,12 @@ export class SqliteSink implements Sink {
     this.counters.inc(`sink.${this.name}.invalid_records`);
     return undefined;
   }
+}
+
+/** The logged row's key: the id of alerts and runs, the rowid SQLite gave the others. */
+function entryRef(row: PendingRow, info: RunResult): string {
+  const id = row.params['id'];
+  return typeof id === 'string' ? id : String(info.lastInsertRowid);
 }
 
 /** Errors caused by the row itself, not by the database's state. */

@@ -1,0 +1,81 @@
+/**
+ * What the log records, and how each entry is derived from its stored row.
+ * The same function makes the entry when the row is written and re-makes it
+ * when `verify` checks the row, so an entry is never trusted on its own.
+ *
+ * An entry is the canonical JSON of {"kind", "ref", "row", "v"}: `row` holds
+ * every column of the row except NULLs (so a later migration adding a
+ * nullable column leaves older entries valid) and except the few columns
+ * groundwatch itself updates after the fact (an alert's repeat count and
+ * last-seen time, also inside its record): those are not covered.
+ */
+import type { Database } from 'better-sqlite3';
+import { canonicalBytes, type JsonValue } from './canonical-json.js';
+
+export const ENTRY_FORMAT_VERSION = 1;
+
+export type EntryKind = 'alert' | 'alert_ack' | 'run' | 'capture_gap' | 'stats';
+
+export const ENTRY_KINDS: readonly EntryKind[] = ['alert', 'alert_ack', 'run', 'capture_gap', 'stats'];
+
+interface KindSpec {
+  table: string;
+  key: 'id' | 'rowid';
+  /** Columns groundwatch updates after the row is written (not covered). */
+  mutable: readonly string[];
+  /** Which rows should be in the log (the rest are reported as not covered, not as tampering). */
+  loggedWhere?: string;
+}
+
+const SPECS: Record<EntryKind, KindSpec> = {
+  alert: { table: 'alerts', key: 'id', mutable: ['repeats', 'last_seen'] },
+  alert_ack: { table: 'alert_acks', key: 'rowid', mutable: [] },
+  // A run is logged when it ends; a run killed before its end has no entry.
+  run: { table: 'runs', key: 'id', mutable: [], loggedWhere: 'ended_at IS NOT NULL' },
+  capture_gap: { table: 'capture_gaps', key: 'rowid', mutable: [] },
+  stats: { table: 'stats', key: 'rowid', mutable: [] },
+};
+
+export function kindSpec(kind: EntryKind): Readonly<KindSpec> {
+  return SPECS[kind];
+}
+
+export type StoredRow = Record<string, unknown>;
+
+export function readRow(db: Database, kind: EntryKind, ref: string): StoredRow | undefined {
+  const spec = SPECS[kind];
+  const key = spec.key === 'rowid' ? Number(ref) : ref;
+  return db.prepare(`SELECT ${spec.key === 'rowid' ? 'rowid AS rowid, ' : ''}* FROM ${spec.table} WHERE ${spec.key} = ?`).get(key) as StoredRow | undefined;
+}
+
+/** The canonical bytes of the entry for this row, as logged and as verify re-derives them. */
+export function entryBytes(kind: EntryKind, ref: string, row: StoredRow): Buffer {
+  const spec = SPECS[kind];
+  const content: Record<string, JsonValue> = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (value === null || value === undefined || spec.mutable.includes(column)) continue;
+    content[column] = column === 'record' && kind === 'alert' ? alertRecordContent(value) : columnValue(value);
+  }
+  return canonicalBytes({ kind, ref, row: content, v: ENTRY_FORMAT_VERSION });
+}
+
+function columnValue(value: unknown): JsonValue {
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (Buffer.isBuffer(value)) return { base64: value.toString('base64') };
+  throw new TypeError(`unexpected column value ${typeof value}`);
+}
+
+/** The alert record without its repeat count (updated in place by later repeats). */
+function alertRecordContent(value: unknown): JsonValue {
+  if (typeof value !== 'string') return columnValue(value);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return value;
+  }
+  const gw = (parsed as { groundwatch?: Record<string, unknown> } | null)?.groundwatch;
+  if (gw && typeof gw === 'object') delete gw['repeats'];
+  return parsed as JsonValue;
+}

@@ -1,0 +1,102 @@
+/**
+ * Checks the log against the rows: numbering from 0 without gaps, each entry's
+ * leaf hash over its bytes, each entry re-derived from the row it covers
+ * (deleted or changed rows are named), and every row that should be logged
+ * has an entry (a row added behind the log's back is named).
+ */
+import type { Database } from 'better-sqlite3';
+import { entryBytes, ENTRY_KINDS, kindSpec, readRow, type EntryKind } from './entries.js';
+import { leafHash, type Hash } from './merkle.js';
+import type { Problem } from './verify-types.js';
+
+interface EntryRow {
+  idx: number;
+  kind: string;
+  ref: string;
+  entry: Buffer;
+  leaf_hash: Buffer;
+}
+
+export interface EntryCheck {
+  /** Leaf hashes recomputed from the entries' bytes, in index order. */
+  leaves: Hash[];
+  superseded: number;
+  baseline: number;
+  problems: Problem[];
+}
+
+export function checkEntries(db: Database): EntryCheck {
+  const problems: Problem[] = [];
+  const rows = db.prepare('SELECT idx, kind, ref, entry, leaf_hash FROM integrity_log ORDER BY idx').all() as EntryRow[];
+  const leaves: Hash[] = [];
+  const latest = new Map<string, EntryRow>();
+  rows.forEach((r, position) => {
+    if (r.idx !== position) {
+      problems.push({ kind: 'numbering', entry: position, message: `entry ${position} is missing: the log goes from ${position - 1} to ${r.idx} (entries deleted)` });
+    }
+    const entry = Buffer.isBuffer(r.entry) ? r.entry : Buffer.from(String(r.entry));
+    const leaf = leafHash(entry);
+    if (!Buffer.isBuffer(r.leaf_hash) || !leaf.equals(r.leaf_hash)) {
+      problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx} (${r.kind} ${r.ref}): stored leaf hash is not the hash of its bytes` });
+    }
+    leaves.push(leaf);
+    if (!(ENTRY_KINDS as readonly string[]).includes(r.kind)) {
+      problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx}: unknown kind ${JSON.stringify(r.kind)}` });
+      return;
+    }
+    latest.set(`${r.kind}\u0000${r.ref}`, { ...r, entry });
+  });
+  const superseded = rows.length - latest.size;
+  for (const r of latest.values()) problems.push(...checkAgainstRow(db, r));
+  const { problems: unlogged, baseline } = checkEveryRowLogged(db, new Set(latest.keys()));
+  problems.push(...unlogged);
+  return { leaves, superseded, baseline, problems };
+}
+
+function checkAgainstRow(db: Database, r: EntryRow): Problem[] {
+  const kind = r.kind as EntryKind;
+  const what = `entry ${r.idx} (${kind} ${r.ref})`;
+  const row = readRow(db, kind, r.ref);
+  if (!row) return [{ kind: 'row_deleted', entry: r.idx, message: `${what}: its ${kindSpec(kind).table} row is gone (deleted)` }];
+  let derived: Buffer;
+  try {
+    derived = entryBytes(kind, r.ref, row);
+  } catch (err) {
+    return [{ kind: 'row_changed', entry: r.idx, message: `${what}: its row cannot be read back (${(err as Error).message})` }];
+  }
+  if (derived.equals(r.entry)) return [];
+  return [{ kind: 'row_changed', entry: r.idx, message: `${what}: its ${kindSpec(kind).table} row differs from what was logged (changed after logging${changedColumns(r.entry, derived)})` }];
+}
+
+/** Names the columns that differ, to point the examiner at them. */
+function changedColumns(logged: Buffer, now: Buffer): string {
+  try {
+    const a = (JSON.parse(logged.toString('utf8')) as { row: Record<string, unknown> }).row;
+    const b = (JSON.parse(now.toString('utf8')) as { row: Record<string, unknown> }).row;
+    const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+    return names.length ? `: ${names.join(', ')}` : '';
+  } catch {
+    return '';
+  }
+}
+
+function checkEveryRowLogged(db: Database, logged: Set<string>): { problems: Problem[]; baseline: number } {
+  const problems: Problem[] = [];
+  const before = new Set((db.prepare('SELECT kind, ref FROM integrity_baseline').all() as { kind: string; ref: string }[]).map((b) => `${b.kind}\u0000${b.ref}`));
+  let baseline = 0;
+  for (const kind of ENTRY_KINDS) {
+    const spec = kindSpec(kind);
+    const where = spec.loggedWhere ? ` WHERE ${spec.loggedWhere}` : '';
+    const refs = db.prepare(`SELECT ${spec.key} AS ref FROM ${spec.table}${where} ORDER BY ${spec.key}`).raw().all() as [string | number][];
+    for (const [ref] of refs) {
+      const key = `${kind}\u0000${String(ref)}`;
+      if (logged.has(key)) continue;
+      if (before.has(key)) {
+        baseline++;
+        continue;
+      }
+      problems.push({ kind: 'row_not_logged', message: `${kind} ${String(ref)} (${spec.table}) has no log entry (added behind the log's back)` });
+    }
+  }
+  return { problems, baseline };
+}
