@@ -6,10 +6,14 @@
  * record's and tshark finds the same frames, with the same times and wire
  * lengths, in the original capture), headers only apart from the ClientHello.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCheckpoint } from '../../src/integrity/checkpoint.js';
+import { generateSigner } from '../../src/integrity/note-keys.js';
+import { signNote } from '../../src/integrity/signed-note.js';
 import type { AlertRecord, FlowRecord } from '../../src/records/ecs.js';
 import { runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/fixture-paths.js';
@@ -20,11 +24,16 @@ let dir: string;
 let db: string;
 let alert: AlertRecord;
 let bundle: string;
+let otherBundle: string;
+let publicKey: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gw-bundle-'));
   db = join(dir, 'gw.db');
-  const replay = runCli(['replay', FIXTURE, '--db', db, '--format', 'ndjson', '--fail-on', 'never', '--no-summary']);
+  const keys = runCli(['keys', 'init', '--dir', join(dir, 'keys')]);
+  expect(keys.status, keys.stderr).toBe(0);
+  publicKey = join(dir, 'keys', 'checkpoint.pub');
+  const replay = runCli(['replay', FIXTURE, '--db', db, '--key-dir', join(dir, 'keys'), '--format', 'ndjson', '--fail-on', 'never', '--no-summary']);
   expect(replay.status, replay.stderr).toBe(0);
   const alerts = runCli(['alerts', 'list', '--db', db, '--format', 'ndjson']).stdout.trim().split('\n').map((l) => JSON.parse(l) as AlertRecord);
   // A TLS flow whose name was also learned from DNS: the bundle then has a ClientHello and DNS messages.
@@ -33,6 +42,9 @@ beforeAll(() => {
   bundle = join(dir, 'bundle');
   const exported = runCli(['alerts', 'export', alert.event.id, '--db', db, '--out', bundle]);
   expect(exported.status, exported.stderr).toBe(0);
+  const other = alerts.find((a) => a.groundwatch.flow.uid !== alert.groundwatch.flow.uid)!;
+  otherBundle = join(dir, 'other-bundle');
+  expect(runCli(['alerts', 'export', other.event.id, '--db', db, '--out', otherBundle]).status).toBe(0);
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,28 +55,117 @@ function copyOf(name: string): string {
   return to;
 }
 
+/** What a careful attacker does after changing files: rewrite the manifest's hashes to match. */
+function rehash(copy: string): void {
+  const path = join(copy, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { files: { name: string; sha256: string; bytes: number }[] };
+  for (const f of manifest.files) {
+    const bytes = readFileSync(join(copy, f.name));
+    f.sha256 = createHash('sha256').update(bytes).digest('hex');
+    f.bytes = bytes.length;
+  }
+  writeFileSync(path, JSON.stringify(manifest, null, 2));
+}
+
+function verify(copy: string, ...more: string[]) {
+  return runCli(['verify', '--bundle', copy, ...more]);
+}
+
 function flowRecord(): FlowRecord {
   return JSON.parse(readFileSync(join(bundle, 'flow.json'), 'utf8')) as FlowRecord;
 }
 
 describe('evidence bundle of a fixture alert', () => {
-  it('is accepted by verify --bundle in another directory', () => {
+  it('is accepted by verify --bundle in another directory, with the signature checked by the public key', () => {
     const copy = copyOf('elsewhere');
-    const r = runCli(['verify', '--bundle', copy]);
+    const r = verify(copy, '--key', publicKey);
     expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ok {3}signature checkpoint\.txt: signed by /m);
+    expect(r.stdout).toMatch(/^ok {3}inclusion alert\.json: /m);
+    expect(r.stdout).toMatch(/^ok {3}inclusion run\.json: /m);
     expect(r.stdout).toContain('verified');
+    const json = JSON.parse(verify(copy, '--key', publicKey, '--format', 'json').stdout) as { ok: boolean; checks: unknown[] };
+    expect(json.ok).toBe(true);
+    // Without the key it still checks everything else, and says the signature was not checked.
+    const unkeyed = verify(copy);
+    expect(unkeyed.status).toBe(0);
+    expect(unkeyed.stdout).toMatch(/signature checkpoint\.txt: not checked: no --key given/);
+  });
+
+  it('alert.json is the log entry the checkpoint covers: its leaf hash, by the proof, gives the signed root', () => {
+    const checkpoint = parseCheckpoint(readFileSync(join(bundle, 'checkpoint.txt'), 'utf8'));
+    const proofs = JSON.parse(readFileSync(join(bundle, 'inclusion-proof.json'), 'utf8')) as { tree_size: number; entries: { file: string; entry_index: number; proof: string[] }[] };
+    expect(proofs.tree_size).toBe(checkpoint.size);
+    // Independent of the Merkle module: RFC 9162 2.1.3.2 written out here with node:crypto.
+    const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+    for (const e of proofs.entries) {
+      let fn = e.entry_index;
+      let sn = checkpoint.size - 1;
+      let r = sha(Buffer.of(0), readFileSync(join(bundle, e.file)));
+      for (const p of e.proof.map((x) => Buffer.from(x, 'base64'))) {
+        if (fn % 2 === 1 || fn === sn) {
+          r = sha(Buffer.of(1), p, r);
+          while (fn % 2 === 0 && fn !== 0) {
+            fn = Math.floor(fn / 2);
+            sn = Math.floor(sn / 2);
+          }
+        } else {
+          r = sha(Buffer.of(1), r, p);
+        }
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+      expect(sn).toBe(0);
+      expect(r.equals(checkpoint.root), e.file).toBe(true);
+    }
+    const entry = JSON.parse(readFileSync(join(bundle, 'alert.json'), 'utf8')) as { kind: string; ref: string };
+    expect([entry.kind, entry.ref]).toEqual(['alert', alert.event.id]);
+  });
+
+  it('fails on a logged file changed with the manifest rewritten to match, naming it', () => {
+    for (const name of ['alert.json', 'run.json']) {
+      const copy = copyOf(`rewritten-${name}`);
+      const text = readFileSync(join(copy, name), 'utf8');
+      const changed = name === 'alert.json' ? text.replace(alert.destination!.ip!, '192.0.2.99') : text.replace(/"packets":\d+/, '"packets":1');
+      expect(changed).not.toBe(text);
+      writeFileSync(join(copy, name), changed);
+      rehash(copy);
+      const r = verify(copy, '--key', publicKey);
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`^FAIL inclusion ${name.replace('.', '\\.')}: leaf hash [0-9a-f]{64} is not entry`, 'm'));
+      expect(r.stderr).toMatch(new RegExp(`BUNDLE_TAMPERED: .*${name.replace('.', '\\.')}`));
+    }
+  });
+
+  it("fails on another alert's valid entry and proof swapped in", () => {
+    const copy = copyOf('swapped');
+    for (const name of ['alert.json', 'inclusion-proof.json']) cpSync(join(otherBundle, name), join(copy, name));
+    rehash(copy);
+    const r = verify(copy, '--key', publicKey);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL entry +alert\.json: the entry is alert \S+, the bundle is for alert /m);
+  });
+
+  it('fails on a checkpoint signed by another key, naming checkpoint.txt', () => {
+    const copy = copyOf('forged-checkpoint');
+    const cp = parseCheckpoint(readFileSync(join(copy, 'checkpoint.txt'), 'utf8'));
+    writeFileSync(join(copy, 'checkpoint.txt'), signNote(cp.text, [generateSigner('groundwatch/forger')]));
+    rehash(copy);
+    const r = verify(copy, '--key', publicKey);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL signature checkpoint\.txt: no signature by /m);
   });
 
   it('fails, naming the file, when any file is changed, removed or added', () => {
     const files = readdirSync(bundle).filter((f) => f !== 'manifest.json');
-    expect(files).toEqual(expect.arrayContaining(['alert.json', 'flow.json', 'dns.ndjson', 'run.json', 'packets.pcapng', 'dns-messages.pcapng']));
+    expect(files.sort()).toEqual(['alert.json', 'checkpoint.txt', 'dns-messages.pcapng', 'dns.ndjson', 'flow.json', 'inclusion-proof.json', 'packets.pcapng', 'run.json']);
     for (const name of files) {
       const copy = copyOf(`tampered-${name}`);
       const bytes = readFileSync(join(copy, name));
       const at = Math.floor(bytes.length / 2);
       bytes[at] = bytes[at]! ^ 0x01;
       writeFileSync(join(copy, name), bytes);
-      const r = runCli(['verify', '--bundle', copy]);
+      const r = verify(copy, '--key', publicKey);
       expect(r.status, `${name}: ${r.stdout}`).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^groundwatch: BUNDLE_TAMPERED: .*${name.replace('.', '\\.')}`, 'm'));
       expect(r.stdout).toMatch(new RegExp(`^FAIL sha256 +${name.replace('.', '\\.')}:`, 'm'));
