@@ -67,10 +67,6 @@ export const ERROR_CATALOGUE = {
   },
   KEY_EXISTS: { exitCode: 2, meaning: '`keys init` found a key already in the directory and refuses to overwrite it.' },
   CHECKPOINT_INVALID: { exitCode: 2, meaning: 'A checkpoint file given to `verify --checkpoint` cannot be read or is not a checkpoint (signed note).' },
-  INTEGRITY_FAILED: {
-    exitCode: 1,
-    meaning: '`verify` found the store changed, truncated or inconsistent with a checkpoint (which entry or checkpoint is printed).',
-  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

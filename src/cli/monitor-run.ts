@@ -10,6 +10,7 @@ import { MonitorConfigSchema } from '../config/monitor-schema.js';
 import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
 import { startMonitor, type MonitorOptions } from '../daemon/monitor.js';
 import { GroundwatchError } from '../errors.js';
+import type { JsonValue } from '../integrity/canonical-json.js';
 import { DEFAULT_KEY_DIR } from '../integrity/key-files.js';
 import type { MonitorFlags } from './monitor-command.js';
 import { printErrLine } from './print.js';
@@ -86,6 +87,7 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     // A key_dir set by flag or file must hold a key; the default one is used when it does, else unsigned.
     keyDir: c.key_dir ?? DEFAULT_KEY_DIR,
     keyRequired: c.key_dir !== undefined,
+    effectiveConfig: JSON.parse(JSON.stringify({ command: 'monitor', ...c })) as JsonValue,
     handleSignals: true,
     warn: printErrLine,
   };

@@ -4,6 +4,7 @@ import { runReplay, isSeverityOrNever } from '../engine/replay.js';
 import { junitReport } from '../engine/junit.js';
 import { textSummary } from '../engine/summary.js';
 import { GroundwatchError } from '../errors.js';
+import type { JsonValue } from '../integrity/canonical-json.js';
 import { defaultDbPath } from '../sinks/sqlite-store.js';
 import type { Severity } from '../types.js';
 import { printErr, printErrLine, printOut } from './print.js';
@@ -87,6 +88,8 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.device ? { devices: flags.device } : {}),
         evidence: { packets: flags.evidencePackets },
         ...(flags.keyDir ? { keyDir: flags.keyDir, keyRequired: true } : {}),
+        // The run records this hash: the same options give the same hash (JSON round trip drops unset flags).
+        effectiveConfig: JSON.parse(JSON.stringify({ command: 'replay', ...flags })) as JsonValue,
         warn: printErrLine,
       }).finally(() => {
         process.off('SIGINT', onSignal);

@@ -52,7 +52,8 @@ export function registerVerifyCommand(program: Command): void {
         if (!hasIntegrityLog(db)) throw new GroundwatchError('DB_OPEN_FAILED', `${dbPath} has no integrity log`);
         const report = verifyStore(db, { store: dbPath, ...(key ? { key } : {}), external });
         printOut(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : verifyText(report));
-        if (!report.ok) printErrLine(`groundwatch: INTEGRITY_FAILED: ${report.problems[0]?.message ?? ''}${report.problems.length > 1 ? ` (and ${report.problems.length - 1} more)` : ''}`);
+        // Exit 1 is a finding (like a policy violation), not an error code: the report says what failed.
+        if (!report.ok) printErrLine(`groundwatch verify: FAILED: ${report.problems[0]?.message ?? ''}${report.problems.length > 1 ? ` (and ${report.problems.length - 1} more)` : ''}`);
         process.exitCode = report.ok ? 0 : 1;
       } finally {
         db.close();

@@ -4,12 +4,14 @@
  * run's provenance record. `replay` and `monitor` share it, so the same
  * capture gives the same records live and offline.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AlertSuppressor } from '../alerts/index.js';
 import type { PipelineLimits } from '../config/limits.js';
 import { limitsForBudget, memoryBudget } from '../config/memory-budget.js';
 import { Counters } from '../counters.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
+import { canonicalJson, type JsonValue } from '../integrity/canonical-json.js';
 import { IntegrityLog } from '../integrity/integrity-log.js';
 import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
 import { DeviceSelector } from '../detect/devices.js';
@@ -62,6 +64,8 @@ export interface SessionOptions {
   keyDir?: string;
   /** The key must be there (given explicitly): a missing or bad key is an error, not an unsigned log. */
   keyRequired?: boolean;
+  /** The effective configuration (flags and config file merged), hashed into the run's provenance. */
+  effectiveConfig?: JsonValue;
   warn: (line: string) => void;
 }
 
@@ -112,6 +116,8 @@ export class Session {
       flows: 0,
       alerts: 0,
       rules: rules.rulesets.map((r) => `${r.name}@${r.version}`),
+      rule_files: fileHashes(rules.files),
+      ...(options.effectiveConfig !== undefined ? { config_sha256: sha256(canonicalJson(options.effectiveConfig)) } : {}),
     };
     const limits = options.limits ?? limitsForBudget(memoryBudget(options.memoryBudgetMb));
     this.judge = new FlowJudge(
@@ -205,6 +211,21 @@ export class Session {
     await this.sinks.close();
     if (failure !== undefined) throw failure;
   }
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Each rule file as it is now (just loaded from it); an unreadable one is named without a hash. */
+function fileHashes(files: readonly string[]): { path: string; sha256: string }[] {
+  return files.map((path) => {
+    try {
+      return { path, sha256: sha256(readFileSync(path)) };
+    } catch {
+      return { path, sha256: 'unreadable' };
+    }
+  });
 }
 
 /** Passes on only the records asked for on stdout (`--events`). */

@@ -245,6 +245,10 @@ export interface CaptureRun {
   flows: number;
   alerts: number;
   rules?: string[];
+  /** The rule pack files loaded, with the SHA-256 of their bytes (integrity log, docs/integrity.md). */
+  rule_files?: { path: string; sha256: string }[];
+  /** SHA-256 of the run's effective configuration as canonical JSON (flags and config file merged). */
+  config_sha256?: string;
   geoip?: GeoEvidence;
 }
 

@@ -144,5 +144,7 @@ export function runRow(run: CaptureRun): Row {
     alerts: run.alerts,
     rules: json(run.rules),
     geoip: json(run.geoip),
+    rule_files: json(run.rule_files),
+    config_sha256: v(run.config_sha256),
   };
 }

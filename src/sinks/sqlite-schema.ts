@@ -98,7 +98,8 @@ ALTER TABLE alerts ADD COLUMN orientation TEXT;
  * The integrity log (issue 16, docs/integrity.md): entries numbered from 0 without gaps, each the
  * canonical bytes of a stored row and its RFC 9162 leaf hash, and the checkpoints (signed notes).
  * `integrity_baseline` lists the rows a store already held when it gained the log: `verify`
- * reports them as not covered instead of as added behind the log's back.
+ * reports them as not covered instead of as added behind the log's back. A run also records its
+ * rule pack files' SHA-256 and its effective configuration's hash.
  */
 const V5_INTEGRITY_LOG = `
 CREATE TABLE integrity_log (
@@ -110,6 +111,8 @@ CREATE TABLE integrity_checkpoints (
   rowid INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, root_hash BLOB NOT NULL,
   note TEXT NOT NULL, signed_by TEXT, created_at TEXT NOT NULL
 );
+ALTER TABLE runs ADD COLUMN rule_files TEXT;
+ALTER TABLE runs ADD COLUMN config_sha256 TEXT;
 CREATE TABLE integrity_baseline (kind TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (kind, ref)) WITHOUT ROWID;
 INSERT INTO integrity_baseline SELECT 'alert', id FROM alerts;
 INSERT INTO integrity_baseline SELECT 'alert_ack', rowid FROM alert_acks;

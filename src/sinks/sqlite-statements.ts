@@ -25,7 +25,7 @@ const ALERT_COLUMNS = [
 ];
 const RUN_COLUMNS = [
   'id', 'tool_version', 'mode', 'started_at', 'ended_at', 'interface', 'sources', 'packets', 'anomalies', 'flows',
-  'alerts', 'rules', 'geoip',
+  'alerts', 'rules', 'geoip', 'rule_files', 'config_sha256',
 ];
 const STATS_COLUMNS = ['run_id', 'ts', 'record'];
 const GAP_COLUMNS = ['run_id', 'ts_start', 'ts_end', 'interface', 'reason', 'record'];

@@ -6,6 +6,7 @@
  * by SQL, not verify's own output.
  */
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,15 @@ describe('verify on an untouched store', () => {
     expect(r.stdout).toContain('result       OK');
   });
 
+  it("logs the run with its rule pack files' SHA-256 (sha256sum as oracle) and a config hash", () => {
+    const entry = attack(base, (db) => (db.prepare("SELECT entry FROM integrity_log WHERE kind = 'run'").get() as { entry: Buffer }).entry);
+    const row = (JSON.parse(entry.toString('utf8')) as { row: { rule_files: string; config_sha256: string } }).row;
+    const files = JSON.parse(row.rule_files) as { path: string; sha256: string }[];
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(f.sha256).toBe(execFileSync('sha256sum', [f.path], { encoding: 'utf8' }).split(' ')[0]);
+    expect(row.config_sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('accepts its own newest checkpoint held externally', () => {
     const note = attack(base, (db) => (db.prepare('SELECT note FROM integrity_checkpoints ORDER BY rowid DESC LIMIT 1').get() as { note: string }).note);
     writeFileSync(join(dir, 'held.txt'), note);
@@ -90,7 +100,7 @@ describe('verify finds an attacker', () => {
     const report = JSON.parse(r.stdout) as { problems: { kind: string; entry?: number; message: string }[] };
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'row_changed', entry: entryOf(path, 'alert', id) })]);
     expect(report.problems[0]?.message).toContain(`alert ${id}`);
-    expect(r.stderr).toMatch(/^groundwatch: INTEGRITY_FAILED: entry \d+ \(alert /);
+    expect(r.stderr).toMatch(/^groundwatch verify: FAILED: entry \d+ \(alert /);
   });
 
   it('one byte changed in a queried column only (country), not the record', () => {

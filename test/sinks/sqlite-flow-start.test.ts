@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS, migrate } from '../../src/sinks/sqlite-schema.js';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src/sinks/sqlite-schema.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
 import { makeAlert, makeFlow, makeRun } from './fixtures.js';
@@ -33,7 +33,7 @@ describe('start_seen and orientation columns', () => {
     [makeFlow({ uid: 'Csyn' }), mid, alert].forEach((r) => sink.write(r));
     await sink.close();
 
-    expect(sqlite3(path, 'PRAGMA user_version')).toEqual(['3']);
+    expect(sqlite3(path, 'PRAGMA user_version')).toEqual([String(SCHEMA_VERSION)]);
     expect(sqlite3(path, "SELECT uid, quote(start_seen), quote(orientation) FROM flows ORDER BY uid")).toEqual([
       "Cmid|0|'port'",
       "Cold|NULL|NULL",
