@@ -1,8 +1,8 @@
 /**
  * `groundwatch verify --bundle <dir> [--key <pub>] [--format text|json]`: checks
  * an evidence bundle offline (src/evidence/bundle-verify.ts). Exit 0 when every
- * check holds, 1 when one fails (each failing file named, and one
- * BUNDLE_TAMPERED line), 2 when the path is not a bundle.
+ * check holds, 1 when one fails (a finding, not an error: each failing file is
+ * named, and one `groundwatch verify: FAILED:` line), 2 when it is not a bundle.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { checkLogPart } from '../evidence/bundle-log-check.js';
@@ -25,7 +25,7 @@ export function runVerifyBundle(dir: string, flags: VerifyBundleFlags, stdout: (
   else stdout(verdictText(verdict));
   if (verdict.ok) return 0;
   const files = [...new Set(verdict.checks.filter((c) => !c.ok).map((c) => c.file))];
-  printErrLine(new GroundwatchError('BUNDLE_TAMPERED', `${dir}: ${files.join(', ')} failed verification`).toLine());
+  printErrLine(`groundwatch verify: FAILED: bundle ${dir}: ${files.join(', ')} failed verification`);
   return 1;
 }
 

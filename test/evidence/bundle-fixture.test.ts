@@ -133,7 +133,7 @@ describe('evidence bundle of a fixture alert', () => {
       const r = verify(copy, '--key', publicKey);
       expect(r.status, r.stdout).toBe(1);
       expect(r.stdout).toMatch(new RegExp(`^FAIL inclusion ${name.replace('.', '\\.')}: leaf hash [0-9a-f]{64} is not entry`, 'm'));
-      expect(r.stderr).toMatch(new RegExp(`BUNDLE_TAMPERED: .*${name.replace('.', '\\.')}`));
+      expect(r.stderr).toMatch(new RegExp(`verify: FAILED: .*${name.replace('.', '\\.')}`));
     }
   });
 
@@ -167,7 +167,7 @@ describe('evidence bundle of a fixture alert', () => {
       writeFileSync(join(copy, name), bytes);
       const r = verify(copy, '--key', publicKey);
       expect(r.status, `${name}: ${r.stdout}`).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`^groundwatch: BUNDLE_TAMPERED: .*${name.replace('.', '\\.')}`, 'm'));
+      expect(r.stderr).toMatch(new RegExp(`^groundwatch verify: FAILED: bundle .*${name.replace('.', '\\.')}`, 'm'));
       expect(r.stdout).toMatch(new RegExp(`^FAIL sha256 +${name.replace('.', '\\.')}:`, 'm'));
     }
     const removed = copyOf('removed');
