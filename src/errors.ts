@@ -56,6 +56,8 @@ export const ERROR_CATALOGUE = {
   GEOIP_DB_MISSING: { exitCode: 2, meaning: 'The --geoip directory holds no usable .mmdb database.' },
   DB_OPEN_FAILED: { exitCode: 2, meaning: 'The SQLite store cannot be opened, or is too old a schema to read without migrating it.' },
   DB_SCHEMA_TOO_NEW: { exitCode: 2, meaning: 'The SQLite store was written by a newer groundwatch; upgrade groundwatch to read it.' },
+  BUNDLE_OUT_NOT_EMPTY: { exitCode: 2, meaning: 'alerts export: the --out directory exists and is not empty, or cannot be created (a bundle is never mixed with other files).' },
+  BUNDLE_INVALID: { exitCode: 2, meaning: 'verify --bundle: the path is not an evidence bundle (no readable manifest.json, unknown format, a file name outside the bundle).' },
   NOT_FOUND: { exitCode: 2, meaning: 'The alert id asked for (alerts show, alerts ack) is not in the store.' },
   SINK_FAILED: { exitCode: 2, meaning: 'An output (store, NDJSON file, stdout) failed to write a record: a warning once per sink, the other outputs go on.' },
   DELIVERY_DISABLED: {

@@ -20,6 +20,7 @@ import type { GeoLookup, RawPacket } from './types.js';
 import { OtherIpConversations } from './flow/other-conversations.js';
 import { recordCoverage } from './detect/coverage.js';
 import { isLocalAddress } from './detect/local-address.js';
+import type { PacketKeeper } from './evidence/recorder.js';
 
 export interface PipelineDeps {
   counters: Counters;
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   reassembler: FragmentReassembler & { expire(now: number): void };
   write(record: GroundwatchRecord): void;
   runId?: string;
+  /** Keeps packets of judged flows as evidence candidates (evidence/recorder.ts). */
+  packets?: PacketKeeper;
 }
 
 /** How often (packet time) idle flows and fragments are swept. */
@@ -85,6 +88,7 @@ export class Pipeline {
     const { flow, direction, isNew } = this.flows.track(p);
     if (isNew) this.onFlowStart(flow);
     if (!flow.judged) return;
+    this.deps.packets?.onPacket(flow, direction, raw, p.ts);
     this.attributor.onPacket(flow, direction, p);
     if (!flow.evaluated && (this.attributor.isSettled(flow) || p.ts - flow.firstTs >= this.deps.limits.nameWaitSeconds)) {
       this.judgeNow(flow, flow.attribution.source ?? 'first_packet');

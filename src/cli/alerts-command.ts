@@ -10,6 +10,7 @@ import { defaultDbPath, openStore } from '../sinks/sqlite-store.js';
 import {
   dropUndefined, parseFormat, parseWholeNumber, withReadOnlyStore, type CliOutput,
 } from './flows-command.js';
+import { registerAlertsExport } from './alerts-export.js';
 import { formatRows, OUTPUT_FORMATS, sanitizeForTerminal, type Columns } from './output-format.js';
 
 export const ALERT_COLUMNS: Columns = [
@@ -40,6 +41,7 @@ export function registerAlertsCommands(program: Command, out: CliOutput = { stdo
   registerList(alerts, out);
   registerShow(alerts, out);
   registerAck(alerts, out);
+  registerAlertsExport(alerts, out);
 }
 
 function registerList(alerts: Command, out: CliOutput): void {

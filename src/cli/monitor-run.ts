@@ -4,6 +4,7 @@
  * config parser and its schema.
  */
 import { loadConfigFile } from '../config/config-file.js';
+import { evidenceOptionsFromConfig } from '../config/evidence-config.js';
 import type { MonitorConfig } from '../config/monitor-schema.js';
 import { MonitorConfigSchema } from '../config/monitor-schema.js';
 import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
@@ -87,6 +88,7 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     ...(c.user ? { user: c.user } : {}),
     ...(c.memory_budget_mb !== undefined ? { memoryBudgetMb: c.memory_budget_mb } : {}),
     ...(c.deliver?.length ? { delivery: deliverySetup(c.deliver as DeliverEntry[], c.delivery) } : {}),
+    evidence: evidenceOptionsFromConfig(c.evidence),
     // A key_dir set by flag or file must hold a key; the default one is used when it does, else unsigned.
     keyDir: c.key_dir ?? DEFAULT_KEY_DIR,
     keyRequired: c.key_dir !== undefined,

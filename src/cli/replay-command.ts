@@ -12,6 +12,7 @@ import type { Severity } from '../types.js';
 import { printErr, printErrLine, printOut } from './print.js';
 import type { StdoutEvents } from '../sinks/text-sink.js';
 import { wholeNumber } from './whole-number.js';
+import { EVIDENCE_PACKET_MODES, type EvidencePackets } from '../evidence/evidence-options.js';
 
 interface ReplayFlags {
   format?: 'text' | 'ndjson';
@@ -27,6 +28,7 @@ interface ReplayFlags {
   memoryBudget?: string;
   deliver: string[];
   deliverTimeout: string;
+  evidencePackets: EvidencePackets;
   keyDir?: string;
 }
 
@@ -63,6 +65,11 @@ export function registerReplayCommand(program: Command): void {
     .option('--deliver <url>', 'also send alerts to this destination through the outbox (repeatable; syslog+tls://, syslog+tcp://, relp://, relp+tls://, https://, http://; docs/delivery.md)', collectRepeated, [])
     .option('--deliver-timeout <seconds>', 'at the end, wait at most this long for destinations to acknowledge (undelivered: exit 3, kept in the outbox)', String(DEFAULT_DELIVER_TIMEOUT_MS / 1000))
     .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
+    .addOption(
+      new Option('--evidence-packets <what>', "packets kept for alerted flows: headers (default), full (payload too: officers' accounts and positions may be in it; docs/evidence.md) or none")
+        .choices([...EVIDENCE_PACKET_MODES])
+        .default('headers'),
+    )
     .option('--key-dir <dir>', 'sign the store\'s integrity checkpoints with the key in this directory (`groundwatch keys init`); default: unsigned')
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
@@ -90,6 +97,7 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
         ...(delivery ? { delivery, deliverTimeoutMs: deliverTimeoutS * 1000 } : {}),
+        evidence: { packets: flags.evidencePackets },
         ...(flags.keyDir ? { keyDir: flags.keyDir, keyRequired: true } : {}),
         // The run records this hash: the same options give the same hash (JSON round trip drops unset flags).
         effectiveConfig: JSON.parse(JSON.stringify({ command: 'replay', ...flags })) as JsonValue,

@@ -13,9 +13,11 @@ import { verifyStore } from '../integrity/verify.js';
 import { verifyText } from '../integrity/verify-text.js';
 import { openStore } from '../sinks/sqlite-store.js';
 import { printErrLine, printOut } from './print.js';
+import { runVerifyBundle } from './verify-bundle.js';
 
 interface VerifyFlags {
-  db: string;
+  db?: string;
+  bundle?: string;
   key?: string;
   checkpoint?: string[];
   format: 'text' | 'json';
@@ -24,23 +26,31 @@ interface VerifyFlags {
 export function registerVerifyCommand(program: Command): void {
   program
     .command('verify')
-    .summary("check the store's integrity log against its rows and checkpoints")
+    .summary("check the store's integrity log against its rows and checkpoints, or an evidence bundle")
     .description(
       'Re-derives every log entry from the stored rows, checks numbering, recomputes the Merkle roots, checks each ' +
         "checkpoint's signature (with --key) and that successive checkpoints are consistent, and compares with checkpoints " +
         'held elsewhere (--checkpoint).\n\nExit status: 0 everything holds, 1 tampering or truncation found, 2 bad input.',
     )
-    .requiredOption('--db <path>', 'SQLite store to check')
+    .option('--db <path>', 'SQLite store to check')
+    .option('--bundle <dir>', 'check an evidence bundle (alerts export) instead, offline: manifest hashes, log entries, inclusion proofs, checkpoint signature with --key (docs/evidence.md)')
     .option('--key <key>', "the box's public key (verifier key text `name+id+base64`, or a file holding it, e.g. checkpoint.pub)")
     .option('--checkpoint <files...>', 'checkpoints held off the box (signed notes, as delivered)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((flags: VerifyFlags) => {
+      if (flags.bundle !== undefined) {
+        if (flags.db !== undefined || flags.checkpoint !== undefined) throw new GroundwatchError('USAGE', '--bundle is checked on its own: no --db or --checkpoint with it');
+        process.exitCode = runVerifyBundle(flags.bundle, flags);
+        return;
+      }
+      if (flags.db === undefined) throw new GroundwatchError('USAGE', "verify needs --db <path> (a store) or --bundle <dir> (an evidence bundle)");
       const key = flags.key !== undefined ? readKey(flags.key) : undefined;
       const external = (flags.checkpoint ?? []).map((file) => ({ file, checkpoint: readCheckpointFile(file) }));
-      const db = openStore(flags.db, { readonly: true });
+      const dbPath = flags.db;
+      const db = openStore(dbPath, { readonly: true });
       try {
-        if (!hasIntegrityLog(db)) throw new GroundwatchError('DB_OPEN_FAILED', `${flags.db} has no integrity log`);
-        const report = verifyStore(db, { store: flags.db, ...(key ? { key } : {}), external });
+        if (!hasIntegrityLog(db)) throw new GroundwatchError('DB_OPEN_FAILED', `${dbPath} has no integrity log`);
+        const report = verifyStore(db, { store: dbPath, ...(key ? { key } : {}), external });
         printOut(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : verifyText(report));
         // Exit 1 is a finding (like a policy violation), not an error code: the report says what failed.
         if (!report.ok) printErrLine(`groundwatch verify: FAILED: ${report.problems[0]?.message ?? ''}${report.problems.length > 1 ? ` (and ${report.problems.length - 1} more)` : ''}`);

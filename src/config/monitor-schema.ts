@@ -1,5 +1,6 @@
 /** The monitor config file's keys: one per `monitor` flag (snake_case), validated with zod. */
 import { z } from 'zod';
+import { EvidenceConfigSchema } from './evidence-config.js';
 
 export const MonitorConfigSchema = z
   .object({
@@ -36,6 +37,8 @@ export const MonitorConfigSchema = z
       })
       .partial()
       .strict(),
+    /** Packet slices for alerted flows (docs/evidence.md). */
+    evidence: EvidenceConfigSchema,
     /** Directory of the checkpoint signing key (docs/integrity.md). */
     key_dir: z.string().min(1),
   })

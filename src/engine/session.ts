@@ -16,6 +16,9 @@ import { IntegrityLog } from '../integrity/integrity-log.js';
 import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
+import { openEvidenceRecorder } from '../evidence/open-recorder.js';
+import type { EvidenceOptions } from '../evidence/evidence-options.js';
+import type { PacketKeeper } from '../evidence/recorder.js';
 import { GeoResolver } from '../enrich/index.js';
 import { Pipeline } from '../pipeline.js';
 import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
@@ -54,6 +57,8 @@ export interface SessionOptions {
   interfaceName?: string;
   /** More sinks (tests, embedding applications). */
   extraSinks?: Sink[];
+  /** Packet slices kept for alerted flows (default: headers only, docs/evidence.md); needs the store. */
+  evidence?: Partial<EvidenceOptions>;
   /** Counters shared with the capture source (opened before the session). */
   counters?: Counters;
   /** Destinations (`--deliver`) and the outbox's settings; absent or empty: no delivery. */
@@ -90,6 +95,7 @@ export class Session {
     runId: string,
     /** The outbox and its destinations, when the run delivers (`--deliver`). */
     readonly delivery: Delivery | undefined,
+    packetKeeper: PacketKeeper | undefined,
   ) {
     this.counters = options.counters ?? new Counters();
     // A daemon runs for months: it keeps counts, not alert records (those are in the store and the logs).
@@ -137,6 +143,7 @@ export class Session {
       devices: new DeviceSelector(options.devices ?? []),
       reassembler: new IpReassembler(this.counters, limits.fragments),
       write: (record: GroundwatchRecord) => this.sinks.write(record),
+      ...(packetKeeper ? { packets: packetKeeper } : {}),
     });
   }
 
@@ -173,8 +180,10 @@ export class Session {
     } else if (delivery) {
       sinks.push(delivery.outboxOnlySink());
     }
+    const evidence = options.dbPath ? openEvidenceRecorder(options.dbPath, options.evidence, counters) : undefined;
+    if (evidence) sinks.push(evidence);
     sinks.push(...(options.extraSinks ?? []));
-    const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, runId, delivery);
+    const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, runId, delivery, evidence);
     session.integrity = integrity;
     session.sinks.startRun?.(session.run);
     delivery?.start();

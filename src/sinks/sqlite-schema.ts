@@ -139,12 +139,28 @@ INSERT INTO integrity_baseline SELECT 'capture_gap', rowid FROM capture_gaps;
 INSERT INTO integrity_baseline SELECT 'stats', rowid FROM stats;
 `;
 
+/**
+ * Packet slices kept as evidence for alerted flows (src/evidence/, docs/evidence.md): link, IP and
+ * transport headers by default, whole frames only where config says `full`, plus the DNS messages
+ * and ClientHello that named the flow. `role` says whether the packet is the flow's own or a DNS
+ * message that named it; `content` what the bytes are; `orig_len` the length on the wire.
+ */
+const V8_EVIDENCE_PACKETS = `
+CREATE TABLE evidence_packets (
+  rowid INTEGER PRIMARY KEY, flow_uid TEXT NOT NULL, role TEXT NOT NULL, run_id TEXT,
+  ts_sec INTEGER NOT NULL, ts_nsec INTEGER NOT NULL, link_type INTEGER NOT NULL,
+  orig_len INTEGER NOT NULL, content TEXT NOT NULL, data BLOB NOT NULL
+);
+CREATE INDEX evidence_packets_flow ON evidence_packets (flow_uid, role);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
   { version: 3, up: V3_FLOW_START },
   { version: 4, up: V4_OUTBOX },
   { version: 5, up: V5_INTEGRITY_LOG },
+  { version: 8, up: V8_EVIDENCE_PACKETS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -168,6 +168,17 @@ export const TELEMETRY = {
   // telemetry itself
   'anomaly.telemetry.undeclared_name': a('telemetry', 'A stage counted a name missing from this catalogue (a bug: loud in tests)'),
 
+  // evidence: packet slices for alerted flows (docs/evidence.md)
+  'evidence.ring.evicted_bytes': l('evidence', 'packets', 'Packets of flows no alert had named pushed out of the evidence ring by its byte bound (evidence.ring_bytes)'),
+  'evidence.ring.evicted_age': l('evidence', 'packets', 'Packets of flows no alert had named pushed out of the evidence ring by its age bound (evidence.ring_seconds)'),
+  'evidence.slices.flows': c('evidence', 'flows', 'Flows an alert named whose packets are stored as a slice'),
+  'evidence.slices.packets': c('evidence', 'packets', "Packets stored in alerted flows' slices"),
+  'evidence.slices.dns_packets': c('evidence', 'packets', 'DNS messages stored with an alerted flow because they named it'),
+  'evidence.slices.incomplete': l('evidence', 'flows', 'Alerted flows whose earlier packets had already left the ring (their slice misses them)'),
+  'evidence.slices.flow_cap': l('evidence', 'packets', 'Packets of an alerted flow past evidence.max_packets_per_flow, not stored'),
+  'evidence.store.evicted': l('evidence', 'packets', 'Stored slice packets deleted, oldest first, to keep the store under evidence.store_max_mb'),
+  'evidence.store.dropped': l('evidence', 'packets', 'Slice packets lost because the store could not take them (write failing, pending bound reached)'),
+
   // daemon
   'daemon.rules_reloaded': c('daemon', 'reloads', 'Rule packs reloaded'),
   'daemon.rules_reload_failed': c('daemon', 'reloads', 'Rule reloads that failed (the old rules stay)'),
