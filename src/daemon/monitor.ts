@@ -62,9 +62,11 @@ export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle>
   let session: Session;
   try {
     if (runAs) {
+      // Found while still root: as the user, an unreadable installation hides the file itself.
+      const binding = bindingPath();
       dropPrivileges(runAs, opts.warn, captureCapabilities());
       // A worker restarted after an interface loss runs these as the user: fail now, not at 3 a.m.
-      checkReadableAs(runAs, [WORKER_PATH, bindingPath()]);
+      checkReadableAs(runAs, [WORKER_PATH, binding]);
     }
     session = await Session.open({ ...opts, mode: 'monitor', counters: new Counters(), interfaceName: capture.interfaceName });
   } catch (err) {
