@@ -146,6 +146,17 @@ describe('npm pack + deploy/install.sh, no compiler: monitor as groundwatch with
     expect(readdirSync(join(pkg, 'dist/data-cache')).length).toBeGreaterThan(0);
   });
 
+  it('the unit as installed passes systemd-analyze verify, its ExecStart being the installed command', () => {
+    const unit = readFileSync(join(root, 'etc/systemd/system/groundwatch.service'), 'utf8');
+    const command = /^ExecStart=(\S+) /m.exec(unit)![1]!;
+    expect(statSync(join(root, command)).mode & 0o111).not.toBe(0);
+    const dir = mkdtempSync(join(work, 'verify-'));
+    writeFileSync(join(dir, 'groundwatch.service'), unit.replace(`ExecStart=${command} `, `ExecStart=${join(root, command)} `));
+    const r = spawnSync('systemd-analyze', ['verify', join(dir, 'groundwatch.service')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('captures on a veth in a namespace as groundwatch; every process holds CAP_NET_RAW at most, the worker nothing', async () => {
     expect(install.status).toBe(0);
     const ns = new TestNetns();
