@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "groundwatch_pcap",
-      "sources": ["pcap_binding.c", "dispatch.c", "interfaces.c", "napi_util.c", "capabilities.c"],
+      "sources": ["pcap_binding.c", "dispatch.c", "interfaces.c", "napi_util.c", "capabilities.c", "sd_notify.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-O2"],
       "libraries": ["-lpcap"]

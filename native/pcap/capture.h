@@ -33,5 +33,7 @@ napi_value gw_lib_version(napi_env env, napi_callback_info info);
 napi_value gw_keep_capabilities(napi_env env, napi_callback_info info);
 napi_value gw_restore_capture_capabilities(napi_env env, napi_callback_info info);
 napi_value gw_drop_all_capabilities(napi_env env, napi_callback_info info);
+/* systemd's notify protocol: sends the state text to $NOTIFY_SOCKET (sd_notify.c). */
+napi_value gw_sd_notify(napi_env env, napi_callback_info info);
 
 #endif

@@ -233,6 +233,7 @@ NAPI_MODULE_INIT() {
       {"keepCapabilities", NULL, gw_keep_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
       {"restoreCaptureCapabilities", NULL, gw_restore_capture_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dropAllCapabilities", NULL, gw_drop_all_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sdNotify", NULL, gw_sd_notify, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   GW_CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -13,10 +13,20 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { GroundwatchError } from '../errors.js';
 
-export const CAPTURE_INSTALL_HINT = 'apt-get install libpcap-dev && npm run build:native';
+export const CAPTURE_INSTALL_HINT = 'apt-get install libpcap0.8 (the package ships a linux-x64 build); elsewhere apt-get install libpcap-dev g++ make python3 && npm run build:native';
 
 /** Resolved from the package root: dist/capture/live.js and src/capture/live.ts both sit two levels under it. */
-export const BINDING_PATH = fileURLToPath(new URL('../../native/pcap/build/Release/groundwatch_pcap.node', import.meta.url));
+export const BINDING_DIR = fileURLToPath(new URL('../../native/pcap/', import.meta.url));
+
+/**
+ * The binding file node-gyp-build picks: a local build (native/pcap/build/Release, from
+ * `npm run build:native`) first, else the prebuilt one the package ships
+ * (native/pcap/prebuilds/<platform>-<arch>/). Throws when neither exists.
+ */
+export function bindingPath(): string {
+  const nodeGypBuild = createRequire(import.meta.url)('node-gyp-build') as { resolve(dir: string): string };
+  return nodeGypBuild.resolve(BINDING_DIR);
+}
 
 /** Largest snaplen libpcap accepts on Linux (MAXIMUM_SNAPLEN). */
 export const MAX_SNAPLEN = 262_144;
@@ -91,6 +101,7 @@ interface PcapBinding {
   keepCapabilities(): void;
   restoreCaptureCapabilities(): void;
   dropAllCapabilities(): void;
+  sdNotify(state: string): boolean;
 }
 
 /** Keeping CAP_NET_RAW across a switch to another user (see src/daemon/privileges.ts). */
@@ -111,7 +122,7 @@ export function captureCapabilities(): CaptureCapabilities {
 let loaded: PcapBinding | undefined;
 
 function requireBinding(): unknown {
-  return createRequire(import.meta.url)(BINDING_PATH);
+  return createRequire(import.meta.url)(bindingPath());
 }
 
 /** Loads the binding once; a machine without it gets one CAPTURE_UNAVAILABLE line. */

@@ -10,11 +10,12 @@ import { LiveSource } from './live-source.js';
 import { buildCaptureGapRecord } from './capture-gap.js';
 import { startLine } from './start-line.js';
 import { checkReadableAs, dropPrivileges, resolveRunAs } from './privileges.js';
-import { BINDING_PATH, captureCapabilities } from '../capture/live.js';
+import { bindingPath, captureCapabilities } from '../capture/live.js';
 import { WORKER_PATH } from './capture-child.js';
 import { watchGeoDir } from '../enrich/index.js';
 import { reloadSession } from './reload.js';
 import { CaptureCounters } from './capture-counters.js';
+import { serviceNotifier, type ServiceNotifier } from './sd-notify.js';
 
 export interface CaptureSettings {
   interfaceName: string;
@@ -63,9 +64,11 @@ export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle>
   let session: Session;
   try {
     if (runAs) {
+      // Found while still root: as the user, an unreadable installation hides the file itself.
+      const binding = bindingPath();
       dropPrivileges(runAs, opts.warn, captureCapabilities());
       // A worker restarted after an interface loss runs these as the user: fail now, not at 3 a.m.
-      checkReadableAs(runAs, [WORKER_PATH, BINDING_PATH]);
+      checkReadableAs(runAs, [WORKER_PATH, binding]);
     }
     session = await Session.open({ ...opts, mode: 'monitor', counters: new Counters(), interfaceName: capture.interfaceName });
   } catch (err) {
@@ -86,6 +89,9 @@ class Monitor implements MonitorHandle {
   private readonly captureCounters: CaptureCounters;
   private readonly signalHandlers: [NodeJS.Signals, () => void][] = [];
   private geoWatch: { close(): void } | undefined;
+  private readonly notifier: ServiceNotifier;
+  /** When the once-a-second housekeeping last completed: the watchdog's evidence of progress. */
+  private lastBeat = Date.now();
 
   constructor(
     readonly session: Session,
@@ -94,6 +100,7 @@ class Monitor implements MonitorHandle {
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.captureCounters = new CaptureCounters(session.counters);
+    this.notifier = serviceNotifier(process.env, opts.warn);
   }
 
   begin(): this {
@@ -112,7 +119,17 @@ class Monitor implements MonitorHandle {
     this.geoWatch = watchGeoDir(session.geo, (r) =>
       this.opts.warn(r.ok ? 'groundwatch: GeoIP databases reloaded (a database file changed)' : `groundwatch: GEOIP_DB_UNREADABLE: ${r.error ?? 'reload failed'} (keeping the previous databases)`),
     );
+    this.lastBeat = Date.now();
+    this.notifier.ready(`capturing on ${this.opts.capture.interfaceName}`);
+    this.notifier.startWatchdog(() => this.makingProgress());
     return this;
+  }
+
+  /** Housekeeping completed within a watchdog period (or three flush intervals, if longer). */
+  private makingProgress(): boolean {
+    const flushMs = this.opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    const allowed = Math.max(2 * (this.notifier.watchdogIntervalMs ?? 0), 3 * flushMs);
+    return Date.now() - this.lastBeat < allowed;
   }
 
   /** Idle flows close on wall-clock timers; whatever reached the sinks is flushed within the interval. */
@@ -123,13 +140,19 @@ class Monitor implements MonitorHandle {
     if (Date.now() - this.lastStats >= this.opts.statsIntervalSeconds * 1000) {
       this.lastStats = Date.now();
       session.sinks.write(session.statsRecord(false));
+      const { received, dropped } = this.source.totals;
+      this.notifier.status(`capturing on ${this.opts.capture.interfaceName}: ${received} packets received, ${dropped} dropped`);
     }
     await session.sinks.flush();
     session.delivery?.kick();
+    this.lastBeat = Date.now();
   }
 
-  reload(): Promise<boolean> {
-    return reloadSession(this.session, this.opts.rulePaths, this.opts.warn);
+  /** SIGHUP: rules and GeoIP again, and the NDJSON file reopened at its path (after logrotate moved it). */
+  async reload(): Promise<boolean> {
+    const reloaded = await reloadSession(this.session, this.opts.rulePaths, this.opts.warn);
+    const reopened = await this.session.sinks.reopenFiles();
+    return reloaded && reopened;
   }
 
   stop(): Promise<void> {
@@ -138,6 +161,7 @@ class Monitor implements MonitorHandle {
   }
 
   private async shutdown(): Promise<void> {
+    this.notifier.stopping('draining and closing the store');
     clearInterval(this.timer);
     this.geoWatch?.close();
     for (const [sig, fn] of this.signalHandlers) process.off(sig, fn);

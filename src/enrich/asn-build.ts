@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAsnCsv, type AsnCsvRow } from './asn-csv.js';
 import { parseAddress as parseIp } from '../address/ip.js';
@@ -102,10 +102,12 @@ export function ensureAsnMmdb(opts: { outDir?: string; force?: boolean } = {}): 
   const outDir = opts.outDir ?? embeddedGeoipDir();
   const out = join(outDir, EMBEDDED_ASN_FILE);
   const src = asnCsvPaths();
-  if (!opts.force && isNewerThan(out, [src.ipv4, src.ipv6, src.packageJson])) return { path: out, built: false };
+  // Without the CSV package (a development dependency; the npm package ships the built database) there is nothing to rebuild from.
+  if (!opts.force && !existsSync(src.packageJson) && existsSync(out)) return { path: out, built: false };
+  const dataVersion = String((JSON.parse(readFileSync(src.packageJson, 'utf8')) as { version?: unknown }).version ?? '');
+  if (!opts.force && (isNewerThan(out, [src.ipv4, src.ipv6, src.packageJson]) || builtFrom(outDir, out, dataVersion))) return { path: out, built: false };
   const ipv4Text = readFileSync(src.ipv4, 'utf8');
   const ipv6Text = readFileSync(src.ipv6, 'utf8');
-  const dataVersion = String((JSON.parse(readFileSync(src.packageJson, 'utf8')) as { version?: unknown }).version ?? '');
   const result = buildAsnMmdb({ ipv4Text, ipv6Text, dataVersion });
   const info = buildInfo(result, dataVersion, { ipv4: ipv4Text, ipv6: ipv6Text });
   try {
@@ -116,6 +118,20 @@ export function ensureAsnMmdb(opts: { outDir?: string; force?: boolean } = {}): 
     return { path: out, built: true };
   } catch {
     return { path: `${out} (in memory: directory not writable)`, built: true, bytes: result.bytes };
+  }
+}
+
+/**
+ * The database shipped in the npm package: npm gives every file of a tarball the same
+ * mtime (1985-10-26), so times cannot tell; build-info.json names the data version it
+ * was built from, and a database built from the installed version is current.
+ */
+function builtFrom(outDir: string, out: string, dataVersion: string): boolean {
+  try {
+    const info = JSON.parse(readFileSync(join(outDir, BUILD_INFO_FILE), 'utf8')) as { data_version?: unknown; output?: unknown };
+    return dataVersion !== '' && info.data_version === dataVersion && statSync(out).size > 0;
+  } catch {
+    return false;
   }
 }
 

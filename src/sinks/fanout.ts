@@ -116,6 +116,27 @@ export class SinkFanout implements Sink {
     }
   }
 
+  /**
+   * Reopens every sink that writes a file by path (after log rotation), in
+   * turn with flushes so no write interleaves. False if one failed (counted
+   * and reported like any sink failure; it is retried on the next flush).
+   */
+  async reopenFiles(): Promise<boolean> {
+    let ok = true;
+    this.flushing = this.flushing.then(async () => {
+      for (const slot of this.slots) {
+        try {
+          await slot.sink.reopen?.();
+        } catch (err) {
+          ok = false;
+          this.fail(slot, err);
+        }
+      }
+    });
+    await this.flushing;
+    return ok;
+  }
+
   /** Closing is the last chance: every failing sink is tried once more, backoff or not. */
   async close(): Promise<void> {
     this.flushing = this.flushing.then(() => this.flushAll(true));

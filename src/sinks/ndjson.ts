@@ -87,6 +87,20 @@ export class NdjsonSink implements Sink {
     return settleOn(this.dest, 'ready');
   }
 
+  /**
+   * After logrotate renamed the file: lines already handed over are written to
+   * the renamed file (SonicBoom finishes them on the old descriptor first), and
+   * the next ones go to a new file at the original path. Nothing for stdout.
+   */
+  async reopen(): Promise<void> {
+    if (typeof this.target !== 'string' || this.closed) return;
+    if (this.failure !== undefined) await this.retryAfterFailure();
+    const dest = this.dest;
+    const reopened = settleOn(dest, 'ready');
+    dest.reopen();
+    await reopened;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -21,6 +21,8 @@ export interface Sink {
    * unwritten, counting it as dropped (so the final stats record says so).
    */
   abandonUnwritten?(): void;
+  /** Reopen the file at its path (SIGHUP after logrotate moved it); what was written before stays in the old file. */
+  reopen?(): Promise<void>;
   /** How often the daemon should flush this sink, in milliseconds. */
   readonly flushIntervalMs?: number;
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * Last step of `prepack`: the tarball must carry what an installation without a
+ * compiler and without install scripts needs (the prebuilt binding, the ASN
+ * database, the parsed rule cache). A missing one fails the pack with its name.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const prebuildDir = join(ROOT, 'native/pcap/prebuilds', `${process.platform}-${process.arch}`);
+const needed = [
+  ['prebuilt libpcap binding', prebuildDir, (p) => readdirSync(p).some((n) => n.endsWith('.node'))],
+  ['ASN database', join(ROOT, 'geoip/groundwatch-asn.mmdb'), () => true],
+  ['ASN build info', join(ROOT, 'geoip/build-info.json'), () => true],
+  ['parsed rule cache', join(ROOT, 'dist/data-cache'), (p) => readdirSync(p).some((n) => n.endsWith('.json'))],
+];
+const missing = needed.filter(([, path, ok]) => !existsSync(path) || !ok(path)).map(([what, path]) => `${what} (${path})`);
+if (missing.length > 0) {
+  process.stderr.write(`groundwatch: cannot pack: missing ${missing.join(', ')}\n`);
+  process.exit(1);
+}
+process.stdout.write('groundwatch: package data present (prebuilt binding, ASN database, rule cache)\n');

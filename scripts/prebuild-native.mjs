@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * Builds the libpcap binding for this platform into native/pcap/prebuilds/<platform>-<arch>/
+ * (prebuildify's layout, which node-gyp-build loads), so the package `npm pack` makes works
+ * where it is installed without a compiler and without install scripts. Runs as `prepack`.
+ * Unlike build-native.mjs (which never fails `npm ci`), a failure here fails the pack: a
+ * tarball without the binding would install a `monitor` that cannot capture.
+ * Node-API (--napi): one build serves every Node >= 20. Headers come from the system's Node
+ * (Debian's nodejs-dev, --nodedir=/usr) when present, so nothing is downloaded.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const NATIVE = join(ROOT, 'native/pcap');
+const require = createRequire(import.meta.url);
+
+function fail(message) {
+  process.stderr.write(`groundwatch: prebuild failed: ${message}\n`);
+  process.exit(1);
+}
+
+/** npm's bundled node-gyp (npm names it during lifecycle scripts; else next to node's npm). */
+function findNodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+  ];
+  return candidates.find((p) => p && existsSync(p));
+}
+
+let prebuildify;
+try {
+  prebuildify = require('prebuildify');
+} catch (err) {
+  fail(`prebuildify is not installed (${err.code ?? err.message}); run npm ci first`);
+}
+const nodeGyp = findNodeGyp();
+if (!nodeGyp) fail('node-gyp not found (it ships with npm)');
+
+const builds = join(NATIVE, 'prebuilds');
+rmSync(builds, { recursive: true, force: true });
+const env = { ...process.env };
+if (!env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) env.npm_config_nodedir = '/usr';
+// prebuildify reads its options from PREBUILD_* too and hands its environment to node-gyp.
+Object.assign(process.env, env);
+
+prebuildify(
+  {
+    cwd: NATIVE,
+    name: 'groundwatch_pcap',
+    napi: true,
+    strip: true,
+    quiet: true,
+    targets: [{ runtime: 'node', target: process.versions.node }],
+    // prebuildify spawns this through a shell: the same node runs npm's node-gyp script.
+    nodeGyp: `"${process.execPath}" "${nodeGyp}"`,
+    shell: '/bin/sh',
+  },
+  (err) => {
+    if (err) fail(`${err.message} (needs libpcap-dev, g++, make and python3)`);
+    const dir = join(builds, `${process.platform}-${process.arch}`);
+    const files = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.node')) : [];
+    if (files.length === 0) fail(`no .node file in ${dir}`);
+    process.stdout.write(`groundwatch: prebuilt ${files.map((f) => join('native/pcap/prebuilds', `${process.platform}-${process.arch}`, f)).join(', ')}\n`);
+  },
+);
