@@ -8,6 +8,9 @@ import type { MonitorConfig } from '../config/monitor-schema.js';
 import { MonitorConfigSchema } from '../config/monitor-schema.js';
 import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
 import { startMonitor, type MonitorOptions } from '../daemon/monitor.js';
+import { DEFAULT_SILENCE_AFTER_SECONDS } from '../daemon/silence-detector.js';
+import { DEFAULT_GEOIP_MAX_AGE_DAYS } from '../enrich/staleness.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../sinks/retention.js';
 import { GroundwatchError } from '../errors.js';
 import type { MonitorFlags } from './monitor-command.js';
 import { printErrLine } from './print.js';
@@ -40,6 +43,8 @@ export function mergeFlags(file: MonitorConfig, flags: MonitorFlags): MonitorCon
     suppress_window: intFlag('--suppress-window', flags.suppressWindow),
     user: flags.user,
     memory_budget_mb: intFlag('--memory-budget', flags.memoryBudget),
+    silence_after: intFlag('--silence-after', flags.silenceAfter),
+    geoip_max_age_days: intFlag('--geoip-max-age-days', flags.geoipMaxAgeDays),
   };
   const merged = { ...file, ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)) };
   const parsed = MonitorConfigSchema.safeParse(merged);
@@ -79,7 +84,18 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     ...(c.suppress_window !== undefined ? { suppressWindowSeconds: c.suppress_window } : {}),
     ...(c.user ? { user: c.user } : {}),
     ...(c.memory_budget_mb !== undefined ? { memoryBudgetMb: c.memory_budget_mb } : {}),
+    silenceAfterSeconds: c.silence_after ?? DEFAULT_SILENCE_AFTER_SECONDS,
+    geoipMaxAgeDays: c.geoip_max_age_days ?? DEFAULT_GEOIP_MAX_AGE_DAYS,
+    retention: retentionPolicy(c.retention),
     handleSignals: true,
     warn: printErrLine,
+  };
+}
+
+function retentionPolicy(r: MonitorConfig['retention']): RetentionPolicy {
+  return {
+    flowsDays: r?.flows_days ?? DEFAULT_RETENTION.flowsDays,
+    statsDays: r?.stats_days ?? DEFAULT_RETENTION.statsDays,
+    alertsDays: r?.alerts_days ?? DEFAULT_RETENTION.alertsDays,
   };
 }

@@ -8,6 +8,7 @@ import { registerInterfacesCommand } from './interfaces-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRulesCommands } from './rules-command.js';
+import { registerStatusCommand } from './status-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('groundwatch')
@@ -24,5 +25,6 @@ export function buildProgram(): Command {
   registerAlertsCommands(program);
   registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });
   registerGeoipCommands(program);
+  registerStatusCommand(program);
   return program;
 }

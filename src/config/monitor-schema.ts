@@ -21,6 +21,19 @@ export const MonitorConfigSchema = z
     user: z.string().min(1),
     /** MiB the daemon may use; table bounds are sized to fit. */
     memory_budget_mb: z.number().int().min(64).max(1_048_576),
+    /** Seconds without a packet before a no_traffic capture gap opens; 0 = never (daemon/silence-detector.ts). */
+    silence_after: z.number().int().min(0).max(86_400 * 7),
+    /** GeoIP data older than this many days is warned about (enrich/staleness.ts). */
+    geoip_max_age_days: z.number().int().min(1).max(3650),
+    /** Days each kind of row is kept in the store; 0 = forever (sinks/retention.ts). Config file only. */
+    retention: z
+      .object({
+        flows_days: z.number().int().min(0).max(36_500),
+        stats_days: z.number().int().min(0).max(36_500),
+        alerts_days: z.number().int().min(0).max(36_500),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();

@@ -13,6 +13,7 @@ import { IpReassembler } from '../decode/ip-reassembly.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
 import { GeoResolver } from '../enrich/index.js';
+import { DEFAULT_GEOIP_MAX_AGE_DAYS } from '../enrich/staleness.js';
 import { Pipeline } from '../pipeline.js';
 import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
 import { RuleEngine } from '../rules/engine.js';
@@ -46,6 +47,8 @@ export interface SessionOptions {
   /** Memory the run may use, in MiB (`--memory-budget`); default: V8's heap limit and the machine's or cgroup's memory. */
   memoryBudgetMb?: number;
   suppressWindowSeconds?: number;
+  /** GeoIP data older than this is reported stale (stats records); default DEFAULT_GEOIP_MAX_AGE_DAYS. */
+  geoipMaxAgeDays?: number;
   interfaceName?: string;
   /** More sinks (tests, embedding applications). */
   extraSinks?: Sink[];
@@ -130,11 +133,15 @@ export class Session {
     if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout', counters, onDrop: (n) => reportDrop('stdout', n) }), options.events));
     if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
     if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters, onDrop: (n) => reportDrop('ndjson-file', n) }));
-    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n) }));
+    if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath, { warn: options.warn }), { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n) }));
     sinks.push(...(options.extraSinks ?? []));
     const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop);
     session.sinks.startRun?.(session.run);
     return session;
+  }
+
+  get geoipMaxAgeDays(): number {
+    return this.options.geoipMaxAgeDays ?? DEFAULT_GEOIP_MAX_AGE_DAYS;
   }
 
   /** Flushes when a sink asks to (bounded buffers): the caller awaits this between batches. */
