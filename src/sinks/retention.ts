@@ -1,7 +1,7 @@
 /**
  * Store retention: rows older than their table's limit are deleted in small
  * batches, each its own short transaction, a bounded amount per tick (rows
- * and milliseconds), then `PRAGMA incremental_vacuum(N)` hands freed pages
+ * and milliseconds, plus one batch per table), then `PRAGMA incremental_vacuum(N)` hands freed pages
  * back so the file shrinks. The daemon calls tick() from a timer, never from
  * the packet path; better-sqlite3 is synchronous, so a tick holds the event
  * loop for at most its time budget while the capture worker's pipe and the
@@ -143,13 +143,17 @@ export class StoreRetention {
     }
   }
 
-  /** Batches of one table until a short batch (nothing left) or the budget is spent; true when drained. */
+  /**
+   * Batches of one table until a short batch (nothing left) or the budget is spent; true when drained.
+   * Each table gets one batch per tick even when the budget is spent, so a slow table early in the
+   * list cannot starve the later ones: a tick is at most the time budget plus one batch per table.
+   */
   private drain(started: number, batch: () => number, add: (n: number) => void): boolean {
     for (;;) {
-      if (this.clock() - started >= this.budget.maxMillis) return false;
       const n = batch();
       add(n);
       if (n < this.budget.batchRows) return true;
+      if (this.clock() - started >= this.budget.maxMillis) return false;
     }
   }
 
