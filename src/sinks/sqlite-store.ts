@@ -18,6 +18,7 @@
  * a WAL store whose -shm is gone cannot be read by a user who may not create
  * it, and that case is one DB_OPEN_FAILED line saying so.
  */
+import { accessSync, constants, existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import Database from 'better-sqlite3';
 import { GroundwatchError, isGroundwatchError } from '../errors.js';
@@ -104,7 +105,10 @@ function openError(path: string, opts: OpenStoreOptions, err: unknown): Groundwa
   if (!opts.readonly && isReadOnlyError(err)) {
     return new GroundwatchError('DB_READ_ONLY', `store ${path} is read-only for ${userName()} (${describe(err)}); this command writes to it: run it as the service user (e.g. sudo -u groundwatch groundwatch ...)`, { cause: err });
   }
-  if (opts.readonly && (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY_CANTINIT')) {
+  const reach = reachable(path);
+  if (reach !== undefined) return new GroundwatchError('DB_OPEN_FAILED', `cannot open store ${path}: ${reach}`, { cause: err });
+  const walWithoutShm = existsSync(path) && !existsSync(`${path}-shm`);
+  if (opts.readonly && walWithoutShm && (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY_CANTINIT' || code === 'SQLITE_READONLY')) {
     return new GroundwatchError(
       'DB_OPEN_FAILED',
       `cannot read store ${path}: ${describe(err)} (a WAL store whose -shm file is missing needs a writable directory; ` +
@@ -113,6 +117,19 @@ function openError(path: string, opts: OpenStoreOptions, err: unknown): Groundwa
     );
   }
   return new GroundwatchError('DB_OPEN_FAILED', `cannot open store ${path}: ${describe(err)}`, { cause: err });
+}
+
+/** Why the file cannot even be reached (missing, or a directory on the way closed to this user), if so. */
+function reachable(path: string): string | undefined {
+  try {
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+    if (code === 'EACCES') return `permission denied for ${userName()} (readers need to be in the service's group)`;
+    return undefined;
+  }
 }
 
 function userName(): string {

@@ -106,7 +106,7 @@ describe('review commands by a member of the service group', () => {
     // Someone outside the group is refused by the kernel, in one line.
     const outsider = asUser(OUTSIDER, ['alerts', 'list', '--db', db]);
     expect(outsider.status).toBe(2);
-    expect(outsider.stderr).toMatch(/^groundwatch: DB_OPEN_FAILED: /);
+    expect(outsider.stderr).toMatch(/^groundwatch: DB_OPEN_FAILED: cannot open store .*: permission denied for user gwout\d+ \(readers need to be in the service's group\)\n$/);
   }, 180_000);
 
   it('read a store the service user holds open in WAL mode (a running daemon), rows still in the WAL included', async () => {
