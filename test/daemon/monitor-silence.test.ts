@@ -89,6 +89,9 @@ describe('silence detector (monitor on a live veth)', () => {
     // And the stats record counted it.
     const stats = readFileSync(ndjson, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec)
       .filter((r) => r.event.dataset === 'groundwatch.stats');
+    // Stale GeoIP data (the stats record says whether, tested against mmdblookup in test/enrich/staleness.test.ts) is one start line.
+    const staleLines = m.stderr.split('\n').filter((l) => l.includes('GeoIP data older than'));
+    expect(staleLines).toHaveLength(stats.at(-1)!.groundwatch.stats.geoip.stale ? 1 : 0);
     expect(stats.at(-1)!.groundwatch.stats.counters['daemon.silence_gaps']).toBe(new Set(gaps.map((g) => g.groundwatch.gap.start)).size);
   }, 60_000);
 });
