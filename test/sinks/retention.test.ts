@@ -18,6 +18,7 @@ import { StoreRetention, type RetentionPolicy } from '../../src/sinks/retention.
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { migrate } from '../../src/sinks/sqlite-schema.js';
 import { closeStore, openStore } from '../../src/sinks/sqlite-store.js';
+import { ensureIncrementalVacuum } from '../../src/sinks/store-vacuum.js';
 import { makeAlert, makeDns, makeFlow, makeRun } from './fixtures.js';
 
 const NOW = new Date('2026-03-31T12:00:00Z');
@@ -178,5 +179,32 @@ describe('store retention over a generated month', () => {
     closeStore(openStore(path, { warn: (l) => warnings.push(l) }));
     expect(sqlite3(path, 'PRAGMA auto_vacuum')).toBe('2');
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('converting a large store from before retention', () => {
+  it('is left to the documented command, with one warning that gives it, and the command works', () => {
+    const path = tmpDb();
+    const legacy = new Database(path);
+    migrate(legacy);
+    legacy.exec("CREATE TABLE filler (x BLOB); INSERT INTO filler SELECT zeroblob(1024 * 1024) FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3)");
+    legacy.close();
+    const warnings: string[] = [];
+    const db = openStore(path);
+    closeStore(db);
+    expect(sqlite3(path, 'PRAGMA auto_vacuum'), 'a 3 MiB store is under the automatic limit').toBe('2');
+
+    const big = tmpDb();
+    const old = new Database(big);
+    migrate(old);
+    old.exec("CREATE TABLE filler (x BLOB); INSERT INTO filler SELECT zeroblob(1024 * 1024) FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3)");
+    old.close();
+    ensureIncrementalVacuum(new Database(big), (l) => warnings.push(l), 1024 * 1024);
+    expect(sqlite3(big, 'PRAGMA auto_vacuum')).toBe('0');
+    expect(warnings).toHaveLength(1);
+    const command = /sqlite3 (\S+) '([^']+)'$/.exec(warnings[0]!);
+    expect(command?.[1]).toBe(big);
+    sqlite3(command![1]!, command![2]!);
+    expect(sqlite3(big, 'PRAGMA auto_vacuum')).toBe('2');
   });
 });
