@@ -55,6 +55,8 @@ export const ERROR_CATALOGUE = {
   },
   GEOIP_DB_MISSING: { exitCode: 2, meaning: 'The --geoip directory holds no usable .mmdb database.' },
   DB_OPEN_FAILED: { exitCode: 2, meaning: 'The SQLite store cannot be opened, or is too old a schema to read without migrating it.' },
+  DB_NOT_FOUND: { exitCode: 2, meaning: 'No store given and none found: the line names every place tried (--db, $GROUNDWATCH_DB, ./groundwatch.db, the config file\'s db, the state directory).' },
+  DB_READ_ONLY: { exitCode: 2, meaning: 'A command that writes the store (alerts ack) was refused: the store is read-only for this user (analysts read; the service user acknowledges).' },
   DB_SCHEMA_TOO_NEW: { exitCode: 2, meaning: 'The SQLite store was written by a newer groundwatch; upgrade groundwatch to read it.' },
   BUNDLE_OUT_NOT_EMPTY: { exitCode: 2, meaning: 'alerts export: the --out directory exists and is not empty, or cannot be created (a bundle is never mixed with other files).' },
   BUNDLE_INVALID: { exitCode: 2, meaning: 'verify --bundle: the path is not an evidence bundle (no readable manifest.json, unknown format, a file name outside the bundle).' },

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { GroundwatchError } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { ackAlert, getAlert, listAlerts, type AlertFilters } from '../sinks/queries.js';
-import { defaultDbPath, openStore } from '../sinks/sqlite-store.js';
+import { isReadOnlyError, openStore } from '../sinks/sqlite-store.js';
+import { findStore, STORE_FLAG_HELP } from './store-discovery.js';
 import {
   dropUndefined, parseFormat, parseWholeNumber, withReadOnlyStore, type CliOutput,
 } from './flows-command.js';
@@ -48,7 +49,7 @@ function registerList(alerts: Command, out: CliOutput): void {
   alerts
     .command('list')
     .description('list alerts, newest first')
-    .option('--db <path>', 'SQLite store (default: $GROUNDWATCH_DB or ./groundwatch.db)')
+    .option('--db <path>', STORE_FLAG_HELP)
     .option('--since <time>', 'alerts at or after (date or ISO 8601 time, UTC if no zone)')
     .option('--until <time>', 'alerts before')
     .option('--severity <level>', `at least this severity (${SEVERITY_ORDER.join(', ')})`)
@@ -81,7 +82,7 @@ function registerShow(alerts: Command, out: CliOutput): void {
   alerts
     .command('show <id>')
     .description('one alert with all its evidence and acknowledgements')
-    .option('--db <path>', 'SQLite store (default: $GROUNDWATCH_DB or ./groundwatch.db)')
+    .option('--db <path>', STORE_FLAG_HELP)
     .option('--format <fmt>', 'text or ndjson (the exact record)', 'text')
     .action((id: string, flags: { db?: string; format: string }) => {
       const format = parseFormat(flags.format, ['text', 'ndjson'] as const);
@@ -107,16 +108,27 @@ function registerAck(alerts: Command, out: CliOutput): void {
     .description('acknowledge an alert (the alert record is kept unchanged)')
     .requiredOption('--note <text>', 'why it is acknowledged')
     .option('--by <name>', 'who acknowledges (default: the current user)')
-    .option('--db <path>', 'SQLite store (default: $GROUNDWATCH_DB or ./groundwatch.db)')
+    .option('--db <path>', STORE_FLAG_HELP)
     .action((id: string, flags: { db?: string; note: string; by?: string }) => {
-      const db = openStore(flags.db ?? defaultDbPath(), { mustExist: true });
+      // The one review command that writes: it opens read-write, and says so when this user may not.
+      const path = findStore(flags.db).path;
+      const db = openStore(path, { mustExist: true });
       try {
-        const ack = ackAlert(db, id, dropUndefined({ note: flags.note, by: flags.by }));
+        const ack = ackWritable(path, () => ackAlert(db, id, dropUndefined({ note: flags.note, by: flags.by })));
         out.stdout.write(`acknowledged ${sanitizeForTerminal(id)} by ${sanitizeForTerminal(ack.acked_by)} at ${ack.acked_at}\n`);
       } finally {
         db.close();
       }
     });
+}
+
+function ackWritable<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    if (!isReadOnlyError(err)) throw err;
+    throw new GroundwatchError('DB_READ_ONLY', `store ${path} is read-only for this user (${err instanceof Error ? err.message : String(err)}); acknowledging writes to it: run alerts ack as the service user (e.g. sudo -u groundwatch groundwatch alerts ack ...)`);
+  }
 }
 
 function parseSeverity(text: string): Severity {

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { GroundwatchError } from '../errors.js';
 import { listFlows, type FlowFilters } from '../sinks/queries.js';
-import { defaultDbPath, openStore, type StoreDb } from '../sinks/sqlite-store.js';
+import { openStore, type StoreDb } from '../sinks/sqlite-store.js';
+import { findStore, STORE_FLAG_HELP } from './store-discovery.js';
 import { formatRows, OUTPUT_FORMATS, type Columns, type OutputFormat } from './output-format.js';
 import { withFlagNames } from './store-filter-errors.js';
 import { wholeNumber } from './whole-number.js';
@@ -43,7 +44,7 @@ export function registerFlowsCommands(program: Command, out: CliOutput = default
   flows
     .command('list')
     .description('list flows, newest first')
-    .option('--db <path>', 'SQLite store (default: $GROUNDWATCH_DB or ./groundwatch.db)')
+    .option('--db <path>', STORE_FLAG_HELP)
     .option('--since <time>', 'flows starting at or after (date or ISO 8601 time, UTC if no zone)')
     .option('--until <time>', 'flows starting before')
     .option('--ip <addr>', 'either end of the flow')
@@ -71,8 +72,9 @@ export function registerFlowsCommands(program: Command, out: CliOutput = default
     });
 }
 
+/** Review commands read and never write (readonly, fileMustExist): see sinks/sqlite-store.ts. */
 export function withReadOnlyStore<T>(dbPath: string | undefined, fn: (db: StoreDb) => T): T {
-  const db = openStore(dbPath ?? defaultDbPath(), { readonly: true });
+  const db = openStore(findStore(dbPath).path, { readonly: true });
   try {
     return withFlagNames(() => fn(db));
   } finally {

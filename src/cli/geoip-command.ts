@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { GroundwatchError } from '../errors.js';
 import type { GeoInfo } from '../types.js';
 import { GeoResolver, type GeoDatabaseInfo, type GeoOptions } from '../enrich/geo-resolver.js';
+import { DEFAULT_GEOIP_MAX_AGE_DAYS, refreshAdvice, staleDatabases } from '../enrich/staleness.js';
 import { parseAddress as parseIp } from '../address/ip.js';
 import { MAINLAND_CHINA, sourcesDisagreeAbout } from '../util/country-sources.js';
 import { neutralizeTerminalLine, neutralizeTerminalText as neutralize, sanitizeForTerminal as safe } from '../util/terminal-text.js';
@@ -18,7 +19,7 @@ const DEFAULT_IO: GeoipCommandIo = {
   err: (t) => process.stderr.write(t),
 };
 
-export const DEFAULT_MAX_AGE_DAYS = 35;
+export const DEFAULT_MAX_AGE_DAYS = DEFAULT_GEOIP_MAX_AGE_DAYS;
 
 interface CommonFlags {
   geoip?: string;
@@ -111,7 +112,7 @@ async function runInfo(flags: CommonFlags & { maxAgeDays: number }, io: GeoipCom
       io.err(
         `${neutralizeTerminalLine(
           `groundwatch: warning: ${db.role} database ${db.type} (${db.path}) is ${db.ageDays} days old ` +
-            `(limit ${flags.maxAgeDays}); refresh it (geoipupdate, or npm ci for the embedded data)`,
+            `(limit ${flags.maxAgeDays}); refresh it: ${refreshAdvice(staleDatabases([db], flags.maxAgeDays))}`,
         )}\n`,
       );
     }

@@ -22,6 +22,8 @@ export interface MonitorFlags {
   memoryBudget?: string;
   deliver?: string[];
   keyDir?: string;
+  silenceAfter?: string;
+  geoipMaxAgeDays?: string;
 }
 
 export function registerMonitorCommand(program: Command): void {
@@ -52,6 +54,8 @@ export function registerMonitorCommand(program: Command): void {
     .option('--stats-interval <seconds>', `seconds between groundwatch.stats records (default ${DEFAULT_MONITOR.statsIntervalSeconds})`)
     .option('--suppress-window <seconds>', 'seconds a repeated alert is folded into the first (default 300)')
     .option('--memory-budget <MiB>', 'memory the daemon may use; table bounds are sized to fit (default: V8 heap limit and machine or cgroup memory)')
+    .option('--silence-after <seconds>', 'seconds without a packet before a no_traffic capture gap opens; 0 = never (default 300)')
+    .option('--geoip-max-age-days <n>', 'warn (start line, stats, status) when GeoIP data is older (default 35)')
     .option('--user <name>', 'when started as root: switch to this user once the capture is open')
     .option('--deliver <url>', 'send alerts, gaps and heartbeats to this destination (repeatable; added to the config file\'s deliver: list; docs/delivery.md)', collectRepeated, [])
     .option('--key-dir <dir>', 'checkpoint signing key directory (`groundwatch keys init`; default /var/lib/groundwatch/keys if it holds a key, else unsigned)')

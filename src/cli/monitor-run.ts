@@ -9,6 +9,9 @@ import type { MonitorConfig } from '../config/monitor-schema.js';
 import { MonitorConfigSchema } from '../config/monitor-schema.js';
 import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
 import { startMonitor, type MonitorOptions } from '../daemon/monitor.js';
+import { DEFAULT_SILENCE_AFTER_SECONDS } from '../daemon/silence-detector.js';
+import { DEFAULT_GEOIP_MAX_AGE_DAYS } from '../enrich/staleness.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../sinks/retention.js';
 import { GroundwatchError } from '../errors.js';
 import type { JsonValue } from '../integrity/canonical-json.js';
 import { DEFAULT_KEY_DIR } from '../integrity/key-files.js';
@@ -46,6 +49,8 @@ export function mergeFlags(file: MonitorConfig, flags: MonitorFlags): MonitorCon
     user: flags.user,
     memory_budget_mb: intFlag('--memory-budget', flags.memoryBudget),
     key_dir: flags.keyDir,
+    silence_after: intFlag('--silence-after', flags.silenceAfter),
+    geoip_max_age_days: intFlag('--geoip-max-age-days', flags.geoipMaxAgeDays),
   };
   const merged = { ...file, ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)) };
   // --deliver adds to the file's destinations (which carry TLS files and secret sources) instead of replacing them.
@@ -93,7 +98,18 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     keyDir: c.key_dir ?? DEFAULT_KEY_DIR,
     keyRequired: c.key_dir !== undefined,
     effectiveConfig: JSON.parse(JSON.stringify({ command: 'monitor', ...c })) as JsonValue,
+    silenceAfterSeconds: c.silence_after ?? DEFAULT_SILENCE_AFTER_SECONDS,
+    geoipMaxAgeDays: c.geoip_max_age_days ?? DEFAULT_GEOIP_MAX_AGE_DAYS,
+    retention: retentionPolicy(c.retention),
     handleSignals: true,
     warn: printErrLine,
+  };
+}
+
+function retentionPolicy(r: MonitorConfig['retention']): RetentionPolicy {
+  return {
+    flowsDays: r?.flows_days ?? DEFAULT_RETENTION.flowsDays,
+    statsDays: r?.stats_days ?? DEFAULT_RETENTION.statsDays,
+    alertsDays: r?.alerts_days ?? DEFAULT_RETENTION.alertsDays,
   };
 }

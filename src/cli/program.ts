@@ -11,6 +11,7 @@ import { registerOutboxCommands } from './outbox-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRulesCommands } from './rules-command.js';
 import { registerVerifyCommand } from './verify-command.js';
+import { registerStatusCommand } from './status-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('groundwatch')
@@ -30,5 +31,6 @@ export function buildProgram(): Command {
   registerOutboxCommands(program);
   registerVerifyCommand(program);
   registerKeysCommands(program);
+  registerStatusCommand(program);
   return program;
 }

@@ -41,6 +41,19 @@ export const MonitorConfigSchema = z
     evidence: EvidenceConfigSchema,
     /** Directory of the checkpoint signing key (docs/integrity.md). */
     key_dir: z.string().min(1),
+    /** Seconds without a packet before a no_traffic capture gap opens; 0 = never (daemon/silence-detector.ts). */
+    silence_after: z.number().int().min(0).max(86_400 * 7),
+    /** GeoIP data older than this many days is warned about (enrich/staleness.ts). */
+    geoip_max_age_days: z.number().int().min(1).max(3650),
+    /** Days each kind of row is kept in the store; 0 = forever (sinks/retention.ts). Config file only. */
+    retention: z
+      .object({
+        flows_days: z.number().int().min(0).max(36_500),
+        stats_days: z.number().int().min(0).max(36_500),
+        alerts_days: z.number().int().min(0).max(36_500),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();

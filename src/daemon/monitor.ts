@@ -6,7 +6,7 @@
  */
 import { Counters } from '../counters.js';
 import { Session, type SessionOptions } from '../engine/session.js';
-import { LiveSource } from './live-source.js';
+import { LiveSource, type CaptureGap } from './live-source.js';
 import { buildCaptureGapRecord } from './capture-gap.js';
 import { startLine } from './start-line.js';
 import { checkReadableAs, dropPrivileges, resolveRunAs } from './privileges.js';
@@ -16,6 +16,11 @@ import { watchGeoDir } from '../enrich/index.js';
 import { reloadSession } from './reload.js';
 import { CaptureCounters } from './capture-counters.js';
 import { serviceNotifier, type ServiceNotifier } from './sd-notify.js';
+import { DEFAULT_SILENCE_AFTER_SECONDS, SilenceDetector } from './silence-detector.js';
+import { RetentionTimer } from './retention-timer.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../sinks/retention.js';
+import { staleWarning } from '../enrich/staleness.js';
+import type { StatsRecord } from '../records/ecs.js';
 
 export interface CaptureSettings {
   interfaceName: string;
@@ -34,6 +39,10 @@ export interface MonitorOptions extends Omit<SessionOptions, 'mode' | 'counters'
   flushIntervalMs?: number;
   /** Install SIGHUP / SIGTERM / SIGINT handlers (the CLI does; embedding code may not). */
   handleSignals?: boolean;
+  /** Seconds without a packet before a no_traffic gap opens; 0 = never (default DEFAULT_SILENCE_AFTER_SECONDS). */
+  silenceAfterSeconds?: number;
+  /** Store retention (needs dbPath); default DEFAULT_RETENTION. */
+  retention?: RetentionPolicy;
 }
 
 export interface MonitorHandle {
@@ -77,6 +86,8 @@ export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle>
   }
   session.delivery?.setOpenGaps(() => (source.gapOpen ? 1 : 0));
   opts.warn(startLine(session, opts));
+  const stale = staleWarning(session.geo.databases(), session.geoipMaxAgeDays);
+  if (stale) opts.warn(stale);
   return new Monitor(session, source, opts).begin();
 }
 
@@ -92,6 +103,8 @@ class Monitor implements MonitorHandle {
   private readonly notifier: ServiceNotifier;
   /** When the once-a-second housekeeping last completed: the watchdog's evidence of progress. */
   private lastBeat = Date.now();
+  private readonly silence: SilenceDetector;
+  private readonly retention: RetentionTimer | undefined;
 
   constructor(
     readonly session: Session,
@@ -101,12 +114,22 @@ class Monitor implements MonitorHandle {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.captureCounters = new CaptureCounters(session.counters);
     this.notifier = serviceNotifier(process.env, opts.warn);
+    const writeGap = (gap: CaptureGap) => session.sinks.write(buildCaptureGapRecord(gap, session.run.id));
+    this.silence = new SilenceDetector(opts.capture.interfaceName, opts.silenceAfterSeconds ?? DEFAULT_SILENCE_AFTER_SECONDS, {
+      gap: (gap) => {
+        if (!gap.end) session.counters.inc('daemon.silence_gaps');
+        writeGap(gap);
+      },
+      log: (line) => opts.warn(line),
+    });
+    if (opts.dbPath) this.retention = new RetentionTimer(opts.dbPath, opts.retention ?? DEFAULT_RETENTION, session.counters, opts.warn);
   }
 
   begin(): this {
     const { session } = this;
     this.source.start({
       packets: (batch) => {
+        this.silence.packets();
         session.pipeline.processBatch(batch);
         void session.maybeFlush();
       },
@@ -114,6 +137,7 @@ class Monitor implements MonitorHandle {
       log: (line) => this.opts.warn(line),
     });
     this.timer = setInterval(() => void this.everySecond(), this.opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    this.retention?.start();
     if (this.opts.handleSignals) this.installSignals();
     // New database files (geoipupdate) are picked up without a restart; a corrupt one keeps the old readers.
     this.geoWatch = watchGeoDir(session.geo, (r) =>
@@ -137,15 +161,26 @@ class Monitor implements MonitorHandle {
     const { session } = this;
     session.pipeline.tick(Math.max(Date.now() / 1000, session.pipeline.now));
     this.captureCounters.update(this.source.totals);
+    this.silence.check(Date.now(), this.source.gapOpen);
     if (Date.now() - this.lastStats >= this.opts.statsIntervalSeconds * 1000) {
       this.lastStats = Date.now();
-      session.sinks.write(session.statsRecord(false));
+      session.sinks.write(this.withHealth(session.statsRecord(false)));
       const { received, dropped } = this.source.totals;
       this.notifier.status(`capturing on ${this.opts.capture.interfaceName}: ${received} packets received, ${dropped} dropped`);
     }
     await session.sinks.flush();
     session.delivery?.kick();
     this.lastBeat = Date.now();
+  }
+
+  /** What `status` reads from the latest stats record besides the counters. */
+  private withHealth(record: StatsRecord): StatsRecord {
+    Object.assign(record.groundwatch.stats, {
+      interval_seconds: this.opts.statsIntervalSeconds,
+      last_packet_at: this.silence.lastPacketAt?.toISOString() ?? null,
+      silence_gap_open: this.silence.gapOpen,
+    });
+    return record;
   }
 
   /** SIGHUP: rules and GeoIP again, and the NDJSON file reopened at its path (after logrotate moved it). */
@@ -165,8 +200,11 @@ class Monitor implements MonitorHandle {
     clearInterval(this.timer);
     this.geoWatch?.close();
     for (const [sig, fn] of this.signalHandlers) process.off(sig, fn);
+    this.retention?.stop();
     await this.source.stop();
     this.captureCounters.update(this.source.totals);
+    const silent = this.silence.stillOpen();
+    if (silent) this.session.sinks.write(buildCaptureGapRecord(silent, this.session.run.id));
     try {
       await this.session.close();
     } finally {

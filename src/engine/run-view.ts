@@ -18,6 +18,9 @@ export interface StatsView {
   readonly counters: Counters;
   readonly pipeline: Readonly<Pick<Pipeline, 'now' | 'flows' | 'otherConversations'>>;
   readonly collector: Readonly<Pick<AlertCollector, 'total'>>;
+  /** GeoIP databases and the age past which they are stale (the record says which are). */
+  readonly geo: Pick<GeoResolver, 'databases'>;
+  readonly geoipMaxAgeDays: number;
 }
 
 /** The end-of-replay text summary. */

@@ -20,6 +20,7 @@ import { openEvidenceRecorder } from '../evidence/open-recorder.js';
 import type { EvidenceOptions } from '../evidence/evidence-options.js';
 import type { PacketKeeper } from '../evidence/recorder.js';
 import { GeoResolver } from '../enrich/index.js';
+import { DEFAULT_GEOIP_MAX_AGE_DAYS } from '../enrich/staleness.js';
 import { Pipeline } from '../pipeline.js';
 import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
 import { RuleEngine } from '../rules/engine.js';
@@ -54,6 +55,8 @@ export interface SessionOptions {
   /** Memory the run may use, in MiB (`--memory-budget`); default: V8's heap limit and the machine's or cgroup's memory. */
   memoryBudgetMb?: number;
   suppressWindowSeconds?: number;
+  /** GeoIP data older than this is reported stale (stats records); default DEFAULT_GEOIP_MAX_AGE_DAYS. */
+  geoipMaxAgeDays?: number;
   interfaceName?: string;
   /** More sinks (tests, embedding applications). */
   extraSinks?: Sink[];
@@ -171,7 +174,7 @@ export class Session {
     let integrity: IntegrityLog | undefined;
     if (options.dbPath) {
       const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
-      const db = openStore(options.dbPath);
+      const db = openStore(options.dbPath, { warn: options.warn });
       integrity = new IntegrityLog(db, signer ? { signer } : {});
       // Outbox rows commit in the same transaction as the alert (or gap) row they carry.
       sinks.push(
@@ -188,6 +191,10 @@ export class Session {
     session.sinks.startRun?.(session.run);
     delivery?.start();
     return session;
+  }
+
+  get geoipMaxAgeDays(): number {
+    return this.options.geoipMaxAgeDays ?? DEFAULT_GEOIP_MAX_AGE_DAYS;
   }
 
   /** Flushes when a sink asks to (bounded buffers): the caller awaits this between batches. */

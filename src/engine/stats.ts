@@ -5,6 +5,7 @@ import { ECS_VERSION, type StatsRecord } from '../records/ecs.js';
 import { isoFromSeconds } from '../records/time.js';
 import type { StatsView } from './run-view.js';
 import { reportedCounters } from '../telemetry/report.js';
+import { staleDatabases } from '../enrich/staleness.js';
 
 function countersUnder(all: Record<string, number>, prefix: string): Record<string, number> {
   return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
@@ -22,6 +23,8 @@ export function buildStatsRecord(session: StatsView, final: boolean): StatsRecor
     groundwatch: {
       stats: {
         final,
+        /** Wall-clock time the record was written (`@timestamp` is packet time): `status` tells a live daemon by it. */
+        written_at: new Date().toISOString(),
         packets: {
           received: c.get('packets.received'),
           decoded: c.get('packets.decoded'),
@@ -62,9 +65,22 @@ export function buildStatsRecord(session: StatsView, final: boolean): StatsRecor
         capture: Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('capture.'))),
         /** Outbox and destinations (queued, delivered, retried, dropped, disabled, pending, oldest_pending_s, heartbeats). */
         delivery: countersUnder(reportedCounters(c), 'delivery.'),
+        /** GeoIP data older than geoip_max_age_days: `stale` is true while any database in use is (enrich/staleness.ts). */
+        geoip: geoipAge(session),
         /** Every counter in telemetry/catalogue.ts, zero included, and each per-sink / per-link-type one counted. */
         counters: reportedCounters(c),
       },
     },
+  };
+}
+
+function geoipAge(session: StatsView): Record<string, unknown> {
+  const dbs = session.geo.databases(new Date());
+  const stale = staleDatabases(dbs, session.geoipMaxAgeDays);
+  return {
+    stale: stale.length > 0,
+    max_age_days: session.geoipMaxAgeDays,
+    oldest_age_days: dbs.reduce((max, d) => Math.max(max, d.ageDays), 0),
+    stale_databases: stale,
   };
 }

@@ -31,7 +31,7 @@ import { BoundedQueue } from './bounded-queue.js';
 import type { Sink } from './sink.js';
 import { alertRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row } from './sqlite-rows.js';
 import { prepareWriteStatements, type WriteStatements } from './sqlite-statements.js';
-import type { StoreDb } from './sqlite-store.js';
+import { closeStore, type StoreDb } from './sqlite-store.js';
 import { storedTime } from './timestamps.js';
 
 export const DEFAULT_SQLITE_BATCH = 1000;
@@ -191,7 +191,7 @@ export class SqliteSink implements Sink {
       this.onDrop?.(this.pending.length);
       throw err;
     } finally {
-      this.db.close();
+      closeStore(this.db);
     }
   }
 

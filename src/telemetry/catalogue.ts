@@ -178,8 +178,18 @@ export const TELEMETRY = {
   'evidence.slices.flow_cap': l('evidence', 'packets', 'Packets of an alerted flow past evidence.max_packets_per_flow, not stored'),
   'evidence.store.evicted': l('evidence', 'packets', 'Stored slice packets deleted, oldest first, to keep the store under evidence.store_max_mb'),
   'evidence.store.dropped': l('evidence', 'packets', 'Slice packets lost because the store could not take them (write failing, pending bound reached)'),
+  // store retention (sinks/retention.ts): rows past their retention.*_days, deleted by the daemon
+  'retention.flows_deleted': c('store', 'rows', 'Flow rows deleted by retention (older than retention.flows_days)'),
+  'retention.dns_deleted': c('store', 'rows', 'DNS rows deleted by retention (older than retention.flows_days)'),
+  'retention.stats_deleted': c('store', 'rows', 'Stats rows deleted by retention (older than retention.stats_days)'),
+  'retention.gaps_deleted': c('store', 'rows', 'Capture-gap rows deleted by retention (older than retention.stats_days)'),
+  'retention.alerts_deleted': c('store', 'rows', 'Alert rows deleted by retention (first and last seen older than retention.alerts_days)'),
+  'retention.acks_deleted': c('store', 'rows', 'Acknowledgements deleted with their alerts'),
+  'retention.vacuumed_pages': c('store', 'pages', 'Free pages handed back to the file system by incremental vacuum (the file shrank by this many pages)'),
+  'retention.failed': c('store', 'ticks', 'Retention rounds that failed (store busy, read-only, full); the next round tries again'),
 
   // daemon
+  'daemon.silence_gaps': c('daemon', 'gaps', 'no_traffic capture gaps opened: no packet on the interface for silence_after seconds'),
   'daemon.rules_reloaded': c('daemon', 'reloads', 'Rule packs reloaded'),
   'daemon.rules_reload_failed': c('daemon', 'reloads', 'Rule reloads that failed (the old rules stay)'),
 } as const satisfies Record<string, TelemetryEntry>;
