@@ -7,6 +7,7 @@ import { registerGeoipCommands } from './geoip-command.js';
 import { registerInterfacesCommand } from './interfaces-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerReplayCommand } from './replay-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerRulesCommands } from './rules-command.js';
 
 export function buildProgram(): Command {
@@ -24,5 +25,6 @@ export function buildProgram(): Command {
   registerAlertsCommands(program);
   registerRulesCommands(program, { openGeo: (dir?: string) => GeoResolver.open(dir ? { dir } : {}) });
   registerGeoipCommands(program);
+  registerReportCommand(program);
   return program;
 }

@@ -9,6 +9,8 @@ import type { Severity } from '../types.js';
 import { printErr, printErrLine, printOut } from './print.js';
 import type { StdoutEvents } from '../sinks/text-sink.js';
 import { wholeNumber } from './whole-number.js';
+import { ReportSink } from '../report/report-sink.js';
+import { reportFormatFor, writeReport } from '../report/write.js';
 
 interface ReplayFlags {
   format?: 'text' | 'ndjson';
@@ -22,6 +24,8 @@ interface ReplayFlags {
   junit?: string;
   summary: boolean;
   memoryBudget?: string;
+  report?: string;
+  unit?: string;
 }
 
 /** Below this Node and the loaded rules and GeoIP data alone do not fit. */
@@ -53,12 +57,16 @@ export function registerReplayCommand(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when an alert reaches this severity: info|low|medium|high|critical|never', DEFAULT_FAIL_ON)
     .option('--junit <file>', 'write a JUnit XML report (one test case per rule and destination)')
     .option('--no-summary', 'do not print the end-of-run summary (text format)')
+    .option('--report <file>', 'also write a self-contained HTML report of this replay (JSON when the name ends in .json); works with --no-db')
+    .option('--unit <name>', 'unit or box name for the --report header')
     .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .action(async (files: string[], flags: ReplayFlags) => {
       if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
       const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
       const format = flags.format ?? (process.stdout.isTTY ? 'text' : 'ndjson');
       // The first SIGINT / SIGTERM stops reading and closes the run (store committed); a second one kills as usual.
+      const reportFormat = flags.report ? reportFormatFor(flags.report, undefined) : undefined;
+      const reportSink = flags.report ? new ReportSink(flags.device ?? []) : undefined;
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
       process.once('SIGINT', onSignal);
@@ -76,12 +84,17 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
+        ...(reportSink ? { extraSinks: [reportSink] } : {}),
         warn: printErrLine,
       }).finally(() => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       });
       if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files, result.incomplete ? result.warnings : []));
+      if (reportSink && flags.report && reportFormat) {
+        const databases = result.session.geo.databases().map((d) => ({ role: d.role === 'country' ? 'location' as const : d.role, type: d.type, path: d.path, build_date: d.buildDate }));
+        writeReport(flags.report, reportSink.model({ run: result.session.run, databases }, { unitName: flags.unit ?? null }), reportFormat);
+      }
       if (flags.summary) {
         const summary = textSummary(result.session, result.warnings);
         if (format === 'text') printOut(summary);

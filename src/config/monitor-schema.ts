@@ -21,6 +21,8 @@ export const MonitorConfigSchema = z
     user: z.string().min(1),
     /** MiB the daemon may use; table bounds are sized to fit. */
     memory_budget_mb: z.number().int().min(64).max(1_048_576),
+    /** The unit or box name reports show in their header (`groundwatch report --config`). */
+    unit_name: z.string().min(1).max(200),
   })
   .partial()
   .strict();
