@@ -12,8 +12,10 @@ export function reportText(model: ReportModel, format: ReportFormat): string {
 }
 
 export function writeReport(path: string, model: ReportModel, format: ReportFormat): void {
+  // Rendered outside the try: a bug in rendering is an internal error with its stack, not a write failure.
+  const content = reportText(model, format);
   try {
-    writeFileSync(path, reportText(model, format));
+    writeFileSync(path, content);
   } catch (err) {
     throw new GroundwatchError('REPORT_WRITE_FAILED', `cannot write report ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -1,6 +1,6 @@
 /** Alert cards (each with its evidence and acknowledgements) and the integrity section. */
 import type { AlertCard, ReportModel } from '../schema.js';
-import { escapeHtml, text, wire } from './escape.js';
+import { escapeHtml, plain, text, wire } from './escape.js';
 import { count, time } from './format.js';
 
 /** Cards drawn in the HTML; every alert is in the JSON. A month of records can hold thousands. */
@@ -20,7 +20,7 @@ function card(a: AlertCard): string {
     a.asn !== null ? `AS${a.asn}${a.as_org ? ` ${wire(a.as_org)}` : ''}` : '',
     a.operator_country ? `operator ${text(a.operator_country)}` : '',
   ].filter(Boolean).join('; ');
-  return `<article class="card ${a.severity}" data-alert-id="${text(a.id)}">
+  return `<article class="card ${a.severity}" data-alert-id="${plain(a.id)}">
 <h3><span class="sev ${a.severity}">${a.severity}</span> ${text(a.rule.name)} — ${where}</h3>
 <dl>
 ${item('When (UTC)', escapeHtml(time(a.ts)) + (a.repeats ? ` <span class="muted">(+${count(a.repeats)} repeats folded)</span>` : ''))}

@@ -35,6 +35,15 @@ export function text(s: string | number | null | undefined): string {
 }
 
 /**
+ * The same neutralisation as plain text, without markup: for attribute values and SVG
+ * <text>/<title>, where an element cannot go.
+ */
+export function plain(s: string | number | null | undefined): string {
+  if (s === null || s === undefined) return '';
+  return escapeHtml(String(s).replace(INVISIBLE, (c) => `⟦U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟧`));
+}
+
+/**
  * A string from the wire (name, host, organisation): escaped, neutralised, and isolated
  * left-to-right, so even right-to-left letters it legitimately holds cannot reorder the
  * text around it.

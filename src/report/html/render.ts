@@ -6,7 +6,7 @@
 import type { ReportModel } from '../schema.js';
 import { REPORT_CSS } from './css.js';
 import { alertsSection, integritySection } from './alert-cards.js';
-import { text } from './escape.js';
+import { plain } from './escape.js';
 import { headerSection, inventorySection, verdictSection } from './sections.js';
 import { barChart, timelineChart } from './svg-charts.js';
 
@@ -31,8 +31,8 @@ export function renderReportHtml(m: ReportModel): string {
 <meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="groundwatch ${text(m.tool_version)}">
-<title>${text(title)}</title>
+<meta name="generator" content="groundwatch ${plain(m.tool_version)}">
+<title>${plain(title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>

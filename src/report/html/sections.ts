@@ -1,7 +1,7 @@
 /** The report's first sections: header (provenance), verdict, destination inventory. */
 import { CATEGORY_LABEL } from '../categories.js';
 import type { Destination, ReportModel } from '../schema.js';
-import { escapeHtml, text, wire } from './escape.js';
+import { escapeHtml, plain, text, wire } from './escape.js';
 import { bytes, count, time } from './format.js';
 
 /** Inventory rows shown; every destination is in the JSON. */
@@ -50,7 +50,7 @@ function destinationRow(d: Destination): string {
   const registrant = d.registrant_countries.filter((c) => !d.countries.includes(c));
   const countries = `${text(d.countries.join(', ')) || '—'}${registrant.length ? ` <span class="muted">(registrant ${text(registrant.join(', '))})</span>` : ''}`;
   const sev = d.worst_severity ? ` <span class="sev ${d.worst_severity}">${d.worst_severity}</span>` : '';
-  return `<tr data-key="${text(d.key)}" data-category="${d.category}">
+  return `<tr data-key="${plain(d.key)}" data-category="${d.category}">
 <td class="dest">${wire(d.name ?? d.key)}<br><span class="muted">${text(d.name_sources.join(', ') || 'no name learned')}</span></td>
 <td>${addresses}</td>
 <td class="country">${countries}</td>

@@ -5,7 +5,7 @@
  */
 import { CATEGORY_LABEL } from '../categories.js';
 import type { DestinationCategory, Timeline } from '../schema.js';
-import { text, escapeHtml } from './escape.js';
+import { escapeHtml, plain } from './escape.js';
 import { bytes, time } from './format.js';
 
 const LANE_COLOUR: Record<DestinationCategory, string> = {
@@ -28,8 +28,8 @@ export function barChart(title: string, bars: { key: string; bytes: number }[]):
     const y = 4 + i * rowH;
     const w = Math.max(1, Math.round((b.bytes / max) * barW));
     return (
-      `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${text(b.key)}</text>` +
-      `<rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 7}" fill="#3d5a80"><title>${text(b.key)}: ${b.bytes} bytes</title></rect>` +
+      `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${plain(b.key)}</text>` +
+      `<rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 7}" fill="#3d5a80"><title>${plain(b.key)}: ${b.bytes} bytes</title></rect>` +
       `<text x="${labelW + w + 6}" y="${y + 15}">${escapeHtml(bytes(b.bytes))}</text>`
     );
   });
