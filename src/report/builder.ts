@@ -42,7 +42,6 @@ export class ReportBuilder {
   private readonly alerts: { rec: AlertRecord; acks: Ack[] }[] = [];
   private readonly devices = new Map<string, { mac: string | null; flows: number }>();
   private readonly databases = new Map<string, GeoipDatabase>();
-  private readonly runIds = new Set<string>();
   private readonly countryBytes = new Map<string, number>();
   private readonly operatorBytes = new Map<string, number>();
   private first: string | null = null;
@@ -52,13 +51,9 @@ export class ReportBuilder {
     this.selector = new DeviceSelector(devices);
   }
 
-  /** Run ids the records came from (the store reader fetches their provenance). */
-  get seenRunIds(): ReadonlySet<string> {
-    return this.runIds;
-  }
-
-  addFlow(rec: FlowRecord): void {
-    if (!this.fromDevice(rec)) return;
+  /** False when the flow is not from a selected device (and was left out). */
+  addFlow(rec: FlowRecord): boolean {
+    if (!this.fromDevice(rec)) return false;
     const key = destinationKey(rec);
     this.flowKeys.set(rec.groundwatch.flow.uid, key);
     this.table.addFlow(rec, key);
@@ -76,15 +71,16 @@ export class ReportBuilder {
     }
     this.seeDatabases(rec.groundwatch.geoip);
     this.seeTime(rec.event.start ?? rec['@timestamp'], rec.event.end);
-    if (rec.groundwatch.run_id) this.runIds.add(rec.groundwatch.run_id);
+    return true;
   }
 
-  addAlert(rec: AlertRecord, acks: Ack[] = []): void {
-    if (!this.fromDevice(rec)) return;
+  /** False when the alert is not from a selected device (and was left out). */
+  addAlert(rec: AlertRecord, acks: Ack[] = []): boolean {
+    if (!this.fromDevice(rec)) return false;
     this.alerts.push({ rec, acks });
     this.seeDatabases(rec.groundwatch.geoip);
     this.seeTime(rec['@timestamp']);
-    if (rec.groundwatch.run_id) this.runIds.add(rec.groundwatch.run_id);
+    return true;
   }
 
   addGap(rec: CaptureGapRecord): void {

@@ -47,17 +47,21 @@ export function reportFromStore(db: StoreDb, opts: StoreReportOptions): ReportMo
   const params = { ...(opts.runId !== undefined ? { run: opts.runId } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
   const records = <T>(sql: string) => db.prepare(sql).pluck().iterate(params) as IterableIterator<string> as unknown as Iterable<T>;
 
-  for (const text of records<string>(`SELECT record FROM flows ${where('ts_start')} ORDER BY ts_start, rowid`)) builder.addFlow(JSON.parse(text) as FlowRecord);
+  const runIds = new Set<string>();
+  if (opts.runId !== undefined) runIds.add(opts.runId);
+  // The run id is a column (the sink writes it), not always a field of the stored record.
+  const rows = (sql: string) => db.prepare(sql).iterate(params) as IterableIterator<{ run_id: string | null; record: string }>;
+  for (const row of rows(`SELECT run_id, record FROM flows ${where('ts_start')} ORDER BY ts_start, rowid`)) {
+    if (builder.addFlow(JSON.parse(row.record) as FlowRecord) && row.run_id) runIds.add(row.run_id);
+  }
   const acks = acksByAlert(db, where('ts', 'a.'), params);
-  for (const text of records<string>(`SELECT record FROM alerts ${where('ts')} ORDER BY ts, id`)) {
-    const rec = JSON.parse(text) as AlertRecord;
-    builder.addAlert(rec, acks.get(rec.event.id) ?? []);
+  for (const row of rows(`SELECT run_id, record FROM alerts ${where('ts')} ORDER BY ts, id`)) {
+    const rec = JSON.parse(row.record) as AlertRecord;
+    if (builder.addAlert(rec, acks.get(rec.event.id) ?? []) && row.run_id) runIds.add(row.run_id);
   }
   for (const text of records<string>(`SELECT record FROM capture_gaps ${where('ts_start')} ORDER BY ts_start`)) builder.addGap(JSON.parse(text) as CaptureGapRecord);
   for (const text of records<string>(`SELECT record FROM stats ${where('ts')} ORDER BY ts`)) builder.addStats(JSON.parse(text) as StatsRecord);
 
-  const runIds = new Set(builder.seenRunIds);
-  if (opts.runId !== undefined) runIds.add(opts.runId);
   const runs = runsByIds(db, [...runIds]);
   return builder.finish({
     source: 'store',
