@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The report of the shipped session, opened in a real Chromium. Expected destinations and
  * countries come from fixtures/session-dji-mixed.expected.json, which was built from tshark

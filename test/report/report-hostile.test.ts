@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Hostile names from the wire in the report: a TLS SNI carrying markup, quotes and a bidi
  * override, and an HTTP Host trying to break out of an attribute. The report of their replay
