@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Hostile names from the wire in the report: a TLS SNI carrying markup, quotes and a bidi
  * override, and an HTTP Host trying to break out of an attribute. The report of their replay
