@@ -16,7 +16,13 @@ code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, mo
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 5px 7px; border-bottom: 1px solid var(--line); }
 th { background: var(--band); font-weight: 600; font-size: 12.5px; }
-#inventory td, #inventory th { font-size: 12px; padding: 4px 5px; }
+#inventory table { table-layout: fixed; }
+#inventory td, #inventory th { font-size: 12px; padding: 4px 5px; overflow-wrap: anywhere; }
+#inventory col.c-dest { width: 15%; } #inventory col.c-addr { width: 10%; } #inventory col.c-country { width: 6%; }
+#inventory col.c-asn { width: 13%; } #inventory col.c-op { width: 6%; } #inventory col.c-cat { width: 10%; }
+#inventory col.c-num { width: 5%; } #inventory col.c-when { width: 10%; } #inventory col.c-rules { width: 15%; }
+/* Off-screen cards are laid out when scrolled to (a month can draw hundreds); printing lays them all out. */
+.card { content-visibility: auto; contain-intrinsic-size: auto 300px; }
 #inventory td code { font-size: 11px; word-break: break-all; }
 td.when { white-space: nowrap; font-size: 11.5px; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -51,6 +57,7 @@ thead { display: table-header-group; }
   h2 { break-after: avoid; page-break-after: avoid; }
   .charts { grid-template-columns: 1fr 1fr; }
   a { color: inherit; text-decoration: none; }
+  .card { content-visibility: visible; }
   @page { size: A4; margin: 14mm 12mm; }
 }
 `;

@@ -71,7 +71,8 @@ export function inventorySection(m: ReportModel): string {
   return `<section id="inventory">
 <h2>Destinations (${count(m.destinations.length)})</h2>
 <p class="muted">One row per destination: its name, or its address when no name was learned. Most concerning first, then by bytes. Country is where the address is located; registrant and operator countries are separate facts.</p>
-<table><thead><tr><th>Destination and how the name was learned</th><th>Addresses</th><th>Country</th><th>ASN and organisation</th><th>Operator country</th><th>Category</th><th class="num">Flows</th><th class="num">Bytes up</th><th class="num">Bytes down</th><th>First / last seen</th><th>Rules fired</th></tr></thead>
+<table><colgroup><col class="c-dest"><col class="c-addr"><col class="c-country"><col class="c-asn"><col class="c-op"><col class="c-cat"><col class="c-num"><col class="c-num"><col class="c-num"><col class="c-when"><col class="c-rules"></colgroup>
+<thead><tr><th>Destination and how the name was learned</th><th>Addresses</th><th>Country</th><th>ASN and organisation</th><th>Operator country</th><th>Category</th><th class="num">Flows</th><th class="num">Bytes up</th><th class="num">Bytes down</th><th>First / last seen</th><th>Rules fired</th></tr></thead>
 <tbody>
 ${shown.map(destinationRow).join('\n')}
 </tbody></table>
