@@ -26,7 +26,7 @@ const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const tmp = mkdtempSync(join(tmpdir(), 'gw-report-shot-'));
 try {
   const report = join(tmp, 'report.html');
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'replay', join(ROOT, 'fixtures/session-dji-mixed.pcapng'),
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'replay', 'fixtures/session-dji-mixed.pcapng',
     '--no-db', '--format', 'ndjson', '--no-summary', '--fail-on', 'never', '--unit', 'Drone unit 3 (example)', '--report', report], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`replay exited ${r.status}: ${r.stderr}`);
   const browser = await puppeteer.launch({

@@ -61,7 +61,8 @@ export class ReportBuilder {
     const bytes = (rec.source?.bytes ?? 0) + (rec.destination?.bytes ?? 0);
     const country = rec.destination?.geo?.country_iso_code ?? (rec.groundwatch.jurisdiction?.special_range ? 'local' : 'unknown');
     this.countryBytes.set(country, (this.countryBytes.get(country) ?? 0) + bytes);
-    const operator = rec.groundwatch.jurisdiction?.operator_country ?? (rec.groundwatch.jurisdiction?.special_range ? 'local' : 'unknown');
+    // operator_country is set for operators in rules/operators.yaml only: anything else is "not listed", not "unknown".
+    const operator = rec.groundwatch.jurisdiction?.operator_country ?? (rec.groundwatch.jurisdiction?.special_range ? 'local' : 'not listed');
     this.operatorBytes.set(operator, (this.operatorBytes.get(operator) ?? 0) + bytes);
     const src = rec.source?.ip;
     if (src) {

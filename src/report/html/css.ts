@@ -18,13 +18,13 @@ th, td { text-align: left; vertical-align: top; padding: 5px 7px; border-bottom:
 th { background: var(--band); font-weight: 600; font-size: 12.5px; }
 #inventory table { table-layout: fixed; }
 #inventory td, #inventory th { font-size: 12px; padding: 4px 5px; overflow-wrap: anywhere; }
-#inventory col.c-dest { width: 15%; } #inventory col.c-addr { width: 10%; } #inventory col.c-country { width: 6%; }
+#inventory col.c-dest { width: 14%; } #inventory col.c-addr { width: 10%; } #inventory col.c-country { width: 6%; }
 #inventory col.c-asn { width: 13%; } #inventory col.c-op { width: 6%; } #inventory col.c-cat { width: 10%; }
-#inventory col.c-num { width: 5%; } #inventory col.c-when { width: 10%; } #inventory col.c-rules { width: 15%; }
+#inventory col.c-num { width: 6%; } #inventory col.c-when { width: 9%; } #inventory col.c-rules { width: 14%; }
 /* Off-screen cards are laid out when scrolled to (a month can draw hundreds); printing lays them all out. */
 .card { content-visibility: auto; contain-intrinsic-size: auto 300px; }
 #inventory td code { font-size: 11px; word-break: break-all; }
-td.when { white-space: nowrap; font-size: 11.5px; }
+td.when { font-size: 11px; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .meta th { width: 190px; background: transparent; }
 .verdict { border: 2px solid var(--ink); border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
