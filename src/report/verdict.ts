@@ -81,7 +81,7 @@ export function coverageQualifier(c: Coverage): string {
   const unnamed =
     `${c.unnamed_flows} of ${publicFlows} flows to public addresses (${pct(c.unnamed_flow_share)}) and ${pct(c.unnamed_byte_share)} of their bytes ` +
     `went to destinations whose name could not be learned${reasons ? ` (${reasons})` : ''}` +
-    (c.local_flows ? `; ${c.local_flows} local flows (private, link-local, ...) need no name` : '');
+    (c.local_flows ? `; ${c.local_flows} local ${c.local_flows === 1 ? 'flow (private, link-local, ...) needs' : 'flows (private, link-local, ...) need'} no name` : '');
   const meaning = c.complete
     ? 'Capture was complete and every destination was named.'
     : 'Unnamed destinations were judged by address and network only (a DJI name among them cannot be recognised), and traffic in gaps or dropped was not seen at all: an absence of alerts covers only what was seen.';

@@ -5,7 +5,7 @@
  * (only the map-tile, map-API and local flows), and its flow count and SNI names are tshark's.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -134,6 +134,16 @@ describe('report --db', () => {
     expect(html).toContain(`groundwatch verify --db ${withLog}`);
     expect(html).toContain('<code>bb11</code>');
     expect(html).not.toContain('<code>aa</code>');
+  });
+
+  it('takes the unit name from --unit, or from unit_name in a monitor config file', () => {
+    const config = join(dir, 'groundwatch.yaml');
+    writeFileSync(config, 'interface: eth1\nunit_name: "Unit <7> Süd"\n');
+    expect(report(['--run', benignRun, '--config', config]).model!.unit_name).toBe('Unit <7> Süd');
+    expect(report(['--run', benignRun, '--config', config, '--unit', 'Box 2']).model!.unit_name).toBe('Box 2');
+    const out = join(dir, 'unit.html');
+    expect(runCli(['report', '--db', db, '--run', benignRun, '--config', config, '--out', out]).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('<h1>Unit &lt;7&gt; Süd — egress report</h1>');
   });
 
   it('bad requests are one line and exit 2', () => {
