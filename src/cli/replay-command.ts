@@ -9,7 +9,7 @@ import type { Severity } from '../types.js';
 import { printErr, printErrLine, printOut } from './print.js';
 import type { StdoutEvents } from '../sinks/text-sink.js';
 import { wholeNumber } from './whole-number.js';
-import { ReportSink } from '../report/report-sink.js';
+import { ReportSink, sessionDatabases } from '../report/report-sink.js';
 import { reportFormatFor, writeReport } from '../report/write.js';
 
 interface ReplayFlags {
@@ -92,8 +92,8 @@ export function registerReplayCommand(program: Command): void {
       });
       if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files, result.incomplete ? result.warnings : []));
       if (reportSink && flags.report && reportFormat) {
-        const databases = result.session.geo.databases().map((d) => ({ role: d.role === 'country' ? 'location' as const : d.role, type: d.type, path: d.path, build_date: d.buildDate }));
-        writeReport(flags.report, reportSink.model({ run: result.session.run, databases }, { unitName: flags.unit ?? null }), reportFormat);
+        const facts = { run: result.session.run, databases: sessionDatabases(result.session.geo) };
+        writeReport(flags.report, reportSink.model(facts, { unitName: flags.unit ?? null, inputIncomplete: result.incomplete }), reportFormat);
       }
       if (flags.summary) {
         const summary = textSummary(result.session, result.warnings);

@@ -31,6 +31,8 @@ export interface ReportContext {
   integrity?: Integrity | null;
   /** Rule packs as name@version, when known from the session or the runs table. */
   rulePacks?: string[];
+  /** A replay input was not read to its end, or nothing read could be decoded (the replay's warnings say which). */
+  inputIncomplete?: boolean;
   generatedAt?: Date;
 }
 
@@ -102,7 +104,7 @@ export class ReportBuilder {
     for (const { rec } of this.alerts) this.table.addAlert(rec, this.flowKeys.get(rec.groundwatch.flow.uid) ?? destinationKey(rec));
     const destinations = this.table.rows();
     const window = { start: ctx.since ?? this.first, end: ctx.until ?? this.last };
-    const coverage = this.coverage.summary(window);
+    const coverage = this.coverage.summary(window, ctx.inputIncomplete ?? false);
     const cards = this.alerts
       .map(({ rec, acks }) => alertCard(rec, acks, this.flowKeys.get(rec.groundwatch.flow.uid) ?? destinationKey(rec)))
       .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0) || (a.id < b.id ? -1 : 1));

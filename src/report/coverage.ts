@@ -55,7 +55,7 @@ export class CoverageTally {
     this.droppedByRun.set(run, { packets: Math.max(prev.packets, packets), records: Math.max(prev.records, records) });
   }
 
-  summary(window: { start: string | null; end: string | null }): Coverage {
+  summary(window: { start: string | null; end: string | null }, inputIncomplete = false): Coverage {
     const from = window.start ? Date.parse(window.start) : -Infinity;
     const to = window.end ? Date.parse(window.end) : Infinity;
     let gapMs = 0;
@@ -87,7 +87,8 @@ export class CoverageTally {
       capture_gap_seconds: gapMs / 1000,
       packets_dropped: packetsDropped,
       records_dropped: recordsDropped,
-      complete: gaps === 0 && packetsDropped === 0 && recordsDropped === 0 && this.unnamedFlows === 0,
+      input_incomplete: inputIncomplete,
+      complete: gaps === 0 && packetsDropped === 0 && recordsDropped === 0 && this.unnamedFlows === 0 && !inputIncomplete,
     };
   }
 }

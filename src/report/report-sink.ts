@@ -13,6 +13,16 @@ export interface SessionFacts {
   databases: GeoipDatabase[];
 }
 
+/** The GeoIP databases a session had open, as the report names them (the resolver's `country` role is the location database). */
+export function sessionDatabases(geo: { databases(): { role: string; type: string; path: string; buildDate: string }[] }): GeoipDatabase[] {
+  return geo.databases().map((d) => ({
+    role: d.role === 'country' ? 'location' : d.role === 'asn' ? 'asn' : 'registrant',
+    type: d.type,
+    path: d.path,
+    build_date: d.buildDate,
+  }));
+}
+
 export class ReportSink implements Sink {
   readonly name = 'report';
   private readonly builder: ReportBuilder;
@@ -44,7 +54,7 @@ export class ReportSink implements Sink {
   async close(): Promise<void> {}
 
   /** The report of everything written so far (call after the session closed). */
-  model(facts: SessionFacts, extra: { unitName?: string | null; generatedAt?: Date } = {}): ReportModel {
+  model(facts: SessionFacts, extra: { unitName?: string | null; inputIncomplete?: boolean; generatedAt?: Date } = {}): ReportModel {
     this.builder.addDatabases(facts.databases);
     const r = facts.run;
     return this.builder.finish({
@@ -56,6 +66,7 @@ export class ReportSink implements Sink {
         interface: r.interface ?? null, files: r.sources.map((s) => ({ ...s })),
       }],
       rulePacks: [...(r.rules ?? [])],
+      inputIncomplete: extra.inputIncomplete ?? false,
       ...(extra.generatedAt ? { generatedAt: extra.generatedAt } : {}),
     });
   }

@@ -44,7 +44,9 @@ const coverage = z.object({
   capture_gap_seconds: z.number(),
   packets_dropped: z.number().int(),
   records_dropped: z.number().int(),
-  /** No gap, no drop, every flow named: an absence of alerts then means something. */
+  /** A replay input was not read to its end (truncated, corrupt) or nothing read could be decoded. */
+  input_incomplete: z.boolean(),
+  /** No gap, no drop, every input read whole, every flow named: an absence of alerts then means something. */
   complete: z.boolean(),
 });
 

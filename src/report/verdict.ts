@@ -85,5 +85,6 @@ export function coverageQualifier(c: Coverage): string {
   const meaning = c.complete
     ? 'Capture was complete and every destination was named.'
     : 'Unnamed destinations were judged by address and network only (a DJI name among them cannot be recognised), and traffic in gaps or dropped was not seen at all: an absence of alerts covers only what was seen.';
-  return `Coverage: ${capture}; ${unnamed}. ${meaning}`;
+  const input = c.input_incomplete ? ' An input was not read to its end or could not be decoded (see the replay warnings): what it held after that point was not assessed.' : '';
+  return `Coverage: ${capture}; ${unnamed}.${input} ${meaning}`;
 }
