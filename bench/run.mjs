@@ -7,6 +7,7 @@
  *
  *   npm run bench                       # 300,000 packets, 3 rounds
  *   npm run bench -- --packets 1000000 --rounds 5 --skip-micro
+ *   npm run bench -- --only-report       # only the report over a month of stored records (--skip-report to leave it out)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,20 @@ const opt = (name, fallback) => {
 };
 const flag = (name) => args.includes(`--${name}`);
 const PACKETS = Number(opt('packets', '300000'));
+
+/** The report over a month of stored records (bench/report.ts): size < 5 MB, Chromium render < 2 s; checks its own output. */
+function reportBench() {
+  const r = spawnSync('npx', ['vite-node', 'bench/report.ts'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) fail(`report bench: exit ${r.status}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+const reportLine = (r) =>
+  `report over a month (${r.flows.toLocaleString('en-US')} flows, ${r.alerts.toLocaleString('en-US')} alerts, ${r.destinations} destinations): ` +
+  `HTML ${(r.htmlBytes / 1048576).toFixed(2)} MB (limit 5), Chromium load+paint median ${r.renderMedianMs.toFixed(0)} ms (limit 2000), report command ${r.reportMs.toFixed(0)} ms`;
+if (flag('only-report')) {
+  process.stdout.write(`${reportLine(reportBench())}\n`);
+  process.exit(0);
+}
 const ROUNDS = Number(opt('rounds', '3'));
 const WORK = join(ROOT, 'bench', 'work');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -179,6 +194,8 @@ if (!flag('skip-delivery')) {
   if (d.status !== 0) fail(`delivery: ${d.stderr || d.stdout}`);
   delivery = JSON.parse(d.stdout.trim().split('\n').pop());
 }
+// 6. The report over a month of stored records.
+const report = flag('skip-report') ? undefined : reportBench();
 
 // 5. Report, keep, compare.
 const gw = { seconds: median(gwRuns.map((r) => r.seconds)), peakMb: Math.max(...gwRuns.map((r) => r.peakMb)) };
@@ -197,6 +214,7 @@ const result = {
   integrity: integrity?.replay,
   live,
   delivery,
+  report,
 };
 
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -233,6 +251,7 @@ if (delivery) {
   const r = delivery.replay_seconds;
   if (r) lines.push(`  replay (${fmt(r.alerts)} alerts): ${fmt(r.no_destination, 2)} s without destination, ${fmt(r.healthy_destination, 2)} s with a healthy one, ${fmt(r.hanging_destination, 2)} s with a hanging one (hanging/healthy ${fmt(r.hanging_vs_healthy, 2)}, hanging/none ${fmt(r.hanging_vs_none, 2)})`);
 }
+if (report) lines.push('', reportLine(report));
 const previousFile = join(RESULTS, 'latest.json');
 if (existsSync(previousFile)) {
   const prev = JSON.parse(readFileSync(previousFile, 'utf8'));

@@ -76,6 +76,7 @@ export const ERROR_CATALOGUE = {
   },
   KEY_EXISTS: { exitCode: 2, meaning: '`keys init` found a key already in the directory and refuses to overwrite it.' },
   CHECKPOINT_INVALID: { exitCode: 2, meaning: 'A checkpoint file given to `verify --checkpoint` cannot be read or is not a checkpoint (signed note).' },
+  REPORT_WRITE_FAILED: { exitCode: 2, meaning: 'The report file (report --out, replay --report) cannot be written: missing directory, permissions, disk full.' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -9,6 +9,7 @@ import { registerKeysCommands } from './keys-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerOutboxCommands } from './outbox-command.js';
 import { registerReplayCommand } from './replay-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerRulesCommands } from './rules-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerStatusCommand } from './status-command.js';
@@ -32,5 +33,6 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerKeysCommands(program);
   registerStatusCommand(program);
+  registerReportCommand(program);
   return program;
 }

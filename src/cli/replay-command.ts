@@ -13,6 +13,8 @@ import { printErr, printErrLine, printOut } from './print.js';
 import type { StdoutEvents } from '../sinks/text-sink.js';
 import { wholeNumber } from './whole-number.js';
 import { EVIDENCE_PACKET_MODES, type EvidencePackets } from '../evidence/evidence-options.js';
+import { ReportSink, sessionDatabases } from '../report/report-sink.js';
+import { reportFormatFor, writeReport } from '../report/write.js';
 
 interface ReplayFlags {
   format?: 'text' | 'ndjson';
@@ -30,6 +32,8 @@ interface ReplayFlags {
   deliverTimeout: string;
   evidencePackets: EvidencePackets;
   keyDir?: string;
+  report?: string;
+  unit?: string;
 }
 
 /** Below this Node and the loaded rules and GeoIP data alone do not fit. */
@@ -64,6 +68,8 @@ export function registerReplayCommand(program: Command): void {
     .option('--no-summary', 'do not print the end-of-run summary (text format)')
     .option('--deliver <url>', 'also send alerts to this destination through the outbox (repeatable; syslog+tls://, syslog+tcp://, relp://, relp+tls://, https://, http://; docs/delivery.md)', collectRepeated, [])
     .option('--deliver-timeout <seconds>', 'at the end, wait at most this long for destinations to acknowledge (undelivered: exit 3, kept in the outbox)', String(DEFAULT_DELIVER_TIMEOUT_MS / 1000))
+    .option('--report <file>', 'also write a self-contained HTML report of this replay (JSON when the name ends in .json); works with --no-db')
+    .option('--unit <name>', 'unit or box name for the --report header')
     .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .addOption(
       new Option('--evidence-packets <what>', "packets kept for alerted flows: headers (default), full (payload too: officers' accounts and positions may be in it; docs/evidence.md) or none")
@@ -79,6 +85,8 @@ export function registerReplayCommand(program: Command): void {
       if (deliverTimeoutS === undefined) throw new GroundwatchError('USAGE', `--deliver-timeout must be a whole number of seconds (got ${flags.deliverTimeout})`);
       const delivery = flags.deliver.length ? deliverySetup(flags.deliver) : undefined;
       // The first SIGINT / SIGTERM stops reading and closes the run (store committed); a second one kills as usual.
+      const reportFormat = flags.report ? reportFormatFor(flags.report, undefined) : undefined;
+      const reportSink = flags.report ? new ReportSink(flags.device ?? []) : undefined;
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
       process.once('SIGINT', onSignal);
@@ -101,12 +109,17 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.keyDir ? { keyDir: flags.keyDir, keyRequired: true } : {}),
         // The run records this hash: the same options give the same hash (JSON round trip drops unset flags).
         effectiveConfig: JSON.parse(JSON.stringify({ command: 'replay', ...flags })) as JsonValue,
+        ...(reportSink ? { extraSinks: [reportSink] } : {}),
         warn: printErrLine,
       }).finally(() => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       });
       if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files, result.incomplete ? result.warnings : []));
+      if (reportSink && flags.report && reportFormat) {
+        const facts = { run: result.session.run, databases: sessionDatabases(result.session.geo) };
+        writeReport(flags.report, reportSink.model(facts, { unitName: flags.unit ?? null, inputIncomplete: result.incomplete }), reportFormat);
+      }
       if (flags.summary) {
         const summary = textSummary(result.session, result.warnings, result.delivery);
         if (format === 'text') printOut(summary);

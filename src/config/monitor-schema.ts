@@ -54,6 +54,8 @@ export const MonitorConfigSchema = z
       })
       .partial()
       .strict(),
+    /** The unit or box name reports show in their header (`groundwatch report --config`). */
+    unit_name: z.string().min(1).max(200),
   })
   .partial()
   .strict();
