@@ -21,6 +21,12 @@ export interface TlsFiles {
 interface DestinationCommon {
   /** The destination as the user wrote it, secrets and query removed: safe for logs and `outbox list`. */
   readonly label: string;
+  /**
+   * Stable identity for queueing (one outbox queue per destination): the label, plus a short hash of
+   * the full target when the label leaves part of it out (a webhook's own query), so two webhooks that
+   * differ only in their query get two queues, and no token is written in clear.
+   */
+  readonly key: string;
   /** Only messages at or above this severity go to this destination (the outbox filters). */
   readonly minSeverity?: Severity;
   /** A send (connect, handshake, write, acknowledgement) that takes longer is cut and retried. */
@@ -46,6 +52,8 @@ export interface SyslogDestination extends DestinationCommon {
   readonly format: SyslogFormat;
   /** How long a fresh TLS/TCP session must stay open without alert or close before writes count as accepted. */
   readonly acceptGraceMs: number;
+  /** How long the connection must stay healthy after a write before that message counts as delivered. */
+  readonly settleMs: number;
 }
 
 export interface RelpDestination extends DestinationCommon {

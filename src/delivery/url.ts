@@ -7,6 +7,7 @@
  * one both ways with different values is an error. A webhook's own query
  * parameters (the receiver's) are kept; groundwatch's are removed before POST.
  */
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { GroundwatchError } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
@@ -27,6 +28,7 @@ export interface DestinationOptions {
   hostname?: string;
   /** syslog+tcp / syslog+tls */
   accept_grace_ms?: string | number;
+  settle_ms?: string | number;
   /** RELP */
   window?: string | number;
   /** webhook */
@@ -44,10 +46,13 @@ type OptionKey = keyof DestinationOptions;
 const COMMON_KEYS: readonly OptionKey[] = ['ca', 'cert', 'key', 'servername', 'min_severity', 'timeout_ms'];
 const SYSLOG_FORMAT_KEYS: readonly OptionKey[] = ['enterprise_number', 'facility', 'hostname'];
 const KEYS_BY_KIND = {
-  syslog: [...COMMON_KEYS, ...SYSLOG_FORMAT_KEYS, 'accept_grace_ms'],
+  syslog: [...COMMON_KEYS, ...SYSLOG_FORMAT_KEYS, 'accept_grace_ms', 'settle_ms'],
   relp: [...COMMON_KEYS, ...SYSLOG_FORMAT_KEYS, 'window'],
   webhook: [...COMMON_KEYS, 'secret_file', 'secret_env'],
 } as const satisfies Record<Destination['kind'], readonly OptionKey[]>;
+
+/** Every option key some destination accepts (for a config schema of `deliver:` entries). */
+export const DESTINATION_OPTION_KEYS: readonly OptionKey[] = [...new Set(Object.values(KEYS_BY_KIND).flat())];
 
 const SCHEMES: Record<string, { kind: Destination['kind']; tls: boolean }> = {
   'syslog+tls:': { kind: 'syslog', tls: true },
@@ -65,6 +70,8 @@ const LITERAL_SECRET_PARAMS = new Set(['secret', 'webhook_secret', 'whsec']);
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_ACCEPT_GRACE_MS = 1_000;
+/** A server that dies with our frame unread resets the connection; this long after a write we would have seen it. */
+export const DEFAULT_SETTLE_MS = 250;
 export const DEFAULT_RELP_WINDOW = 128;
 /** RFC 5612's documentation PEN: groundwatch has no IANA-registered private enterprise number of its own. */
 export const DEFAULT_ENTERPRISE_NUMBER = '32473';
@@ -103,7 +110,9 @@ export function parseDestination(rawUrl: string, options: DestinationOptions = {
   if (scheme.kind === 'webhook') {
     const secret = readWebhookSecret({ secretFile: settings.secret_file, secretEnv: settings.secret_env, env: context.env ?? process.env });
     const target = webhookTarget(url);
-    return { kind: 'webhook', label: webhookLabel(url), url: target, ...(secret ? { secret } : {}), ...(tls ? { tls } : {}), ...common };
+    const label = webhookLabel(url);
+    const key = new URL(target).search === '' ? label : `${label}#${createHash('sha256').update(target).digest('hex').slice(0, 12)}`;
+    return { kind: 'webhook', label, key, url: target, ...(secret ? { secret } : {}), ...(tls ? { tls } : {}), ...common };
   }
 
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -113,14 +122,16 @@ export function parseDestination(rawUrl: string, options: DestinationOptions = {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw usage(rawUrl, `bad port ${url.port}`);
   if (url.pathname !== '' && url.pathname !== '/') throw usage(rawUrl, `a ${url.protocol}// destination has no path (${url.pathname})`);
   const label = `${url.protocol}//${url.host}`;
+  const key = label;
   const format = syslogFormat(settings, rawUrl);
   const tlsWithName = tls ? withDefaultServername(tls, host) : undefined;
   if (scheme.kind === 'syslog') {
     const acceptGraceMs = nonNegativeInt(settings.accept_grace_ms, DEFAULT_ACCEPT_GRACE_MS, 'accept_grace_ms', rawUrl);
-    return { kind: 'syslog', label, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, acceptGraceMs, ...common };
+    const settleMs = nonNegativeInt(settings.settle_ms, DEFAULT_SETTLE_MS, 'settle_ms', rawUrl);
+    return { kind: 'syslog', label, key, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, acceptGraceMs, settleMs, ...common };
   }
   const window = positiveInt(settings.window, DEFAULT_RELP_WINDOW, 'window', rawUrl);
-  return { kind: 'relp', label, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, window, ...common };
+  return { kind: 'relp', label, key, host, port, ...(tlsWithName ? { tls: tlsWithName } : {}), format, window, ...common };
 }
 
 function parseUrl(rawUrl: string): URL {

@@ -10,7 +10,7 @@
  *   const got = await rsyslog.waitForMessages(10);
  *   await rsyslog.stop();
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -96,9 +96,18 @@ export async function startRsyslog(options: RsyslogOptions): Promise<RsyslogServ
       proc.once('exit', (code, signal) => reject(new Error(`rsyslogd exited (${code ?? signal}) during start-up:\n${stderr}`))),
     );
     exited.catch(() => undefined);
+    // A test that dies must not leave rsyslogd behind.
+    const killOnExit = (): void => void proc.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    proc.once('exit', () => process.removeListener('exit', killOnExit));
     const deadline = Date.now() + 20_000;
     for (const port of Object.values(ports) as number[]) {
       await Promise.race([waitForListener(port, deadline), exited]);
+      // Ports were free when picked; make sure it is our rsyslogd that got this one, not another test's server.
+      if (!listenerPids(port).includes(proc.pid ?? -1)) {
+        proc.kill('SIGKILL');
+        throw new Error(`127.0.0.1:${port} was taken by another process before rsyslogd could listen on it\n${stderr}`);
+      }
     }
   };
 
@@ -162,6 +171,12 @@ export async function startRsyslog(options: RsyslogOptions): Promise<RsyslogServ
 function normaliseRecord(raw: Record<string, unknown>): RsyslogMessage {
   const sd = typeof raw.sd === 'string' ? (raw.sd === '' ? {} : (JSON.parse(raw.sd) as unknown)) : (raw.sd ?? {});
   return { ...(raw as unknown as RsyslogMessage), sd: sd as RsyslogMessage['sd'] };
+}
+
+/** Pids listening on 127.0.0.1:port (from `ss`, which reads the kernel's socket table). */
+function listenerPids(port: number): number[] {
+  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+  return [...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
 }
 
 /** A port nobody listens on right now (the kernel picks it). */

@@ -50,7 +50,7 @@ export class RelpSession {
   /** Sends `open` on a connected socket; resolves once the server's offers allow the `syslog` command. */
   static async open(socket: Socket, window: number, timeoutMs: number, stats: RelpSessionStats): Promise<RelpSession> {
     const session = new RelpSession(socket, window, timeoutMs, stats);
-    const offers = `relp_version=${RELP_VERSION}\nrelp_software=groundwatch,${TOOL_VERSION},https://github.com/groundwatch\ncommands=syslog`;
+    const offers = `relp_version=${RELP_VERSION}\nrelp_software=groundwatch,${TOOL_VERSION}\ncommands=syslog`;
     const answer = await session.command('open', Buffer.from(offers, 'utf8'));
     if (answer instanceof Error) {
       session.socket.destroy();

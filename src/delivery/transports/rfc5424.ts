@@ -31,10 +31,18 @@ export function syslogSeverity(severity: Severity): number {
 export function formatRfc5424(message: OutgoingMessage, format: SyslogFormat, procId: number = process.pid): string {
   const pri = format.facility * 8 + syslogSeverity(message.severity);
   const timestamp = TIMESTAMP.test(message.timestamp) ? message.timestamp : '-';
-  const host = headerField(format.hostname ?? osHostname(), 255);
+  const host = headerField(format.hostname ?? machineName(), 255);
   const msgId = headerField(message.kind, 32);
   const sd = sdElement(`${APP_NAME}@${format.enterpriseNumber}`, message.summary);
   return `<${pri}>1 ${timestamp} ${host} ${APP_NAME} ${procId} ${msgId} ${sd} ${asciiJson(message.json)}`;
+}
+
+let cachedHostname: string | undefined;
+
+/** The machine's name, looked up once (it does not change under a running monitor often enough to matter per message). */
+function machineName(): string {
+  cachedHostname ??= osHostname();
+  return cachedHostname;
 }
 
 /** Header fields are 1..N printable US-ASCII characters; anything else becomes the NILVALUE `-`. */

@@ -6,8 +6,8 @@
  * closes. A rejecting server answers with an alert or a close within
  * milliseconds, so the session counts as accepted only when it stays open,
  * with no alert and no close, for a grace period. (A TLS 1.3 NewSessionTicket
- * is not taken as proof on its own: GnuTLS under rsyslog may send it before
- * rsyslog's own peer check.)
+ * is no use as proof: rsyslog 8.2302 with GnuTLS sends none at all, to accepted
+ * and rejected clients alike; it closed a rejected one 5 ms after the handshake.)
  */
 import type { Socket } from 'node:net';
 import { describeSocketError } from './stream-connect.js';

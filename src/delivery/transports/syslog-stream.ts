@@ -6,9 +6,15 @@
  * There is no acknowledgement in this protocol. A send reports
  * 'acknowledged' on the best evidence there is: the session was accepted
  * (survived the grace period, see session-acceptance.ts), the frame was handed
- * to the kernel within the timeout, and the connection showed no error or
- * close by then. What it cannot prove: that the server read the bytes before a
- * later crash or reset. Use RELP where every record must be proven received.
+ * to the kernel within the timeout, and the connection then stayed free of
+ * errors and closes for settleMs (a server that goes down with our frame
+ * unread resets the connection; seen within settleMs, the message is retried,
+ * perhaps duplicated, not lost). What it cannot prove: that a server which
+ * read the bytes kept them, or that one dying later had read them. Use RELP
+ * where every record must be proven received.
+ *
+ * Writes are serialised; the settle waits overlap, so concurrent sends keep
+ * the connection's throughput while each waits its own settle period.
  */
 import type { Socket } from 'node:net';
 import type { SyslogDestination } from '../destination.js';
@@ -18,29 +24,41 @@ import { formatRfc5424 } from './rfc5424.js';
 import { awaitSessionAcceptance } from './session-acceptance.js';
 import { connectStream, describeSocketError } from './stream-connect.js';
 
+/** One connection and, once it is gone, why. */
+interface Connection {
+  readonly socket: Socket;
+  lostReason?: string;
+  readonly lostListeners: Set<(reason: string) => void>;
+}
+
+type WriteResult = { readonly connection: Connection } | { readonly outcome: DeliveryOutcome };
+
 export class SyslogStreamTransport implements Transport {
   readonly label: string;
-  private socket: Socket | undefined;
-  /** Why the current connection died (reported on the send that finds it dead). */
-  private lostReason: string | undefined;
-  /** Sends run one at a time, in order, on the one connection. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private current: Connection | undefined;
+  /** Writes run one at a time, in order, on the one connection. */
+  private writes: Promise<unknown> = Promise.resolve();
+  private readonly settling = new Set<() => void>();
   private closed = false;
 
   constructor(private readonly destination: SyslogDestination) {
     this.label = destination.label;
   }
 
-  send(message: OutgoingMessage): Promise<DeliveryOutcome> {
-    const result = this.queue.then(() => this.sendNow(message));
-    this.queue = result;
-    return result;
+  async send(message: OutgoingMessage): Promise<DeliveryOutcome> {
+    const written = this.writes.then(() => this.write(message));
+    this.writes = written;
+    const result = await written;
+    if ('outcome' in result) return result.outcome;
+    return this.settle(result.connection);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const socket = this.socket;
-    this.socket = undefined;
+    for (const cut of [...this.settling]) cut();
+    const connection = this.current;
+    this.current = undefined;
+    const socket = connection?.socket;
     if (!socket || socket.destroyed) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -55,53 +73,66 @@ export class SyslogStreamTransport implements Transport {
     });
   }
 
-  private async sendNow(message: OutgoingMessage): Promise<DeliveryOutcome> {
-    if (this.closed) return { kind: 'retry', reason: 'transport closed' };
-    let socket: Socket;
+  private async write(message: OutgoingMessage): Promise<WriteResult> {
+    if (this.closed) return { outcome: { kind: 'retry', reason: 'transport closed' } };
+    let connection: Connection;
     try {
-      socket = await this.connection();
+      connection = await this.connection();
     } catch (err) {
-      return { kind: 'retry', reason: (err as Error).message };
+      return { outcome: { kind: 'retry', reason: (err as Error).message } };
     }
     const frame = octetCountedFrame(formatRfc5424(message, this.destination.format));
     try {
-      await this.write(socket, frame);
+      await this.writeFrame(connection.socket, frame);
     } catch (err) {
-      this.drop(socket);
-      return { kind: 'retry', reason: (err as Error).message };
+      this.lose(connection, (err as Error).message);
+      return { outcome: { kind: 'retry', reason: (err as Error).message } };
     }
-    // An error or close noticed while the write was queued means the bytes may not have arrived.
-    if (socket !== this.socket || socket.destroyed) {
-      return { kind: 'retry', reason: `connection lost: ${this.lostReason ?? 'closed'}` };
-    }
-    return { kind: 'acknowledged' };
+    return { connection };
+  }
+
+  /** 'acknowledged' when the connection stays healthy for settleMs after the write. */
+  private settle(connection: Connection): Promise<DeliveryOutcome> {
+    const lost = (reason: string): DeliveryOutcome => ({ kind: 'retry', reason: `connection lost right after the write: ${reason}` });
+    if (connection.lostReason !== undefined) return Promise.resolve(lost(connection.lostReason));
+    return new Promise((resolve) => {
+      const finish = (outcome: DeliveryOutcome): void => {
+        clearTimeout(timer);
+        connection.lostListeners.delete(onLost);
+        this.settling.delete(onClose);
+        resolve(outcome);
+      };
+      const onLost = (reason: string): void => finish(lost(reason));
+      const onClose = (): void => finish({ kind: 'retry', reason: 'transport closed before the write settled' });
+      const timer = setTimeout(() => finish({ kind: 'acknowledged' }), this.destination.settleMs);
+      connection.lostListeners.add(onLost);
+      this.settling.add(onClose);
+    });
   }
 
   /** The open connection, or a new one once the server has kept it for the grace period. */
-  private async connection(): Promise<Socket> {
-    if (this.socket && !this.socket.destroyed && this.socket.writable) return this.socket;
-    this.socket = undefined;
+  private async connection(): Promise<Connection> {
+    const open = this.current;
+    if (open && open.lostReason === undefined && !open.socket.destroyed && open.socket.writable) return open;
+    this.current = undefined;
     const socket = await connectStream(this.destination);
+    // A syslog server sends nothing; read and discard (also so an alert or EOF is seen while waiting below).
+    socket.on('data', () => undefined);
     try {
       await awaitSessionAcceptance(socket, this.destination.acceptGraceMs);
     } catch (err) {
       socket.destroy();
       throw err;
     }
-    this.lostReason = undefined;
-    socket.on('error', (err) => {
-      this.lostReason = describeSocketError(err);
-      this.drop(socket);
-    });
-    socket.on('end', () => this.drop(socket));
-    socket.on('close', () => this.drop(socket));
-    // A syslog server sends nothing; read and discard so a chatty one cannot fill our buffers.
-    socket.on('data', () => undefined);
-    this.socket = socket;
-    return socket;
+    const connection: Connection = { socket, lostListeners: new Set() };
+    socket.on('error', (err) => this.lose(connection, describeSocketError(err)));
+    socket.on('end', () => this.lose(connection, 'server closed the connection'));
+    socket.on('close', () => this.lose(connection, 'connection closed'));
+    this.current = connection;
+    return connection;
   }
 
-  private write(socket: Socket, frame: Buffer): Promise<void> {
+  private writeFrame(socket: Socket, frame: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`write not taken within ${this.destination.timeoutMs} ms (receiver stuck)`));
@@ -114,8 +145,13 @@ export class SyslogStreamTransport implements Transport {
     });
   }
 
-  private drop(socket: Socket): void {
-    if (this.socket === socket) this.socket = undefined;
-    socket.destroy();
+  /** Marks the connection gone (once), tells the sends still settling on it, and closes it. */
+  private lose(connection: Connection, reason: string): void {
+    if (this.current === connection) this.current = undefined;
+    if (connection.lostReason === undefined) {
+      connection.lostReason = reason;
+      for (const listener of [...connection.lostListeners]) listener(reason);
+    }
+    connection.socket.destroy();
   }
 }

@@ -112,13 +112,32 @@ describe('syslog over TLS with a client certificate (rsyslog imtcp, gtls, x509/c
   });
 });
 
+describe('syslog over TLS while rsyslog is down', () => {
+  it('stopped: retry (never acknowledged); started again: the same transport reconnects and delivers', async () => {
+    const t = transport(`syslog+tls://127.0.0.1:${rsyslog.ports.tls}`, tlsClient());
+    expect(await t.send(message('tlsdown-0'))).toEqual({ kind: 'acknowledged' });
+    await rsyslog.stopProcess();
+    expect(await t.send(message('tlsdown-1'))).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/ECONNREFUSED/) });
+    await rsyslog.startProcess();
+    expect(await t.send(message('tlsdown-1'))).toEqual({ kind: 'acknowledged' });
+    await t.close();
+    const deadline = Date.now() + 10_000;
+    let got = byId(rsyslog.readMessages(), 'tlsdown-');
+    while (got.size < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      got = byId(rsyslog.readMessages(), 'tlsdown-');
+    }
+    expect([...got.keys()].sort()).toEqual(['tlsdown-0', 'tlsdown-1']);
+  });
+});
+
 describe('syslog over plain TCP (rsyslog imtcp)', () => {
   it('delivers with structured data intact', async () => {
     const messages = [message('tcp-0', HOSTILE), message('tcp-1')];
     const t = transport(`syslog+tcp://127.0.0.1:${rsyslog.ports.tcp}`);
     expect(await sendAll(t, messages)).toEqual(['acknowledged', 'acknowledged']);
     await t.close();
-    await rsyslog.waitForMessages(22);
+    await rsyslog.waitForMessages(24);
     const got = byId(rsyslog.readMessages(), 'tcp-');
     for (const m of messages) expectIntact(got.get(m.id)![0]!, m, 'tcp');
   });
@@ -130,7 +149,7 @@ describe('RELP (rsyslog imrelp)', () => {
     const t = transport(`relp://127.0.0.1:${rsyslog.ports.relp}`);
     expect(await sendAll(t, messages)).toEqual(messages.map(() => 'acknowledged'));
     await t.close();
-    await rsyslog.waitForMessages(32);
+    await rsyslog.waitForMessages(34);
     const got = byId(rsyslog.readMessages(), 'relp-');
     for (const m of messages) {
       expect(got.get(m.id)).toHaveLength(1);
@@ -149,7 +168,7 @@ describe('RELP (rsyslog imrelp)', () => {
     });
     expect((await rogue.send(message('relptls-rogue'))).kind).toBe('retry');
     await rogue.close();
-    await rsyslog.waitForMessages(33);
+    await rsyslog.waitForMessages(35);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const got = byId(rsyslog.readMessages(), 'relptls-');
     expect([...got.keys()]).toEqual(['relptls-0']);

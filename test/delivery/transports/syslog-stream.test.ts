@@ -84,15 +84,34 @@ describe('syslog over TCP', () => {
     const srv = await server((socket) => {
       if (first) {
         first = false;
-        setTimeout(() => socket.end(), 200);
+        setTimeout(() => socket.end(), 600);
       }
     });
-    const t = syslog(srv.port);
+    const t = syslog(srv.port, { settle_ms: '100' });
     expect(await t.send(message('a'))).toEqual({ kind: 'acknowledged' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 700));
     expect(await t.send(message('b'))).toEqual({ kind: 'acknowledged' });
     await t.close();
     expect(srv.connections()).toBe(2);
+  });
+
+  it('a server that resets the connection right after our write: not acknowledged (retried, not lost)', async () => {
+    const srv = await server((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    const t = syslog(srv.port);
+    expect(await t.send(message('a'))).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/connection lost right after the write: .*(ECONNRESET|closed)/) });
+    await t.close();
+  });
+
+  it('concurrent sends overlap their settle periods on the one connection', async () => {
+    const srv = await server(() => undefined);
+    const t = syslog(srv.port, { settle_ms: '300' });
+    await t.send(message('warm'));
+    const started = Date.now();
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => t.send(message(`c${i}`))));
+    expect(outcomes.every((o) => o.kind === 'acknowledged')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await t.close();
+    expect(srv.connections()).toBe(1);
   });
 
   it('a receiver that stops reading is cut by the timeout, not waited on for ever', async () => {

@@ -54,6 +54,12 @@ describe('parseDestination: URL forms', () => {
     const d = parseDestination('https://hooks.example.org/in/gw?tenant=7&min_severity=medium&timeout_ms=2500');
     expect(d).toMatchObject({ kind: 'webhook', url: 'https://hooks.example.org/in/gw?tenant=7', minSeverity: 'medium', timeoutMs: 2500 });
     expect(d.label).toBe('https://hooks.example.org/in/gw');
+    // Two webhooks differing only in the receiver's query are two destinations; the key shows no token.
+    const other = parseDestination('https://hooks.example.org/in/gw?tenant=8');
+    expect(d.key).not.toBe(other.key);
+    expect(d.key).toMatch(/^https:\/\/hooks\.example\.org\/in\/gw#[0-9a-f]{12}$/);
+    expect(parseDestination('https://hooks.example.org/in/gw?min_severity=high').key).toBe('https://hooks.example.org/in/gw');
+    expect(parseDestination('relp://h:2514?window=4').key).toBe('relp://h:2514');
     expect(parseDestination('http://127.0.0.1:8080/x')).toMatchObject({ kind: 'webhook', url: 'http://127.0.0.1:8080/x' });
   });
 });
