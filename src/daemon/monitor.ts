@@ -144,9 +144,9 @@ class Monitor implements MonitorHandle {
     await this.source.stop();
     this.captureCounters.update(this.source.totals);
     try {
-      await this.session.close();
+      await this.session.close({ deliveryWaitMs: SHUTDOWN_DELIVERY_WAIT_MS });
     } finally {
-      await this.session.finishDelivery(SHUTDOWN_DELIVERY_WAIT_MS);
+      await this.session.finishDelivery(0);
     }
     this.resolveDone();
   }
