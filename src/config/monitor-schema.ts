@@ -1,6 +1,7 @@
 /** The monitor config file's keys: one per `monitor` flag (snake_case), validated with zod. */
 import { z } from 'zod';
 import { EvidenceConfigSchema } from './evidence-config.js';
+import { DESTINATION_OPTION_KEYS } from '../delivery/url.js';
 
 export const MonitorConfigSchema = z
   .object({
@@ -26,7 +27,13 @@ export const MonitorConfigSchema = z
     deliver: z.array(
       z.union([
         z.string().min(1),
-        z.object({ url: z.string().min(1) }).catchall(z.union([z.string().min(1), z.number()])),
+        z
+          .object({
+            url: z.string().min(1),
+            // The option keys parseDestination knows; which apply to which scheme it checks itself.
+            ...Object.fromEntries(DESTINATION_OPTION_KEYS.map((k) => [k, z.union([z.string().min(1), z.number()]).optional()])),
+          })
+          .strict(),
       ]),
     ),
     /** The outbox's bound and the heartbeat interval (seconds, 0 = none). */

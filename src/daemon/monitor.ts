@@ -206,9 +206,9 @@ class Monitor implements MonitorHandle {
     const silent = this.silence.stillOpen();
     if (silent) this.session.sinks.write(buildCaptureGapRecord(silent, this.session.run.id));
     try {
-      await this.session.close();
+      await this.session.close({ deliveryWaitMs: SHUTDOWN_DELIVERY_WAIT_MS });
     } finally {
-      await this.session.finishDelivery(SHUTDOWN_DELIVERY_WAIT_MS);
+      await this.session.finishDelivery(0);
     }
     this.resolveDone();
   }

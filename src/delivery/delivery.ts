@@ -49,6 +49,8 @@ export class Delivery {
   private readonly db: StoreDb;
   private openGaps: () => number = () => 0;
   private stopped = false;
+  private waitedMs = 0;
+  private timedOut = false;
 
   constructor(
     private readonly setup: DeliverySetup,
@@ -106,12 +108,19 @@ export class Delivery {
     if (!this.stopped) this.dispatcher.updateGauges();
   }
 
-  /** Waits up to `timeoutMs` for the outbox to empty, then stops; what is left stays in the outbox. */
-  async finish(timeoutMs: number): Promise<DeliveryReport> {
+  /** Waits up to `timeoutMs` for this run's destinations to acknowledge everything pending (time and outcome are reported by finish). */
+  async wait(timeoutMs: number): Promise<DrainResult> {
     const started = Date.now();
-    let result: DrainResult = { undelivered: 0, timedOut: false };
+    const result = await this.dispatcher.drain(timeoutMs);
+    this.waitedMs += Date.now() - started;
+    this.timedOut ||= result.timedOut;
+    return result;
+  }
+
+  /** Waits up to `timeoutMs` more for the outbox to empty, then stops; what is left stays in the outbox. */
+  async finish(timeoutMs: number): Promise<DeliveryReport> {
     try {
-      result = timeoutMs > 0 ? await this.dispatcher.drain(timeoutMs) : { undelivered: this.dispatcher.undelivered(), timedOut: false };
+      if (timeoutMs > 0) await this.wait(timeoutMs);
     } finally {
       this.heartbeat.stop();
       await this.dispatcher.stop();
@@ -124,8 +133,8 @@ export class Delivery {
     return {
       destinations,
       undelivered: destinations.reduce((a, d) => a + d.undelivered, 0),
-      timedOut: result.timedOut,
-      waitedMs: Date.now() - started,
+      timedOut: this.timedOut,
+      waitedMs: this.waitedMs,
       durable: this.durable,
     };
   }

@@ -88,10 +88,10 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     if (interrupted === undefined && reportUndecoded(counters, warn)) incomplete = true;
   } finally {
     session.run.sources = input.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, format: f.format, compressed: f.compressed }));
-    await session.close();
+    // Interrupted: no wait for acknowledgements (the user asked to stop); what is queued stays in the outbox.
+    await session.close({ deliveryWaitMs: interrupted !== undefined ? 0 : (opts.deliverTimeoutMs ?? DEFAULT_DELIVER_TIMEOUT_MS) });
   }
-  // Interrupted: no wait (the user asked to stop); what is queued stays in the outbox.
-  const delivery = await session.finishDelivery(interrupted !== undefined ? 0 : (opts.deliverTimeoutMs ?? DEFAULT_DELIVER_TIMEOUT_MS));
+  const delivery = await session.finishDelivery(0);
   if (delivery && delivery.undelivered > 0) warn(undeliveredLine(delivery));
   const withDelivery = delivery ? { delivery } : {};
   if (interrupted !== undefined) return { exitCode: interruptedExitCode(interrupted), incomplete: true, interrupted, session, warnings, ...withDelivery };

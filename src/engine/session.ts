@@ -208,7 +208,7 @@ export class Session {
   }
 
   /**
-   * After close(): waits up to `timeoutMs` for the destinations to acknowledge what is
+   * After close(): waits up to `timeoutMs` more for the destinations to acknowledge what is
    * queued, then stops delivery (what is left stays in the outbox). Undefined without delivery.
    */
   async finishDelivery(timeoutMs: number): Promise<DeliveryReport | undefined> {
@@ -220,7 +220,7 @@ export class Session {
    * Whatever fails on the way (a bug ending flows, a bad stats record), the run's row and every
    * record already written are still committed and the sinks closed; the first failure is rethrown after.
    */
-  async close(): Promise<void> {
+  async close(closing: { deliveryWaitMs?: number } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     let failure: unknown;
@@ -238,6 +238,9 @@ export class Session {
     });
     // A sink still failing now gives up its backlog, counted, so the final stats record has every loss.
     await attempt(() => this.sinks.settle());
+    // Everything is committed to the outbox now: the end-of-run wait for acknowledgements comes
+    // before the final stats record, so that record (and the summary) count what was delivered.
+    if (closing.deliveryWaitMs) await attempt(() => this.delivery?.wait(closing.deliveryWaitMs!));
     await attempt(() => this.sinks.write(this.statsRecord(true)));
     this.run.ended_at = new Date().toISOString();
     this.run.packets = this.counters.get('packets.received');

@@ -25,6 +25,8 @@ describe('deliver: config and --deliver', () => {
   it('a bad delivery: key is one CONFIG_INVALID line with file:line', () => {
     expect(() => parseConfigText(['delivery:', '  outbox_max_bytes: 10', ''].join('\n'), 'gw.yaml')).toThrow(/gw\.yaml:2: delivery\.outbox_max_bytes: /);
     expect(() => parseConfigText(['delivery:', '  heartbeat: 10', ''].join('\n'), 'gw.yaml')).toThrow(/gw\.yaml:2: delivery\.heartbeat: unknown key/);
+    // A misspelt destination option is caught with its line too (not later, without one).
+    expect(() => parseConfigText(['deliver:', '  - url: https://h.example/x', '    sercet_file: /etc/s', ''].join('\n'), 'gw.yaml')).toThrow(/gw\.yaml:3: deliver\.0\.sercet_file: unknown key/);
   });
 
   it('the same destination twice is a usage error (rows are keyed by the label)', () => {

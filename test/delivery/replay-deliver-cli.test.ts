@@ -69,6 +69,19 @@ describe('replay --deliver (webhook) from the CLI', () => {
     expect(run.stdout).toMatch(new RegExp(`delivery  queued ${ids.length}, delivered ${ids.length}, retried 0, dropped 0, disabled 0; waited [0-9.]+ s; http://127.0.0.1:${port}/hook all delivered`));
   });
 
+  it('the groundwatch.stats record carries the delivery counters (queued = alerts of the store)', async () => {
+    const { port } = await receiver();
+    const db = join(tmp(), 'store.db');
+    const run = await cli(['replay', FIXTURE, '--db', db, '--format', 'ndjson', '--events', 'all', '--fail-on', 'never', '--deliver', `http://127.0.0.1:${port}/hook`]);
+    expect(run.status).toBe(0);
+    const stats = run.stdout.split('\n').filter((l) => l.includes('"groundwatch.stats"')).map((l) => JSON.parse(l) as { groundwatch: { stats: Record<string, any> } });
+    const final = stats.at(-1)!.groundwatch.stats;
+    // The end-of-run wait comes before the final stats record: it counts what was delivered.
+    expect(final['delivery']).toMatchObject({ queued: alertIds(db).length, delivered: alertIds(db).length, pending: 0, dropped: 0, disabled: 0 });
+    expect(Object.keys(final['delivery']).sort()).toEqual(['delivered', 'disabled', 'dropped', 'heartbeats', 'oldest_pending_s', 'pending', 'queued', 'retried']);
+    expect(final['counters']['delivery.queued']).toBe(alertIds(db).length);
+  });
+
   it('receiver down: exit 3, rows stay; outbox list shows them; outbox flush delivers all and exits 0, a second flush too', async () => {
     const port = await deadPort();
     const db = join(tmp(), 'store.db');
