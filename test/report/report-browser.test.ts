@@ -133,16 +133,18 @@ describe('report of fixtures/session-dji-mixed.pcapng in Chromium', () => {
     }
   });
 
-  it('saves a full-page screenshot and an A4 PDF of a plausible length', async () => {
+  it('saves a full-page screenshot and an A4 landscape PDF of a plausible length', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const png = join(ARTIFACTS, 'session-dji-mixed.png');
     const pdf = join(ARTIFACTS, 'session-dji-mixed.pdf');
     await opened.page.screenshot({ path: png, fullPage: true });
-    await opened.page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    await opened.page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
     const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
     const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
-    // 13 destinations and 20 alert cards: more than the header alone, far less than a page per card.
+    // The report's print CSS asks for A4 landscape (the inventory has eleven columns).
+    expect(info).toMatch(/^Page size:\s+84[12]\.\d+ x 59[45]\.\d+ pts/m);
+    // 13 destinations and 22 alert cards (two columns in print): more than the header alone, far less than a page per card.
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(pages).toBeLessThanOrEqual(20);
   });

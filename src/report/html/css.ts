@@ -22,7 +22,7 @@ th { background: var(--band); font-weight: 600; font-size: 12.5px; }
 #inventory col.c-asn { width: 13%; } #inventory col.c-op { width: 6%; } #inventory col.c-cat { width: 10%; }
 #inventory col.c-num { width: 6%; } #inventory col.c-when { width: 9%; } #inventory col.c-rules { width: 14%; }
 /* Off-screen cards are laid out when scrolled to (a month can draw hundreds); printing lays them all out. */
-.card { content-visibility: auto; contain-intrinsic-size: auto 300px; }
+@media screen { .card { content-visibility: auto; contain-intrinsic-size: auto 300px; } }
 #inventory td code { font-size: 11px; word-break: break-all; }
 td.when { font-size: 11px; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -41,7 +41,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .chart { border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 .chart.wide { grid-column: 1 / -1; }
 svg text { font: 11px system-ui, "DejaVu Sans", sans-serif; fill: var(--ink); }
-.cards { display: grid; grid-template-columns: 1fr; gap: 10px; }
+.cards { display: block; }
+.card + .card { margin-top: 10px; }
 .card { border: 1px solid var(--line); border-left: 5px solid var(--info); border-radius: 6px; padding: 10px 12px; }
 .card.critical { border-left-color: var(--critical); } .card.high { border-left-color: var(--high); }
 .card.medium { border-left-color: var(--medium); } .card.low { border-left-color: var(--low); }
@@ -53,11 +54,17 @@ svg text { font: 11px system-ui, "DejaVu Sans", sans-serif; fill: var(--ink); }
 tr, .card, .chart, .verdict { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  body { max-width: none; padding: 0; font-size: 8.5pt; line-height: 1.3; }
+  h1 { font-size: 14pt; } h2 { font-size: 11pt; margin-top: 14px; }
+  .verdict p.sentence { font-size: 10.5pt; }
+  #inventory td, #inventory th { font-size: 7.5pt; padding: 2px 4px; }
+  .card { padding: 4px 8px; } .card h3 { font-size: 9pt; margin-bottom: 2px; }
+  .card dl { grid-template-columns: 120px 1fr; margin-top: 2px; } .card + .card { margin-top: 6px; }
+  /* Landscape pages are wide: cards in two columns halve the alerts' pages. */
+  .cards { columns: 2; column-gap: 8px; } .card { display: inline-block; width: 100%; margin: 0 0 6px; } .card + .card { margin-top: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
   .charts { grid-template-columns: 1fr 1fr; }
   a { color: inherit; text-decoration: none; }
-  .card { content-visibility: visible; }
-  @page { size: A4; margin: 14mm 12mm; }
+  @page { size: A4 landscape; margin: 12mm 10mm; }
 }
 `;
