@@ -140,6 +140,16 @@ if (!flag('skip-micro')) {
     micro.push(...JSON.parse(f.stdout.trim().split('\n').pop()));
   }
 }
+
+// 4b. The integrity log (issue 16): per alert, per checkpoint, per verified entry, and its share of the
+//     first round's replay (its store's entries made again, then verified). Skipped with --skip-integrity.
+let integrity;
+if (!flag('skip-integrity')) {
+  const g = spawnSync('npx', ['vite-node', 'bench/integrity.ts', '--', join(tmp, 'round0.db')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (g.status !== 0) fail(`integrity: ${g.stderr || g.stdout}`);
+  integrity = JSON.parse(g.stdout.trim().split('\n').pop());
+  micro.push(...integrity.micro);
+}
 rmSync(tmp, { recursive: true, force: true });
 
 // 5. Live capture (needs root for a private network namespace): the highest tcpreplay rate through a veth
@@ -176,6 +186,7 @@ const result = {
   tshark: ts,
   ratio: ts ? gw.pps / ts.pps : undefined,
   micro,
+  integrity: integrity?.replay,
   live,
 };
 
@@ -191,6 +202,10 @@ if (ts) lines.push('', `ratio groundwatch/tshark: ${fmt(result.ratio, 2)}x  (iss
 if (micro.length) {
   lines.push('', 'micro-benchmark                                   ops/s        ns/op   checked');
   for (const m of micro) lines.push(`${m.name.padEnd(48)} ${fmt(m.opsPerSec).padStart(12)} ${fmt(m.nsPerOp, 0).padStart(10)}   ${m.check}`);
+}
+if (integrity?.replay) {
+  const r = integrity.replay;
+  lines.push('', `integrity log of the replay: ${fmt(r.entries)} entries made in ${fmt(r.logMs, 1)} ms CPU (replay wall time ${fmt(gw.seconds, 2)} s), verified in ${fmt(r.verifyMs, 1)} ms CPU`);
 }
 if (live) {
   lines.push('', `live capture through a veth, ${opt('live-seconds', '20')} s per rate (tcpreplay -> monitor, no store):`);

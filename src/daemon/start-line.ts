@@ -5,7 +5,8 @@ import type { MonitorOptions } from './monitor.js';
 export function startLine(session: StartLineView, opts: MonitorOptions): string {
   const c = opts.capture;
   const dbs = session.geo.databases().map((d) => `${d.role} ${d.path} (built ${d.buildDate.slice(0, 10)})`);
-  const outputs = [opts.dbPath ? `store ${opts.dbPath}` : 'no store', ...(opts.ndjsonFile ? [`ndjson ${opts.ndjsonFile}`] : [])];
+  const checkpoints = session.integrity ? ` (checkpoints ${session.integrity.signer ? `signed by ${session.integrity.signer.name}` : 'unsigned'})` : '';
+  const outputs = [opts.dbPath ? `store ${opts.dbPath}${checkpoints}` : 'no store', ...(opts.ndjsonFile ? [`ndjson ${opts.ndjsonFile}`] : [])];
   const parts = [
     `groundwatch: monitoring ${c.interfaceName}`,
     `filter ${c.filter ? JSON.stringify(c.filter) : 'none'}`,

@@ -35,6 +35,7 @@ export interface SummaryView {
 export interface StartLineView {
   readonly run: Readonly<Pick<CaptureRun, 'rules'>>;
   readonly geo: Pick<GeoResolver, 'databases'>;
+  readonly integrity?: Readonly<Pick<IntegrityLog, 'signer'>> | undefined;
 }
 
 /** SIGHUP: the only things a reload changes (rule engine, GeoIP) and counts. */

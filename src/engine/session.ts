@@ -14,6 +14,7 @@ import { IpReassembler } from '../decode/ip-reassembly.js';
 import { canonicalJson, type JsonValue } from '../integrity/canonical-json.js';
 import { IntegrityLog } from '../integrity/integrity-log.js';
 import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
+import type { StoredCheckpoint } from '../integrity/log-store.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
 import { openEvidenceRecorder } from '../evidence/open-recorder.js';
@@ -64,6 +65,8 @@ export interface SessionOptions {
   keyDir?: string;
   /** The key must be there (given explicitly): a missing or bad key is an error, not an unsigned log. */
   keyRequired?: boolean;
+  /** Each integrity checkpoint written (for delivery off the box: integrity/checkpoint-message.ts). */
+  onCheckpoint?: (cp: StoredCheckpoint) => void;
   /** The effective configuration (flags and config file merged), hashed into the run's provenance. */
   effectiveConfig?: JsonValue;
   warn: (line: string) => void;
@@ -155,7 +158,7 @@ export class Session {
     if (options.dbPath) {
       const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
       const db = openStore(options.dbPath);
-      integrity = new IntegrityLog(db, signer ? { signer } : {});
+      integrity = new IntegrityLog(db, { ...(signer ? { signer } : {}), ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}) });
       sinks.push(new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity }));
     }
     const evidence = options.dbPath ? openEvidenceRecorder(options.dbPath, options.evidence, counters) : undefined;

@@ -59,6 +59,8 @@ export class IntegrityLog {
     const t = this.now().getTime();
     if (this.lastCheckpointAt !== undefined && t - this.lastCheckpointAt < this.intervalMs) return undefined;
     if (this.lastCheckpointAt === undefined) this.lastCheckpointAt = t - this.intervalMs;
+    // Nothing new since this run's last checkpoint: no write transaction every flush of a quiet monitor.
+    if (this.lastWritten && logSize(this.db) === this.lastWritten.tree_size) return undefined;
     return this.checkpoint();
   }
 

@@ -6,6 +6,7 @@
  * covers commit together or not at all.
  */
 import type { Database } from 'better-sqlite3';
+import { statement } from './statements.js';
 import { entryBytes, readRow, type EntryKind } from './entries.js';
 import { consistencyProof, inclusionProof, leafHash, rootOf, type Hash } from './merkle.js';
 
@@ -29,11 +30,11 @@ export interface StoredCheckpoint {
 }
 
 export function hasIntegrityLog(db: Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_log'").get() !== undefined;
+  return statement(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_log'").get() !== undefined;
 }
 
 export function logSize(db: Database): number {
-  const row = db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM integrity_log').get() as { n: number };
+  const row = statement(db, 'SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM integrity_log').get() as { n: number };
   return row.n;
 }
 
@@ -45,29 +46,29 @@ export function logRow(db: Database, kind: EntryKind, ref: string, now: Date = n
   const row = readRow(db, kind, ref);
   if (!row) return undefined;
   const bytes = entryBytes(kind, ref, row);
-  const latest = db.prepare('SELECT entry FROM integrity_log WHERE kind = ? AND ref = ? ORDER BY idx DESC LIMIT 1').get(kind, ref) as { entry: Buffer } | undefined;
+  const latest = statement(db, 'SELECT entry FROM integrity_log WHERE kind = ? AND ref = ? ORDER BY idx DESC LIMIT 1').get(kind, ref) as { entry: Buffer } | undefined;
   if (latest?.entry.equals(bytes)) return undefined;
   return appendEntry(db, kind, ref, bytes, now);
 }
 
 export function appendEntry(db: Database, kind: EntryKind, ref: string, bytes: Buffer, now: Date = new Date()): number {
-  const row = db
-    .prepare(
-      `INSERT INTO integrity_log (idx, kind, ref, entry, leaf_hash, logged_at)
-       VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM integrity_log), ?, ?, ?, ?, ?) RETURNING idx`,
-    )
-    .get(kind, ref, bytes, leafHash(bytes), now.toISOString()) as { idx: number };
+  const insert = statement(
+    db,
+    `INSERT INTO integrity_log (idx, kind, ref, entry, leaf_hash, logged_at)
+     VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM integrity_log), ?, ?, ?, ?, ?) RETURNING idx`,
+  );
+  const row = insert.get(kind, ref, bytes, leafHash(bytes), now.toISOString()) as { idx: number };
   return row.idx;
 }
 
 /** Leaf hashes as stored, from `from` on, in index order. */
 export function storedLeafHashes(db: Database, from = 0, to = Number.MAX_SAFE_INTEGER): Hash[] {
-  const rows = db.prepare('SELECT leaf_hash FROM integrity_log WHERE idx >= ? AND idx < ? ORDER BY idx').raw().all(from, to) as [Buffer][];
+  const rows = statement(db, 'SELECT leaf_hash FROM integrity_log WHERE idx >= ? AND idx < ? ORDER BY idx').raw().all(from, to) as [Buffer][];
   return rows.map((r) => r[0]);
 }
 
 export function entryIndexForAlert(db: Database, alertId: string): number | undefined {
-  const row = db.prepare("SELECT idx FROM integrity_log WHERE kind = 'alert' AND ref = ? ORDER BY idx DESC LIMIT 1").get(alertId) as { idx: number } | undefined;
+  const row = statement(db, "SELECT idx FROM integrity_log WHERE kind = 'alert' AND ref = ? ORDER BY idx DESC LIMIT 1").get(alertId) as { idx: number } | undefined;
   return row?.idx;
 }
 
@@ -93,16 +94,18 @@ export function consistencyProofFor(db: Database, size1: number, size2: number):
 }
 
 export function latestCheckpoint(db: Database): StoredCheckpoint | undefined {
-  return db.prepare('SELECT rowid AS id, * FROM integrity_checkpoints ORDER BY rowid DESC LIMIT 1').get() as StoredCheckpoint | undefined;
+  return statement(db, 'SELECT rowid AS id, * FROM integrity_checkpoints ORDER BY rowid DESC LIMIT 1').get() as StoredCheckpoint | undefined;
 }
 
 export function storedCheckpoints(db: Database): StoredCheckpoint[] {
-  return db.prepare('SELECT rowid AS id, * FROM integrity_checkpoints ORDER BY rowid').all() as StoredCheckpoint[];
+  return statement(db, 'SELECT rowid AS id, * FROM integrity_checkpoints ORDER BY rowid').all() as StoredCheckpoint[];
 }
 
 export function insertCheckpoint(db: Database, cp: Omit<StoredCheckpoint, 'id'>): number {
-  const info = db
-    .prepare('INSERT INTO integrity_checkpoints (tree_size, root_hash, note, signed_by, created_at) VALUES (@tree_size, @root_hash, @note, @signed_by, @created_at)')
-    .run(cp);
+  const insert = statement(
+    db,
+    'INSERT INTO integrity_checkpoints (tree_size, root_hash, note, signed_by, created_at) VALUES (@tree_size, @root_hash, @note, @signed_by, @created_at)',
+  );
+  const info = insert.run(cp);
   return Number(info.lastInsertRowid);
 }
