@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve(__dirname, '../src');
 
 /** Folders that run the packets and records: below engine/daemon, far below cli. */
-const STAGES = ['address', 'alerts', 'attribution', 'capture', 'config', 'decode', 'detect', 'enrich', 'flow', 'records', 'rules', 'sinks', 'util'];
+const STAGES = ['address', 'alerts', 'attribution', 'capture', 'config', 'decode', 'detect', 'enrich', 'evidence', 'flow', 'records', 'rules', 'sinks', 'util'];
 
 interface Edge {
   from: string;

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { readBundleContents } from '../evidence/bundle-contents.js';
 import { writeBundle } from '../evidence/bundle-writer.js';
 import { logEvidenceFor } from '../evidence/log-evidence.js';
+import { TOOL_VERSION } from '../engine/version.js';
 import { withReadOnlyStore, type CliOutput } from './flows-command.js';
 import { sanitizeForTerminal } from './output-format.js';
 
@@ -19,7 +20,7 @@ export function registerAlertsExport(alerts: Command, out: CliOutput): void {
     .action((id: string, flags: { db?: string; out: string }) => {
       withReadOnlyStore(flags.db, (db) => {
         const contents = readBundleContents(db, id);
-        const manifest = writeBundle(contents, { outDir: flags.out, log: logEvidenceFor(db, id, contents.alert.run_id) });
+        const manifest = writeBundle(contents, { outDir: flags.out, log: logEvidenceFor(db, id, contents.alert.run_id), toolVersion: TOOL_VERSION });
         const packets = manifest.packets;
         out.stdout.write(
           `bundle for alert ${sanitizeForTerminal(id)} in ${sanitizeForTerminal(flags.out)}: ${manifest.files.length} files + ${'manifest.json'}; ` +

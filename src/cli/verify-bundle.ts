@@ -16,11 +16,11 @@ export interface VerifyBundleFlags {
   format?: string;
 }
 
-export function runVerifyBundle(dir: string, flags: VerifyBundleFlags, stdout: (text: string) => void = printOut): number {
+export async function runVerifyBundle(dir: string, flags: VerifyBundleFlags, stdout: (text: string) => void = printOut): Promise<number> {
   const format = flags.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new GroundwatchError('USAGE', `--format: expected text or json, got ${JSON.stringify(format)}`);
   const verifier = flags.key !== undefined ? readVerifierKey(flags.key) : undefined;
-  const verdict = verifyBundle(dir, { ...(verifier ? { verifier } : {}), checkLog: checkLogPart });
+  const verdict = await verifyBundle(dir, { ...(verifier ? { verifier } : {}), checkLog: checkLogPart });
   if (format === 'json') stdout(`${JSON.stringify(verdict)}\n`);
   else stdout(verdictText(verdict));
   if (verdict.ok) return 0;

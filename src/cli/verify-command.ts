@@ -37,10 +37,10 @@ export function registerVerifyCommand(program: Command): void {
     .option('--key <key>', "the box's public key (verifier key text `name+id+base64`, or a file holding it, e.g. checkpoint.pub)")
     .option('--checkpoint <files...>', 'checkpoints held off the box (signed notes, as delivered)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((flags: VerifyFlags) => {
+    .action(async (flags: VerifyFlags) => {
       if (flags.bundle !== undefined) {
         if (flags.db !== undefined || flags.checkpoint !== undefined) throw new GroundwatchError('USAGE', '--bundle is checked on its own: no --db or --checkpoint with it');
-        process.exitCode = runVerifyBundle(flags.bundle, flags);
+        process.exitCode = await runVerifyBundle(flags.bundle, flags);
         return;
       }
       if (flags.db === undefined) throw new GroundwatchError('USAGE', "verify needs --db <path> (a store) or --bundle <dir> (an evidence bundle)");

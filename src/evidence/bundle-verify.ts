@@ -10,7 +10,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GroundwatchError } from '../errors.js';
 import type { NoteVerifier } from '../integrity/index.js';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, isPlainFileName, MANIFEST_FILE, sha256Hex, type Manifest } from './bundle-manifest.js';
+import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_VERSION, isPlainFileName, MANIFEST_FILE, sha256Hex, type Manifest } from './bundle-manifest.js';
+import { alertRecordOf, checkSlice } from './slice-check.js';
 
 export interface BundleCheck {
   check: string;
@@ -32,7 +33,7 @@ export type LogPartCheck = (read: (name: string) => Buffer | undefined, manifest
 /** Files larger than this are not read: a bundle holds one flow's slice, not a capture. */
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-export function verifyBundle(dir: string, opts: { verifier?: NoteVerifier; checkLog?: LogPartCheck } = {}): BundleVerdict {
+export async function verifyBundle(dir: string, opts: { verifier?: NoteVerifier; checkLog?: LogPartCheck } = {}): Promise<BundleVerdict> {
   const manifest = readManifest(dir);
   const checks: BundleCheck[] = [];
   const contents = new Map<string, Buffer>();
@@ -62,6 +63,10 @@ export function verifyBundle(dir: string, opts: { verifier?: NoteVerifier; check
       checks.push(...opts.checkLog((name) => contents.get(name), manifest, opts.verifier));
     }
   }
+  const alertBytes = contents.get(BUNDLE_FILES.alert);
+  const alert = alertBytes === undefined ? undefined : alertRecordOf(alertBytes);
+  if (alertBytes !== undefined && alert === undefined) checks.push({ check: 'entry', file: BUNDLE_FILES.alert, ok: false, detail: 'holds no alert record' });
+  if (alert !== undefined && contents.has(BUNDLE_FILES.packets)) checks.push(await checkSlice(join(dir, BUNDLE_FILES.packets), alert));
   return { bundle: dir, alertId: manifest.alert_id, ok: checks.every((c) => c.ok), checks };
 }
 

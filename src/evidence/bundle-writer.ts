@@ -6,7 +6,6 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOOL_VERSION } from '../engine/version.js';
 import { GroundwatchError } from '../errors.js';
 import type { BundleContents } from './bundle-contents.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_VERSION, MANIFEST_FILE, sha256Hex, type Manifest, type ManifestFile } from './bundle-manifest.js';
@@ -18,6 +17,8 @@ export interface WriteBundleOptions {
   outDir: string;
   /** Why the log part is missing, when `log` is undefined. */
   log: LogEvidence | { missing: string };
+  /** The exporting groundwatch's version (manifest, pcapng shb_userappl). */
+  toolVersion: string;
   now?: Date;
 }
 
@@ -41,8 +42,8 @@ export function writeBundle(contents: BundleContents, opts: WriteBundleOptions):
   const runEntry = logged(BUNDLE_FILES.run);
   if (runEntry) put(BUNDLE_FILES.run, runEntry.bytes, "provenance of the capture run that raised the alert: the run's log entry (canonical JSON of its stored row)");
   else if (contents.run) put(BUNDLE_FILES.run, `${JSON.stringify(contents.run, null, 2)}\n`, 'provenance of the capture run that raised the alert, as stored');
-  put(BUNDLE_FILES.packets, slicePcapng(contents.flowPackets, alertId, 'packets of the alerted flow'), "the alerted flow's packets (pcapng)");
-  put(BUNDLE_FILES.dnsPackets, slicePcapng(contents.dnsPackets, alertId, 'DNS messages that named the destination'), 'DNS messages that named the destination (pcapng)');
+  put(BUNDLE_FILES.packets, slicePcapng(contents.flowPackets, alertId, 'packets of the alerted flow', `groundwatch ${opts.toolVersion}`), "the alerted flow's packets (pcapng)");
+  put(BUNDLE_FILES.dnsPackets, slicePcapng(contents.dnsPackets, alertId, 'DNS messages that named the destination', `groundwatch ${opts.toolVersion}`), 'DNS messages that named the destination (pcapng)');
   if (log) {
     put(BUNDLE_FILES.proof, `${JSON.stringify(proofFile(log), null, 2)}\n`, 'RFC 9162 inclusion proofs of the logged files in the checkpoint\'s tree');
     put(BUNDLE_FILES.checkpoint, log.checkpoint, 'the checkpoint (C2SP signed note) the proofs lead to');
@@ -53,7 +54,7 @@ export function writeBundle(contents: BundleContents, opts: WriteBundleOptions):
     alert_id: alertId,
     flow_uid: alert.record.groundwatch.flow.uid,
     created_at: (opts.now ?? new Date()).toISOString(),
-    tool_version: TOOL_VERSION,
+    tool_version: opts.toolVersion,
     packets: {
       flow_packets_in_slice: contents.flowPackets.length,
       ...(flow ? { flow_packets_recorded: (flow.source?.packets ?? 0) + (flow.destination?.packets ?? 0) } : {}),

@@ -23,7 +23,8 @@ export interface SlotEvents {
 
 export class FlowSlot implements RingOwner {
   readonly entries = new Fifo<RingEntry>();
-  private readonly tentatives: RingEntry[] = [];
+  /** Made on first use, as dnsStored: most flows never hold a candidate or get an alert (memory per live flow). */
+  private tentatives: RingEntry[] | undefined;
   helloOpen = true;
   helloCandidates = 0;
   alerted = false;
@@ -32,7 +33,7 @@ export class FlowSlot implements RingOwner {
   /** Packets stored for this flow (flow role). */
   stored = 0;
   /** DNS ring entries already stored as this flow's name evidence. */
-  readonly dnsStored = new Set<RingEntry>();
+  dnsStored: Set<RingEntry> | undefined;
 
   constructor(
     readonly flow: Flow,
@@ -50,7 +51,7 @@ export class FlowSlot implements RingOwner {
   add(entry: RingEntry): void {
     this.entries.push(entry);
     if (entry.tentative) {
-      this.tentatives.push(entry);
+      (this.tentatives ??= []).push(entry);
       this.helloCandidates++;
       if (this.helloCandidates >= MAX_HELLO_PACKETS) this.helloOpen = false;
     }
@@ -63,8 +64,7 @@ export class FlowSlot implements RingOwner {
 
   /** A DNS message was read from this entry: it is name evidence, whole. */
   markDns(entry: RingEntry, frame: Uint8Array): void {
-    const i = this.tentatives.indexOf(entry);
-    if (i >= 0) this.tentatives.splice(i, 1);
+    this.forget(entry);
     entry.tentative = false;
     entry.content = 'dns';
     if (entry.data.length !== frame.length) this.ring.resize(entry, frame.slice());
@@ -72,21 +72,22 @@ export class FlowSlot implements RingOwner {
 
   /** Settles held packets once the answer is known; `final` (flow end) settles them either way. */
   settleHello(final: boolean): void {
-    if (this.tentatives.length === 0) return;
+    const tentatives = this.tentatives;
+    if (tentatives === undefined || tentatives.length === 0) return;
     const a = this.flow.attribution;
     const helloSeen = a.tls !== undefined || a.quic?.alpn !== undefined;
     if (helloSeen) {
-      for (const e of this.tentatives) {
+      for (const e of tentatives) {
         e.tentative = false;
         e.content = 'client_hello';
       }
     } else if (!this.helloOpen || final) {
       // A copy: cutTentative takes each out of the list.
-      for (const e of [...this.tentatives]) this.cutTentative(e);
+      for (const e of [...tentatives]) this.cutTentative(e);
     } else {
       return;
     }
-    this.tentatives.length = 0;
+    this.tentatives = undefined;
     this.helloOpen = false;
   }
 
@@ -94,7 +95,11 @@ export class FlowSlot implements RingOwner {
     e.tentative = false;
     e.content = 'headers';
     this.ring.resize(e, e.data.slice(0, e.headerLen));
-    const i = this.tentatives.indexOf(e);
-    if (i >= 0) this.tentatives.splice(i, 1);
+    this.forget(e);
+  }
+
+  private forget(e: RingEntry): void {
+    const i = this.tentatives?.indexOf(e) ?? -1;
+    if (i >= 0) this.tentatives!.splice(i, 1);
   }
 }

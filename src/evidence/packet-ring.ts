@@ -9,8 +9,11 @@
  */
 import { Fifo } from './fifo.js';
 
-/** Bytes a kept packet costs beyond its frame: the entry object and its place in two queues (measured order of magnitude). */
-export const ENTRY_OVERHEAD_BYTES = 160;
+/**
+ * Bytes a kept packet costs beyond its frame: the entry object, its typed array and its place in
+ * two queues. Measured on Node 20: 50,000 entries of 54-byte headers add about 378 bytes of heap each.
+ */
+export const ENTRY_OVERHEAD_BYTES = 320;
 
 export type EvictionReason = 'bytes' | 'age';
 

@@ -36,6 +36,8 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
   private readonly slots = new Map<Flow, FlowSlot>();
   private readonly byUid = new Map<string, FlowSlot>();
   private runId: string | null = null;
+  /** One for every slot (not a closure per live flow). */
+  private readonly slotEvents = { evicted: (s: FlowSlot, e: RingEntry, reason: EvictionReason) => this.onSlotEviction(s, e, reason) };
   /** The packet being processed: a DNS record written now was read from it. */
   private current: { slot: FlowSlot; entry: RingEntry; frame: Uint8Array } | undefined;
 
@@ -52,7 +54,7 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
     this.current = undefined;
     let slot = this.slots.get(flow);
     if (slot === undefined) {
-      slot = new FlowSlot(flow, flow.uid, this.ring, { evicted: (s, e, reason) => this.onSlotEviction(s, e, reason) });
+      slot = new FlowSlot(flow, flow.uid, this.ring, this.slotEvents);
       this.slots.set(flow, slot);
       this.byUid.set(slot.uid, slot);
     }
@@ -129,6 +131,7 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
     for (const name of rec.groundwatch.name.evidence) {
       if (name.source !== 'dns' || address === undefined) continue;
       for (const m of this.dns.naming(name.dns_query ?? name.host, address)) {
+        slot.dnsStored ??= new Set();
         if (slot.dnsStored.has(m.entry)) continue;
         slot.dnsStored.add(m.entry);
         this.storeEntry(slot, m.entry, 'dns');

@@ -1,5 +1,4 @@
 /** A stored slice as pcapng: each packet's comment names the alert and says what of it was kept. */
-import { TOOL_VERSION } from '../engine/version.js';
 import { writePcapng, type SlicePacket } from './pcapng-writer.js';
 import type { SliceRow } from './slice-store.js';
 
@@ -10,7 +9,8 @@ const CONTENT_TEXT: Record<SliceRow['content'], string> = {
   dns: 'DNS message, kept whole (name evidence)',
 };
 
-export function slicePcapng(rows: readonly SliceRow[], alertId: string, what: string): Buffer {
+/** `application`: the shb_userappl text, e.g. `groundwatch 0.1.0`. */
+export function slicePcapng(rows: readonly SliceRow[], alertId: string, what: string, application: string): Buffer {
   const packets: SlicePacket[] = rows.map((r) => ({
     tsSec: r.ts_sec,
     tsNsec: r.ts_nsec,
@@ -27,7 +27,7 @@ export function slicePcapng(rows: readonly SliceRow[], alertId: string, what: st
     if (r.content !== 'full') allFull = false;
   }
   return writePcapng(packets, {
-    application: `groundwatch ${TOOL_VERSION}`,
+    application,
     comment: `groundwatch evidence for alert ${alertId}: ${what}`,
     snaplen: (linkType) => (allFull ? 0 : (longest.get(linkType) ?? 0)),
   });

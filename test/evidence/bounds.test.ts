@@ -57,7 +57,7 @@ describe('evidence bounds', () => {
         return { id: a.event.id, inSlice: contents.flowPackets.length, recorded };
       }).find((x) => x.inSlice < x.recorded);
       expect(short).toBeDefined();
-      const manifest = writeBundle(readBundleContents(store, short!.id), { outDir: join(dir, 'short-bundle'), log: { missing: 'test' } });
+      const manifest = writeBundle(readBundleContents(store, short!.id), { outDir: join(dir, 'short-bundle'), log: { missing: 'test' }, toolVersion: 'test' });
       expect(manifest.packets.flow_packets_in_slice).toBe(short!.inSlice);
       expect(manifest.packets.flow_packets_recorded).toBe(short!.recorded);
       expect(JSON.parse(readFileSync(join(dir, 'short-bundle', 'manifest.json'), 'utf8')).packets.flow_packets_recorded).toBe(short!.recorded);

@@ -146,6 +146,16 @@ describe('evidence bundle of a fixture alert', () => {
     expect(r.stdout).toMatch(/^FAIL entry +alert\.json: the entry is alert \S+, the bundle is for alert /m);
   });
 
+  it("fails on another flow's packets swapped in, naming packets.pcapng", () => {
+    const copy = copyOf('other-packets');
+    cpSync(join(otherBundle, 'packets.pcapng'), join(copy, 'packets.pcapng'));
+    rehash(copy);
+    const r = verify(copy, '--key', publicKey);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL slice +packets\.pcapng: packet 1 is (tcp|udp) \S+ -> \S+, not the alert's flow/m);
+    expect(verify(bundle, '--key', publicKey).stdout).toMatch(/^ok {3}slice +packets\.pcapng: all \d+ packets are the alert's flow/m);
+  });
+
   it('fails on a checkpoint signed by another key, naming checkpoint.txt', () => {
     const copy = copyOf('forged-checkpoint');
     const cp = parseCheckpoint(readFileSync(join(copy, 'checkpoint.txt'), 'utf8'));
