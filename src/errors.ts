@@ -56,7 +56,8 @@ export const ERROR_CATALOGUE = {
   GEOIP_DB_MISSING: { exitCode: 2, meaning: 'The --geoip directory holds no usable .mmdb database.' },
   DB_OPEN_FAILED: { exitCode: 2, meaning: 'The SQLite store cannot be opened, or is too old a schema to read without migrating it.' },
   DB_SCHEMA_TOO_NEW: { exitCode: 2, meaning: 'The SQLite store was written by a newer groundwatch; upgrade groundwatch to read it.' },
-  NOT_FOUND: { exitCode: 2, meaning: 'The alert id asked for (alerts show, alerts ack) is not in the store.' },
+  NOT_FOUND: { exitCode: 2, meaning: 'The alert, flow or run id asked for (alerts show, alerts ack, flows show, runs show, --run) is not in the store.' },
+  AMBIGUOUS_ID: { exitCode: 2, meaning: 'An id prefix (alerts show 69ab, flows show, runs show, --run) matches more than one alert, flow or run: give more characters.' },
   SINK_FAILED: { exitCode: 2, meaning: 'An output (store, NDJSON file, stdout) failed to write a record: a warning once per sink, the other outputs go on.' },
 } as const satisfies Record<string, ErrorDefinition>;
 

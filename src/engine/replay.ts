@@ -59,6 +59,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     batchSize: opts.batchSize ?? 512,
   });
   const session = await Session.open({ ...opts, mode: 'replay', counters, warn });
+  session.provenance.files = input.files.map((f) => f.path);
   try {
     let lastFlush = Date.now();
     for await (const batch of input.batches()) {

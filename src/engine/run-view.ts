@@ -17,6 +17,7 @@ export interface StatsView {
   readonly counters: Counters;
   readonly pipeline: Readonly<Pick<Pipeline, 'now' | 'flows' | 'otherConversations'>>;
   readonly collector: Readonly<Pick<AlertCollector, 'total'>>;
+  readonly run: Readonly<Pick<CaptureRun, 'id'>>;
 }
 
 /** The end-of-replay text summary. */

@@ -15,6 +15,7 @@ import { FlowJudge } from '../detect/judge.js';
 import { GeoResolver } from '../enrich/index.js';
 import { Pipeline } from '../pipeline.js';
 import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
+import type { RunProvenance } from '../records/provenance.js';
 import { RuleEngine } from '../rules/engine.js';
 import { defaultRulePaths, loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/types.js';
@@ -26,6 +27,7 @@ import { SqliteSink } from '../sinks/sqlite-sink.js';
 import { openStore } from '../sinks/sqlite-store.js';
 import { TextSink, wantedOnStdout, type StdoutEvents } from '../sinks/text-sink.js';
 import { AlertCollector, DEFAULT_KEPT_ALERTS } from './alert-collector.js';
+import { runGeoDatabases } from './run-geoip.js';
 import { buildStatsRecord } from './stats.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -64,6 +66,8 @@ export class Session {
   readonly pipeline: Pipeline;
   readonly sinks: SinkFanout;
   readonly judge: FlowJudge;
+  /** Stamped on every flow, DNS and alert record; a replay fills in its capture files once they are open. */
+  readonly provenance: { runId: string; files: string[] } & RunProvenance;
   private closed = false;
 
   private constructor(
@@ -99,6 +103,7 @@ export class Session {
       alerts: 0,
       rules: rules.rulesets.map((r) => `${r.name}@${r.version}`),
     };
+    this.provenance = { runId: this.run.id, files: [] };
     const limits = options.limits ?? limitsForBudget(memoryBudget(options.memoryBudgetMb));
     this.judge = new FlowJudge(
       new RuleEngine(rules),
@@ -108,6 +113,7 @@ export class Session {
         repeat: (id, repeats, lastSeen) => this.sinks.updateAlertRepeats(id, repeats, lastSeen),
       },
       this.counters,
+      this.provenance,
     );
     this.pipeline = new Pipeline({
       counters: this.counters,
@@ -117,6 +123,7 @@ export class Session {
       devices: new DeviceSelector(options.devices ?? []),
       reassembler: new IpReassembler(this.counters, limits.fragments),
       write: (record: GroundwatchRecord) => this.sinks.write(record),
+      provenance: this.provenance,
     });
   }
 
@@ -133,6 +140,7 @@ export class Session {
     if (options.dbPath) sinks.push(new SqliteSink(openStore(options.dbPath), { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n) }));
     sinks.push(...(options.extraSinks ?? []));
     const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop);
+    session.run.geoip = await runGeoDatabases(geo);
     session.sinks.startRun?.(session.run);
     return session;
   }

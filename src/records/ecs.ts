@@ -4,6 +4,7 @@
  * live under `groundwatch.*`.
  */
 import type { FlowOrientation, NameSource, Severity, UnknownNameReason } from '../types.js';
+import type { CaptureFields } from './provenance.js';
 
 /**
  * The ECS release the records conform to (`ecs.version`, required by ECS in every event);
@@ -139,7 +140,10 @@ export interface FlowRecord extends EcsRecordBase {
     http?: { host?: string; method?: string };
     jurisdiction?: JurisdictionFields;
     geoip?: GeoEvidence;
+    /** The run that wrote it (records/provenance.ts). */
     run_id?: string;
+    /** The capture file and the flow's first packet in it (replay). */
+    capture?: CaptureFields;
   } & CountrySourceFields;
 }
 
@@ -177,6 +181,8 @@ export interface DnsRecord extends EcsRecordBase {
     /** CNAME chain from the asked name to the addresses, as evidence. */
     dns?: { chain?: string[] };
     run_id?: string;
+    /** The capture file and the packet that carried the message (replay). */
+    capture?: CaptureFields;
   };
 }
 
@@ -208,7 +214,10 @@ export interface AlertRecord extends EcsRecordBase {
     bytes_so_far?: number;
     /** The evidence that completed the match: 'first_packet', 'tls_sni', 'dns', ... */
     trigger: string;
+    /** The run that raised it last (the id does not depend on it: records/provenance.ts). */
     run_id?: string;
+    /** The capture file and packet: the flow's first packet, or the DNS query's packet. */
+    capture?: CaptureFields;
     dns_query?: { name: string; type: string };
   } & CountrySourceFields;
 }
@@ -245,7 +254,17 @@ export interface CaptureRun {
   flows: number;
   alerts: number;
   rules?: string[];
-  geoip?: GeoEvidence;
+  /** The GeoIP databases the run used (engine/run-geoip.ts). */
+  geoip?: RunGeoDatabase[];
+}
+
+/** One GeoIP database a run used: what it answers, which file, how old, which bytes. */
+export interface RunGeoDatabase {
+  role: string;
+  type: string;
+  path: string;
+  build_date: string;
+  sha256?: string;
 }
 
 export const SEVERITY_NUMBER: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };

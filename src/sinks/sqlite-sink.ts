@@ -27,7 +27,7 @@ import type {
 } from '../records/ecs.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Sink } from './sink.js';
-import { alertRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row } from './sqlite-rows.js';
+import { alertRow, alertRunRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row } from './sqlite-rows.js';
 import { prepareWriteStatements, type WriteStatements } from './sqlite-statements.js';
 import type { StoreDb } from './sqlite-store.js';
 import { storedTime } from './timestamps.js';
@@ -86,7 +86,11 @@ export class SqliteSink implements Sink {
 
   write(rec: GroundwatchRecord): void {
     const row = this.toRow(rec);
-    if (row) this.enqueue(row);
+    if (!row) return;
+    this.enqueue(row);
+    if (rec.event.dataset !== 'groundwatch.alert') return;
+    const runRow = alertRunRow(rec as AlertRecord, this.runId);
+    if (runRow) this.enqueue({ stmt: this.statements.alertRun, params: runRow });
   }
 
   startRun(run: CaptureRun): void {

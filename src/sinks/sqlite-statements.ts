@@ -25,7 +25,7 @@ const ALERT_COLUMNS = [
 ];
 const RUN_COLUMNS = [
   'id', 'tool_version', 'mode', 'started_at', 'ended_at', 'interface', 'sources', 'packets', 'anomalies', 'flows',
-  'alerts', 'rules', 'geoip',
+  'alerts', 'rules', 'geoip', 'input_key',
 ];
 const STATS_COLUMNS = ['run_id', 'ts', 'record'];
 const GAP_COLUMNS = ['run_id', 'ts_start', 'ts_end', 'interface', 'reason', 'record'];
@@ -38,6 +38,7 @@ export interface WriteStatements {
   stats: Statement;
   gap: Statement;
   alertRepeats: Statement;
+  alertRun: Statement;
 }
 
 export function prepareWriteStatements(db: StoreDb): WriteStatements {
@@ -53,6 +54,7 @@ export function prepareWriteStatements(db: StoreDb): WriteStatements {
          record = json_set(record, '$.groundwatch.repeats', @repeats)
        WHERE id = @id`,
     ),
+    alertRun: db.prepare('INSERT OR IGNORE INTO alert_runs (alert_id, run_id) VALUES (@alert_id, @run_id)'),
   };
 }
 
