@@ -57,6 +57,7 @@ export const ERROR_CATALOGUE = {
   DB_OPEN_FAILED: { exitCode: 2, meaning: 'The SQLite store cannot be opened, or is too old a schema to read without migrating it.' },
   DB_SCHEMA_TOO_NEW: { exitCode: 2, meaning: 'The SQLite store was written by a newer groundwatch; upgrade groundwatch to read it.' },
   NOT_FOUND: { exitCode: 2, meaning: 'The alert, flow or run id asked for (alerts show, alerts ack, flows show, runs show, --run) is not in the store.' },
+  OUTPUT_WRITE_FAILED: { exitCode: 2, meaning: 'A report file asked for (--junit) cannot be written: the path is a directory, or not writable. A missing directory is created.' },
   AMBIGUOUS_ID: { exitCode: 2, meaning: 'An id prefix (alerts show 69ab, flows show, runs show, --run) matches more than one alert, flow or run: give more characters.' },
   SINK_FAILED: { exitCode: 2, meaning: 'An output (store, NDJSON file, stdout) failed to write a record: a warning once per sink, the other outputs go on.' },
 } as const satisfies Record<string, ErrorDefinition>;

@@ -54,6 +54,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
     rule: ruleFields(rule),
     groundwatch: {
       severity: rule.severity,
+      confidence: rule.confidence,
       reasons: [...hit.reasons],
       category: rule.category,
       flow: { uid: flow.uid, start_seen: flow.startSeen, orientation: flow.orientation },
@@ -103,6 +104,7 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
     rule: ruleFields(rule),
     groundwatch: {
       severity: rule.severity,
+      confidence: rule.confidence,
       reasons: [...hit.reasons],
       category: rule.category,
       flow: {

@@ -3,6 +3,9 @@ import type { RuleEngine } from '../rules/engine.js';
 import type { FlowFacts, RuleHit } from '../rules/types.js';
 import type { GeoInfo, Transport } from '../types.js';
 
+/** Stands for the address when only a name is explained: not an IP, so no address predicate can match it. */
+const NO_ADDRESS = 'address-not-given';
+
 export interface ExplainOptions {
   port?: number;
   transport?: Transport;
@@ -10,19 +13,26 @@ export interface ExplainOptions {
   deviceMac?: string;
 }
 
-export function explainDestination(engine: RuleEngine, ip: string, host: string | undefined, geo: GeoInfo, opts: ExplainOptions = {}): string[] {
+/**
+ * `ip` undefined: only a name was given (`rules explain flysafe-api.dji.com`). groundwatch resolves
+ * nothing itself, so the name's rules are explained and the address rules (country, ASN, CIDR) are
+ * said not to be evaluated.
+ */
+export function explainDestination(engine: RuleEngine, ip: string | undefined, host: string | undefined, geo: GeoInfo, opts: ExplainOptions = {}): string[] {
   const port = opts.port ?? 443;
   const transport = opts.transport ?? 'tcp';
   const facts: FlowFacts = {
     device: { ip: opts.deviceIp ?? '0.0.0.0', ...(opts.deviceMac ? { mac: opts.deviceMac } : {}) },
     destination: {
-      ip, port, transport, names: [],
+      ip: ip ?? NO_ADDRESS, port, transport, names: [],
       ...(host ? { domain: host, nameSource: 'tls_sni' as const } : { unknownName: 'not_inspected' as const }),
     },
     geo,
   };
-  const lines = [`destination ${ip}:${port}/${transport}${host ? ` name ${host} (as if learned from tls_sni)` : ' (no name)'}`];
-  lines.push(...describeGeo(geo));
+  const where = ip === undefined ? `${host ?? ''} port ${port}/${transport}` : `${ip}:${port}/${transport}`;
+  const lines = [`destination ${where}${host ? ` name ${host} (as if learned from tls_sni)` : ' (no name)'}`];
+  if (ip === undefined) lines.push('  address: not given (groundwatch resolves nothing): country, network and address rules are not evaluated');
+  else lines.push(...describeGeo(geo));
   const result = engine.matchFlow(facts);
   if (result.alerts.length + result.suppressed.length + result.allowedBy.length === 0) {
     lines.push(`no rule matches (${engine.rules.length} rules loaded)`);

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { writeReportFile } from './report-file.js';
+import { progressLine } from './replay-progress.js';
 import { Option, type Command } from 'commander';
 import { runReplay, isSeverityOrNever } from '../engine/replay.js';
 import { junitReport } from '../engine/junit.js';
@@ -63,8 +64,14 @@ export function registerReplayCommand(program: Command): void {
       const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const progress = progressLine(process.stderr);
+      const warn = (line: string) => {
+        progress.clear();
+        printErrLine(line);
+      };
       const result = await runReplay({
         signal: stop.signal,
+        ...(progress.show ? { onProgress: progress.show } : {}),
         files,
         failOn: flags.failOn,
         dbPath: flags.db === false ? null : flags.db,
@@ -76,12 +83,16 @@ export function registerReplayCommand(program: Command): void {
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
         ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
         ...(flags.device ? { devices: flags.device } : {}),
-        warn: printErrLine,
+        warn,
       }).finally(() => {
+        progress.clear();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       });
-      if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files, result.incomplete ? result.warnings : []));
+      if (flags.junit) {
+        const inputs = result.session.provenance.files;
+        writeReportFile('--junit', flags.junit, junitReport(result.session.collector.alerts, flags.failOn, inputs, result.incomplete ? result.warnings : []));
+      }
       if (flags.summary) {
         const summary = textSummary(result.session, result.warnings);
         if (format === 'text') printOut(summary);

@@ -6,7 +6,7 @@
 import type { DnsSeen } from '../attribution/attributor.js';
 import type { Counters } from '../counters.js';
 import type { Flow } from '../flow/flow.js';
-import type { AlertRecord } from '../records/ecs.js';
+import type { AlertRecord, FoldedFlows } from '../records/ecs.js';
 import type { RuleEngine } from '../rules/engine.js';
 import { changingFactsFingerprint, flowFactsFromSnapshot } from '../rules/facts.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
@@ -16,7 +16,7 @@ import { AlertSuppressor, buildAlertRecord, buildDnsQueryAlertRecord } from '../
 
 export interface JudgeOutput {
   alert(record: AlertRecord): void;
-  repeat(alertId: string, repeats: number, lastSeen: string): void;
+  repeat(alertId: string, repeats: number, lastSeen: string, folded: FoldedFlows): void;
 }
 
 export class FlowJudge {
@@ -85,7 +85,7 @@ export class FlowJudge {
     const verdict = this.suppressor.admit(record, ts);
     if (!verdict.emit) {
       this.counters.inc('alerts.suppressed_repeats');
-      this.out.repeat(verdict.firstId, verdict.repeats, record['@timestamp']);
+      this.out.repeat(verdict.firstId, verdict.repeats, record['@timestamp'], verdict.folded);
       return;
     }
     this.counters.inc(`alerts.${hit.rule.severity}`);

@@ -110,7 +110,7 @@ export class Session {
       new AlertSuppressor({ windowSec: options.suppressWindowSeconds ?? 300, maxKeys: limits.alertWindows, counters: this.counters }),
       {
         alert: (record) => this.sinks.write(record),
-        repeat: (id, repeats, lastSeen) => this.sinks.updateAlertRepeats(id, repeats, lastSeen),
+        repeat: (id, repeats, lastSeen, folded) => this.sinks.updateAlertRepeats(id, repeats, lastSeen, folded),
       },
       this.counters,
       this.provenance,

@@ -201,6 +201,12 @@ export interface AlertRecord extends EcsRecordBase {
   rule: { id: string; name: string; ruleset: string; version: string; description?: string; category?: string; reference?: string };
   groundwatch: {
     severity: Severity;
+    /**
+     * How well the rule's sources support it (the rule's `confidence`): H seen on the wire by an
+     * independent party and in DJI code or docs, M in code or a secondary report only, L a single
+     * community list or an inference (rules/README.md). Absent in records written before it existed.
+     */
+    confidence?: 'H' | 'M' | 'L';
     /** Every reason that matched, human readable, one per matcher. */
     reasons: string[];
     category?: AlertCategory;
@@ -211,6 +217,8 @@ export interface AlertRecord extends EcsRecordBase {
     geoip?: GeoEvidence;
     /** Repeats of the same (device, destination, rule) folded into this alert. */
     repeats: number;
+    /** The connections those repeats came from (alerts/suppress.ts), the first ones, bounded; `omitted` more not listed. */
+    folded?: FoldedFlows;
     bytes_so_far?: number;
     /** The evidence that completed the match: 'first_packet', 'tls_sni', 'dns', ... */
     trigger: string;
@@ -220,6 +228,22 @@ export interface AlertRecord extends EcsRecordBase {
     capture?: CaptureFields;
     dns_query?: { name: string; type: string };
   } & CountrySourceFields;
+}
+
+/** One folded repeat's connection: its flow and 5-tuple. */
+export interface FoldedFlow {
+  flow_uid: string;
+  source_ip?: string;
+  source_port?: number;
+  destination_ip?: string;
+  destination_port?: number;
+  transport?: string;
+}
+
+export interface FoldedFlows {
+  flows: FoldedFlow[];
+  /** Repeats folded beyond the listed flows. */
+  omitted: number;
 }
 
 export interface StatsRecord extends EcsRecordBase {

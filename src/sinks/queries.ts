@@ -32,6 +32,8 @@ export interface FlowFilters extends TimeFilters {
   transport?: string;
   /** Destination country, ISO 3166 alpha-2. */
   country?: string;
+  /** Destination AS number. */
+  asn?: number;
 }
 
 export interface AlertFilters extends TimeFilters {
@@ -91,6 +93,7 @@ export function listFlowsPage(db: StoreDb, filters: FlowFilters = {}): Page<Flow
   if (filters.port !== undefined) w.add('destination_port = @port', { port: filters.port });
   if (filters.transport !== undefined) w.add('transport = @transport', { transport: filters.transport.toLowerCase() });
   if (filters.country !== undefined) w.add('country = @country', { country: filters.country.toUpperCase() });
+  if (filters.asn !== undefined) w.add('asn = @asn', { asn: filters.asn });
   const sql = `SELECT * FROM flows ${w.toSql()} ORDER BY ts_start DESC, rowid DESC ${pageSql(filters)}`;
   const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
   return takePage(rows.map(toFlowRow), filters);

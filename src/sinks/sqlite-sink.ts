@@ -22,6 +22,7 @@ import type {
   CaptureRun,
   DnsRecord,
   FlowRecord,
+  FoldedFlows,
   GroundwatchRecord,
   StatsRecord,
 } from '../records/ecs.js';
@@ -103,14 +104,16 @@ export class SqliteSink implements Sink {
   }
 
   /** Repeats of one alert between two flushes become one UPDATE (a chatty destination repeats thousands of times). */
-  updateAlertRepeats(alertId: string, repeats: number, lastSeen: string): void {
+  updateAlertRepeats(alertId: string, repeats: number, lastSeen: string, folded?: FoldedFlows): void {
+    const foldedJson = folded === undefined ? null : JSON.stringify(folded);
     const queued = this.queuedRepeats.get(alertId);
     if (queued) {
       queued.params['repeats'] = repeats;
       queued.params['last_seen'] = storedTime(lastSeen);
+      queued.params['folded'] = foldedJson;
       return;
     }
-    const row: PendingRow = { stmt: this.statements.alertRepeats, params: { id: alertId, repeats, last_seen: storedTime(lastSeen) } };
+    const row: PendingRow = { stmt: this.statements.alertRepeats, params: { id: alertId, repeats, last_seen: storedTime(lastSeen), folded: foldedJson } };
     this.queuedRepeats.set(alertId, row);
     this.enqueue(row);
   }

@@ -50,8 +50,10 @@ export function prepareWriteStatements(db: StoreDb): WriteStatements {
     stats: db.prepare(insertSql('stats', STATS_COLUMNS)),
     gap: db.prepare(insertSql('capture_gaps', GAP_COLUMNS)),
     alertRepeats: db.prepare(
+      // The folded connections replace the record's list (the sink always has the whole bounded list); NULL keeps it.
       `UPDATE alerts SET repeats = @repeats, last_seen = @last_seen,
-         record = json_set(record, '$.groundwatch.repeats', @repeats)
+         record = CASE WHEN @folded IS NULL THEN json_set(record, '$.groundwatch.repeats', @repeats)
+           ELSE json_set(record, '$.groundwatch.repeats', @repeats, '$.groundwatch.folded', json(@folded)) END
        WHERE id = @id`,
     ),
     alertRun: db.prepare('INSERT OR IGNORE INTO alert_runs (alert_id, run_id) VALUES (@alert_id, @run_id)'),

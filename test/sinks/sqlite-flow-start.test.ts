@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from '../../src/sinks/sqlite-schema.js';
 /**
  * groundwatch.flow.start_seen / orientation in the store (migration 3): new rows
  * carry them as columns, rows written by a version-1 store keep NULL. Read back
@@ -33,7 +34,7 @@ describe('start_seen and orientation columns', () => {
     [makeFlow({ uid: 'Csyn' }), mid, alert].forEach((r) => sink.write(r));
     await sink.close();
 
-    expect(sqlite3(path, 'PRAGMA user_version')).toEqual(['3']);
+    expect(sqlite3(path, 'PRAGMA user_version')).toEqual([String(SCHEMA_VERSION)]);
     expect(sqlite3(path, "SELECT uid, quote(start_seen), quote(orientation) FROM flows ORDER BY uid")).toEqual([
       "Cmid|0|'port'",
       "Cold|NULL|NULL",
