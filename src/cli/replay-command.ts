@@ -52,7 +52,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--geoip <dir>', 'directory with MaxMind / compatible .mmdb files (default: system GeoIP dirs, then embedded data)')
     .option('--device <spec...>', 'only judge these devices: IP, CIDR or MAC (default: every host that starts a flow)')
     .option('--fail-on <severity>', 'exit 1 when an alert reaches this severity: info|low|medium|high|critical|never', DEFAULT_FAIL_ON)
-    .option('--junit <file>', 'write a JUnit XML report (one test case per rule and destination)')
+    .option('--junit <file>', 'write a JUnit XML report (one testsuite per input file, one test case per rule and destination; a missing directory is created)')
     .option('--no-summary', 'do not print the end-of-run summary (text format)')
     .option('--memory-budget <MiB>', 'memory the run may use; table bounds (flows, DNS answers, ...) are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .action(async (files: string[], flags: ReplayFlags) => {
