@@ -2,6 +2,7 @@
 import type { RuleEngine } from '../rules/engine.js';
 import type { FlowFacts, RuleHit } from '../rules/types.js';
 import type { GeoInfo, Transport } from '../types.js';
+import { buildDay, databaseLabel, plainReason } from '../util/db-label.js';
 
 /** Stands for the address when only a name is explained: not an IP, so no address predicate can match it. */
 const NO_ADDRESS = 'address-not-given';
@@ -47,16 +48,21 @@ export function explainDestination(engine: RuleEngine, ip: string | undefined, h
 function describeGeo(geo: GeoInfo): string[] {
   if (geo.special) return [`  address range: ${geo.special} (never geolocated)`];
   const country = geo.countryIso ?? 'unknown';
-  const cdb = geo.countryDb ? ` [${geo.countryDb.type} built ${geo.countryDb.buildDate}]` : '';
+  const cdb = dbNote(geo.countryDb);
   const as = geo.asn !== undefined ? `AS${geo.asn}${geo.asOrg ? ` ${geo.asOrg}` : ''}` : 'unknown';
-  const adb = geo.asnDb ? ` [${geo.asnDb.type} built ${geo.asnDb.buildDate}]` : '';
+  const adb = dbNote(geo.asnDb);
   const op = geo.operatorCountry ? `${geo.operatorName ?? 'operator'} (${geo.operatorCountry})` : 'not in the operator list';
   const lines = [`  located in: ${country}${cdb}`];
   if (geo.registrantDb) {
-    const rdb = ` [${geo.registrantDb.type} built ${geo.registrantDb.buildDate}]`;
+    const rdb = dbNote(geo.registrantDb);
     lines.push(`  registered to: ${geo.registrantCountryIso ?? 'unknown'}${rdb}`);
   }
   return [...lines, `  network: ${as}${adb}`, `  operated by: ${op}`];
+}
+
+/** ` [DB-IP Lite Country, built 2026-06-01]`: the database as people know it, and its build day. */
+function dbNote(db: { type: string; buildDate: string } | undefined): string {
+  return db ? ` [${databaseLabel(db.type)}, built ${buildDay(db.buildDate)}]` : '';
 }
 
 function describeHit(label: string, h: RuleHit): string[] {
@@ -64,7 +70,7 @@ function describeHit(label: string, h: RuleHit): string[] {
   const sev = r.action === 'alert' ? ` severity=${r.severity} category=${r.category}` : '';
   return [
     `${label} ${r.id} v${r.version} (${r.ruleset}@${r.rulesetVersion}, confidence ${r.confidence})${sev}: ${r.name}`,
-    ...h.reasons.map((reason) => `    because ${reason}`),
+    ...h.reasons.map((reason) => `    because ${plainReason(reason)}`),
     `    source: ${r.source}`,
   ];
 }

@@ -7,8 +7,8 @@
  */
 import type { AlertRecord } from '../records/ecs.js';
 import type { AlertAck, AlertRow } from '../sinks/queries.js';
-import { buildDay, databaseLabel, plainReason } from './db-label.js';
-import { readableTime } from './flows-command.js';
+import { buildDay, databaseLabel, plainReason } from '../util/db-label.js';
+import { readableTime } from '../util/readable-time.js';
 import type { Columns } from './output-format.js';
 
 export const ALERT_COLUMNS: Columns = [

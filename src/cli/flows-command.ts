@@ -11,6 +11,7 @@ import { formatRows, OUTPUT_FORMATS, type Columns, type OutputFormat } from './o
 import { flattenForText } from './record-text.js';
 import { dropUndefined, parseAsn, parseFormat, parseWholeNumber, withReadOnlyStore } from './store-command.js';
 import { tableStyleFor } from './terminal-style.js';
+import { readableTime } from '../util/readable-time.js';
 
 export type { CliOutput };
 export { dropUndefined, parseFormat, parseWholeNumber, withReadOnlyStore };
@@ -121,11 +122,5 @@ export function registerFlowsCommands(program: Command, out: CliOutput = default
     });
 }
 
-/** Stored times carry nanoseconds; a person reads seconds: 2026-11-23T09:37:28Z (ISO 8601, UTC). */
-export function readableTime(iso: string | null | undefined): string | null {
-  if (iso === null || iso === undefined) return null;
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
-  return m ? `${m[1]}Z` : iso;
-}
 
 export type { OutputFormat };

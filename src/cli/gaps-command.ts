@@ -1,7 +1,7 @@
 /** `groundwatch gaps list`: times the monitor was not capturing (interface down, capture worker restarted). */
 import type { Command } from 'commander';
 import { listGapsPage, type GapFilters, type GapRow } from '../sinks/gap-queries.js';
-import { readableTime } from './flows-command.js';
+import { readableTime } from '../util/readable-time.js';
 import { addPageFlags, addRunFlags, DB_FLAG_HELP, pageFilters, printPage, runScope, type CliOutput, type PageFlags, type RunFlags } from './list-flags.js';
 import { OUTPUT_FORMATS, type Columns } from './output-format.js';
 import { dropUndefined, parseFormat, withReadOnlyStore } from './store-command.js';

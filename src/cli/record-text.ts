@@ -6,7 +6,7 @@
  * is neutralised for the terminal.
  */
 import { isoFromSeconds } from '../records/time.js';
-import { buildDay, databaseLabel, plainReason } from './db-label.js';
+import { buildDay, databaseLabel, plainReason } from '../util/db-label.js';
 import { sanitizeForTerminal, TABLE_WIDTH } from './output-format.js';
 
 export type TextLine = [key: string, value: string];

@@ -6,11 +6,11 @@
  */
 import type { Command } from 'commander';
 import { getRun, listRunsPage, type RunRow } from '../sinks/run-queries.js';
-import { readableTime } from './flows-command.js';
+import { readableTime } from '../util/readable-time.js';
 import { addPageFlags, DB_FLAG_HELP, pageFilters, printPage, type CliOutput, type PageFlags } from './list-flags.js';
 import { OUTPUT_FORMATS, type Columns } from './output-format.js';
 import { renderLines, type TextLine } from './record-text.js';
-import { buildDay, databaseLabel } from './db-label.js';
+import { buildDay, databaseLabel } from '../util/db-label.js';
 import { parseFormat, withReadOnlyStore } from './store-command.js';
 
 const RUN_COLUMNS: Columns = [

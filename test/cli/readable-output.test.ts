@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registerAlertsCommands } from '../../src/cli/alerts-command.js';
 import { registerGapsCommands } from '../../src/cli/gaps-command.js';
 import { progressLine } from '../../src/cli/replay-progress.js';
-import { plainReason } from '../../src/cli/db-label.js';
+import { plainReason } from '../../src/util/db-label.js';
 import { colourWanted } from '../../src/cli/terminal-style.js';
 import { buildCaptureGapRecord } from '../../src/daemon/capture-gap.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
