@@ -6,6 +6,7 @@
  * NDJSON keeps the exact strings: JSON escaping is unambiguous already.
  */
 import { sanitizeForTerminal } from '../util/terminal-text.js';
+import { cutToWidth } from '../util/text-width.js';
 
 export { sanitizeForTerminal };
 
@@ -88,15 +89,10 @@ function fitWidths(widths: number[], specs: ColumnSpec[], limit: number): void {
   }
 }
 
-function cut(text: string, w: number): string {
-  const chars = [...text];
-  return chars.length > w ? `${chars.slice(0, Math.max(1, w - 1)).join('')}…` : text;
-}
+const cut = cutToWidth;
 
 function tableCell(value: unknown, maxWidth: number): string {
-  const text = sanitizeForTerminal(cellText(value, '-'));
-  const chars = [...text];
-  return chars.length > maxWidth ? `${chars.slice(0, Math.max(1, maxWidth - 1)).join('')}…` : text;
+  return cutToWidth(sanitizeForTerminal(cellText(value, '-')), maxWidth);
 }
 
 function isNumberOrEmpty(v: unknown): boolean {

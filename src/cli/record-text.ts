@@ -8,6 +8,7 @@
 import { isoFromSeconds } from '../records/time.js';
 import { buildDay, databaseLabel, plainReason } from '../util/db-label.js';
 import { sanitizeForTerminal, TABLE_WIDTH } from './output-format.js';
+import { wrapWords } from '../util/text-width.js';
 
 export type TextLine = [key: string, value: string];
 
@@ -21,7 +22,7 @@ export function renderLines(lines: TextLine[]): string {
   const out: string[] = [];
   for (const [k, v] of lines) {
     const key = sanitizeForTerminal(k);
-    const pieces = wrap(sanitizeForTerminal(v), valueWidth);
+    const pieces = wrapWords(sanitizeForTerminal(v), valueWidth);
     out.push(`${key.padEnd(keyWidth)}  ${pieces[0] ?? ''}`.trimEnd());
     for (const more of pieces.slice(1)) out.push(`${' '.repeat(keyWidth + 2)}${more}`);
   }
@@ -48,28 +49,4 @@ function readable(path: string, value: unknown): string {
   if (/_db\.type$|\.database$/.test(path)) return `${databaseLabel(value)} (${value})`;
   if (/_db\.build_date$|\.build_date$/.test(path)) return buildDay(value);
   return value;
-}
-
-/** Word wrap; a word longer than the width (a path, a hash) is cut. */
-function wrap(text: string, width: number): string[] {
-  if (text.length <= width) return [text];
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    let w = word;
-    while (w.length > width) {
-      if (line) lines.push(line);
-      lines.push(w.slice(0, width));
-      w = w.slice(width);
-      line = '';
-    }
-    if (line === '') line = w;
-    else if (line.length + 1 + w.length <= width) line += ` ${w}`;
-    else {
-      lines.push(line);
-      line = w;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
 }

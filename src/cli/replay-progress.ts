@@ -6,6 +6,7 @@
  */
 import type { ReplayProgress } from '../engine/replay.js';
 import { neutralizeTerminalLine } from '../util/terminal-text.js';
+import { cutToWidth } from '../util/text-width.js';
 
 export interface ProgressTarget {
   isTTY?: boolean;
@@ -25,8 +26,7 @@ export function progressLine(stream: ProgressTarget): ProgressLine {
     show(p) {
       const width = Math.max(40, (stream.columns ?? 120) - 1);
       const text = neutralizeTerminalLine(`replay: ${p.packets.toLocaleString('en')} packets, ${Math.round(p.rate).toLocaleString('en')}/s, reading ${p.file}`);
-      const cut = text.length > width ? `${text.slice(0, width - 1)}…` : text;
-      stream.write(`\r\u001b[2K${cut}`);
+      stream.write(`\r\u001b[2K${cutToWidth(text, width)}`);
       shown = true;
     },
     clear() {

@@ -4,7 +4,7 @@
  * prefix shared by several ids is AMBIGUOUS_ID with a few of them named.
  */
 import { GroundwatchError } from '../errors.js';
-import { cachedStatement } from './query-builder.js';
+import { cachedStatement, escapeLike } from './query-builder.js';
 import type { StoreDb } from './sqlite-store.js';
 
 const SHOWN_CANDIDATES = 3;
@@ -22,8 +22,4 @@ export function resolveIdPrefix(db: StoreDb, table: string, column: string, text
   const shown = candidates.slice(0, SHOWN_CANDIDATES).join(', ');
   const more = candidates.length > SHOWN_CANDIDATES ? ', ...' : '';
   throw new GroundwatchError('AMBIGUOUS_ID', `${what} id prefix ${JSON.stringify(text)} matches several: ${shown}${more}`);
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -82,7 +82,8 @@ export function normaliseDomain(domain: string): string {
   return foldHostName(domain.trim().replace(/^\*?\./, ''));
 }
 
-function escapeLike(text: string): string {
+/** A LIKE pattern matching `text` literally (with ESCAPE '\\'). */
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -7,6 +7,7 @@ import type { Sink } from './sink.js';
 import { neutralizeTerminalText, sanitizeForTerminal as safe } from '../util/terminal-text.js';
 import { plainReason } from '../util/db-label.js';
 import { readableTime } from '../util/readable-time.js';
+import { cutToWidth, wrapWords } from '../util/text-width.js';
 
 export type StdoutEvents = 'alerts' | 'flows' | 'all';
 
@@ -115,7 +116,7 @@ function formatAlert(a: AlertRecord): string {
   const conf = gw.confidence ? `conf ${gw.confidence}  ` : '';
   const head = `ALERT  ${sev} ${conf}${readableTime(a['@timestamp'])}  ${safe(a.rule.id)}  flow ${safe(gw.flow.uid)}${midStream(a)}`;
   const path = `${INDENT}${s?.ip}${s?.mac ? ` (${s.mac})` : ''} -> ${d?.ip}:${d?.port}/${a.network?.transport}  ${nameOf(a)}  ${where(a)}`;
-  const reasons = gw.reasons.flatMap((r) => wrap(`- ${safe(plainReason(r))}`, WIDTH - INDENT.length).map((l, i) => `${INDENT}${i === 0 ? '' : '  '}${l}`));
+  const reasons = gw.reasons.flatMap((r) => wrapWords(`- ${safe(plainReason(r))}`, WIDTH - INDENT.length).map((l, i) => `${INDENT}${i === 0 ? '' : '  '}${l}`));
   return [head, cut(path), ...reasons].join('\n');
 }
 
@@ -126,19 +127,5 @@ function formatFlow(f: FlowRecord): string {
 }
 
 function cut(line: string): string {
-  const chars = [...line];
-  return chars.length > WIDTH ? `${chars.slice(0, WIDTH - 1).join('')}…` : line;
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && [...line].length + 1 + [...word].length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '') lines.push(line);
-  return lines.map((l) => ([...l].length > width ? cut(l) : l));
+  return cutToWidth(line, WIDTH);
 }
