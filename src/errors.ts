@@ -60,7 +60,9 @@ export const ERROR_CATALOGUE = {
   DB_SCHEMA_TOO_NEW: { exitCode: 2, meaning: 'The SQLite store was written by a newer groundwatch; upgrade groundwatch to read it.' },
   BUNDLE_OUT_NOT_EMPTY: { exitCode: 2, meaning: 'alerts export: the --out directory exists and is not empty, or cannot be created (a bundle is never mixed with other files).' },
   BUNDLE_INVALID: { exitCode: 2, meaning: 'verify --bundle: the path is not an evidence bundle (no readable manifest.json, unknown format, a file name outside the bundle).' },
-  NOT_FOUND: { exitCode: 2, meaning: 'The alert id asked for (alerts show, alerts ack) is not in the store.' },
+  NOT_FOUND: { exitCode: 2, meaning: 'The alert, flow or run id asked for (alerts show, alerts ack, alerts export, flows show, runs show, --run, report --run) is not in the store.' },
+  OUTPUT_WRITE_FAILED: { exitCode: 2, meaning: 'A report file asked for (--junit) cannot be written: the path is a directory, or not writable. A missing directory is created.' },
+  AMBIGUOUS_ID: { exitCode: 2, meaning: 'An id prefix (alerts show 69ab, flows show, runs show, --run) matches more than one alert, flow or run: give more characters.' },
   SINK_FAILED: { exitCode: 2, meaning: 'An output (store, NDJSON file, stdout) failed to write a record: a warning once per sink, the other outputs go on.' },
   DELIVERY_DISABLED: {
     exitCode: 3,

@@ -16,7 +16,8 @@ import type { PipelineLimits } from './config/limits.js';
 import { buildDnsRecord } from './records/dns-record.js';
 import type { FlowEndReason, GroundwatchRecord } from './records/ecs.js';
 import { buildFlowRecord } from './records/flow-record.js';
-import type { GeoLookup, RawPacket } from './types.js';
+import type { GeoLookup, PacketOrigin, RawPacket } from './types.js';
+import { originOf, type RunProvenance } from './records/provenance.js';
 import { OtherIpConversations } from './flow/other-conversations.js';
 import { recordCoverage } from './detect/coverage.js';
 import { isLocalAddress } from './detect/local-address.js';
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   runId?: string;
   /** Keeps packets of judged flows as evidence candidates (evidence/recorder.ts). */
   packets?: PacketKeeper;
+  /** Run id and capture files, stamped on every flow and DNS record. */
+  provenance?: RunProvenance;
 }
 
 /** How often (packet time) idle flows and fragments are swept. */
@@ -50,6 +53,8 @@ export class Pipeline {
   private readonly heapPressure = new HeapPressure();
   /** Latest packet time seen: the pipeline's clock. */
   now = 0;
+  /** The packet being processed: a new flow's first packet, a DNS message's packet. */
+  private origin: PacketOrigin | undefined;
 
   constructor(private readonly deps: PipelineDeps) {
     const { counters, limits } = deps;
@@ -76,6 +81,7 @@ export class Pipeline {
   processPacket(raw: RawPacket): void {
     const { counters } = this.deps;
     counters.inc('packets.received');
+    this.origin = originOf(raw);
     const p = decodeFrame(raw, { counters, reassembler: this.deps.reassembler });
     if (p === undefined) return;
     counters.inc('packets.decoded');
@@ -86,7 +92,10 @@ export class Pipeline {
       return;
     }
     const { flow, direction, isNew } = this.flows.track(p);
-    if (isNew) this.onFlowStart(flow);
+    if (isNew) {
+      if (this.origin) flow.origin = this.origin;
+      this.onFlowStart(flow);
+    }
     if (!flow.judged) return;
     this.deps.packets?.onPacket(flow, direction, raw, p.ts);
     this.attributor.onPacket(flow, direction, p);
@@ -135,11 +144,11 @@ export class Pipeline {
     this.deps.judge.judgeFlow(flow, flow.evaluated ? 'flow_end' : (flow.attribution.source ?? 'flow_end'));
     flow.evaluated = true;
     recordCoverage(this.deps.counters, flow);
-    this.deps.write(buildFlowRecord(flow, reason, this.deps.runId));
+    this.deps.write(buildFlowRecord(flow, reason, this.deps.provenance));
   }
 
   private onDns(seen: DnsSeen): void {
-    this.deps.write(buildDnsRecord(seen, this.deps.runId));
-    if (!seen.message.isResponse && seen.direction === 'to_server') this.deps.judge.judgeDnsQuery(seen);
+    this.deps.write(buildDnsRecord(seen, this.deps.provenance, this.origin));
+    if (!seen.message.isResponse && seen.direction === 'to_server') this.deps.judge.judgeDnsQuery(seen, this.origin);
   }
 }

@@ -19,6 +19,14 @@ export interface RawPacket {
   interfaceId: number;
   /** Index of the input (file) the packet came from, for multi-file runs. */
   sourceIndex: number;
+  /** 1-based number of the packet in its capture file (tshark's frame.number); absent for live capture. */
+  packetNumber?: number;
+}
+
+/** Where a record's packet came from: input file (RawPacket.sourceIndex) and packet number in it. */
+export interface PacketOrigin {
+  sourceIndex: number;
+  packetNumber: number;
 }
 
 export type Transport = 'tcp' | 'udp' | 'icmp' | 'ipv6-icmp' | 'other';
@@ -195,4 +203,6 @@ export interface FlowSnapshot {
   /** The connection's start was seen (a SYN first; for UDP, a first datagram from the client). */
   startSeen: boolean;
   orientation: FlowOrientation;
+  /** The flow's first packet in its capture file (replay only). */
+  origin?: PacketOrigin;
 }

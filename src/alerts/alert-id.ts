@@ -1,4 +1,4 @@
-/** Deterministic alert ids: the same run, flow and rule always give the same id. */
+/** Deterministic alert ids: the same flow and rule (and DNS question) always give the same id, whatever the run. */
 import { createHash } from 'node:crypto';
 
 export function alertId(...parts: (string | number | undefined)[]): string {

@@ -7,7 +7,8 @@
 import { ECS_VERSION, SEVERITY_NUMBER, type AlertRecord } from '../records/ecs.js';
 import { macField } from '../records/mac.js';
 import { isoFromSecNsec } from '../records/time.js';
-import type { FlowOrientation, FlowSnapshot } from '../types.js';
+import type { FlowOrientation, FlowSnapshot, PacketOrigin } from '../types.js';
+import { provenanceFields, type RunProvenance } from '../records/provenance.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
 import { alertId } from './alert-id.js';
 import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, withGeo } from '../records/evidence.js';
@@ -17,11 +18,18 @@ export type AlertTime = { tsSec: number; tsNsec: number } | string;
 
 /** `{ key: value }` when value is defined, else `{}`: records carry no undefined keys (SQLite binds them as NULL columns). */
 
+/**
+ * The id's first part: once the run id, which was never set, so every id ever written hashed ''.
+ * Kept empty for good: an alert's id must not depend on the run, or a re-replay of the same
+ * capture would duplicate every alert and orphan its acknowledgements.
+ */
+const NO_RUN = '';
+
 function timestamp(ts: AlertTime): string {
   return typeof ts === 'string' ? ts : isoFromSecNsec(ts.tsSec, ts.tsNsec);
 }
 
-export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: string, ts: AlertTime, runId?: string): AlertRecord {
+export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: string, ts: AlertTime, run?: RunProvenance): AlertRecord {
   const a = flow.attribution;
   const rule = hit.rule;
   return {
@@ -30,7 +38,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
     event: {
       kind: 'alert',
       dataset: 'groundwatch.alert',
-      id: alertId(runId, flow.uid, rule.id),
+      id: alertId(NO_RUN, flow.uid, rule.id),
       category: ['network'],
       type: ['connection'],
       action: rule.id,
@@ -46,6 +54,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
     rule: ruleFields(rule),
     groundwatch: {
       severity: rule.severity,
+      confidence: rule.confidence,
       reasons: [...hit.reasons],
       category: rule.category,
       flow: { uid: flow.uid, start_seen: flow.startSeen, orientation: flow.orientation },
@@ -56,7 +65,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
       repeats: 0,
       bytes_so_far: flow.bytesToServer + flow.bytesToClient,
       trigger,
-      ...(runId ? { run_id: runId } : {}),
+      ...provenanceFields(run, flow.origin),
     },
   };
 }
@@ -70,9 +79,11 @@ export interface DnsQueryOrigin {
   dnsId: number;
   startSeen?: boolean;
   orientation?: FlowOrientation;
+  /** The packet that carried the query (replay). */
+  packet?: PacketOrigin;
 }
 
-export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFacts, hit: RuleHit, ts: AlertTime, runId?: string): AlertRecord {
+export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFacts, hit: RuleHit, ts: AlertTime, run?: RunProvenance): AlertRecord {
   const rule = hit.rule;
   const iso = timestamp(ts);
   return {
@@ -81,7 +92,7 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
     event: {
       kind: 'alert',
       dataset: 'groundwatch.alert',
-      id: alertId(runId, origin.flowUid, rule.id, q.qname, q.qtype, origin.dnsId, iso),
+      id: alertId(NO_RUN, origin.flowUid, rule.id, q.qname, q.qtype, origin.dnsId, iso),
       category: ['network'],
       type: ['protocol'],
       action: rule.id,
@@ -93,6 +104,7 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
     rule: ruleFields(rule),
     groundwatch: {
       severity: rule.severity,
+      confidence: rule.confidence,
       reasons: [...hit.reasons],
       category: rule.category,
       flow: {
@@ -107,7 +119,7 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
       repeats: 0,
       trigger: 'dns_query',
       dns_query: { name: q.qname, type: q.qtype },
-      ...(runId ? { run_id: runId } : {}),
+      ...provenanceFields(run, origin.packet),
     },
   };
 }

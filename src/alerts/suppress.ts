@@ -5,7 +5,7 @@
  * shows the behaviour continuing. The key table is bounded; evictions counted.
  */
 import type { Counters } from '../counters.js';
-import type { AlertRecord } from '../records/ecs.js';
+import type { AlertRecord, FoldedFlow, FoldedFlows } from '../records/ecs.js';
 import { FifoMap } from '../util/fifo-map.js';
 
 export interface SuppressorOptions {
@@ -18,8 +18,11 @@ export interface SuppressorOptions {
 
 export type Admission =
   | { emit: true }
-  /** Not emitted: the sink layer can update the stored first alert (by id) to `repeats`. */
-  | { emit: false; firstId: string; repeats: number; first: AlertRecord };
+  /** Not emitted: the sink layer can update the stored first alert (by id) to `repeats` and its folded connections. */
+  | { emit: false; firstId: string; repeats: number; first: AlertRecord; folded: FoldedFlows };
+
+/** Connections listed per folded alert: enough to find them in the capture, bounded for a destination that repeats all day. */
+export const MAX_FOLDED_FLOWS = 20;
 
 interface Entry {
   first: AlertRecord;
@@ -51,9 +54,13 @@ export class AlertSuppressor {
     this.expire(tsSec);
     const entry = this.entries.get(key);
     if (entry && tsSec - entry.startSec < this.windowSec) {
-      entry.first.groundwatch.repeats++;
+      const first = entry.first;
+      first.groundwatch.repeats++;
+      const folded = (first.groundwatch.folded ??= { flows: [], omitted: 0 });
+      if (folded.flows.length < MAX_FOLDED_FLOWS) folded.flows.push(foldedFlow(alert));
+      else folded.omitted++;
       this.counters?.inc('alerts.suppressed');
-      return { emit: false, firstId: entry.first.event.id, repeats: entry.first.groundwatch.repeats, first: entry.first };
+      return { emit: false, firstId: first.event.id, repeats: first.groundwatch.repeats, first, folded };
     }
     if (entry) {
       // A new window for a known key: it becomes the newest.
@@ -75,6 +82,16 @@ export class AlertSuppressor {
   private evictOldest(): void {
     if (this.entries.shift()) this.counters?.inc('alerts.suppressor.evicted');
   }
+}
+
+function foldedFlow(a: AlertRecord): FoldedFlow {
+  const f: FoldedFlow = { flow_uid: a.groundwatch.flow.uid };
+  if (a.source?.ip !== undefined) f.source_ip = a.source.ip;
+  if (a.source?.port !== undefined) f.source_port = a.source.port;
+  if (a.destination?.ip !== undefined) f.destination_ip = a.destination.ip;
+  if (a.destination?.port !== undefined) f.destination_port = a.destination.port;
+  if (a.network?.transport !== undefined) f.transport = a.network.transport;
+  return f;
 }
 
 /** (device, destination domain or ip, rule id); DNS-query alerts key on the asked name. */

@@ -60,7 +60,7 @@ export class PcapParser extends RecordParser {
       tsNsec %= NS_PER_SEC;
     }
     if (wireLen < capLen) this.anomaly('anomaly.capture.wire_len_lt_caplen');
-    out.push(rawPacket(tsSec, tsNsec, this.linkType, data, wireLen, 0, this.sourceIndex));
+    out.push(rawPacket(tsSec, tsNsec, this.linkType, data, wireLen, 0, this.sourceIndex, ++this.packetsRead));
     return true;
   }
 

@@ -152,7 +152,7 @@ export class PcapngParser extends RecordParser {
       this.anomaly('anomaly.capture.timestamp_out_of_range');
     }
     if (wireLen < capLen) this.anomaly('anomaly.capture.wire_len_lt_caplen');
-    out.push(rawPacket(this.lastTs.sec, this.lastTs.nsec, iface.linkType, data, wireLen, interfaceId, this.sourceIndex));
+    out.push(rawPacket(this.lastTs.sec, this.lastTs.nsec, iface.linkType, data, wireLen, interfaceId, this.sourceIndex, ++this.packetsRead));
     return true;
   }
 
@@ -163,7 +163,7 @@ export class PcapngParser extends RecordParser {
     let capLen = Math.min(wireLen, cur.remaining);
     if (iface.snaplen > 0) capLen = Math.min(capLen, iface.snaplen);
     const data = cur.bytes(capLen);
-    out.push(rawPacket(this.lastTs.sec, this.lastTs.nsec, iface.linkType, data, wireLen, 0, this.sourceIndex));
+    out.push(rawPacket(this.lastTs.sec, this.lastTs.nsec, iface.linkType, data, wireLen, 0, this.sourceIndex, ++this.packetsRead));
     return true;
   }
 

@@ -46,6 +46,8 @@ export abstract class RecordParser {
   anomalies = 0;
   /** Stored bytes consumed as whole records so far (for messages). */
   offset = 0;
+  /** Packets handed out so far: the next one is number packetsRead + 1, as tshark numbers frames. */
+  protected packetsRead = 0;
   protected readonly counters: AnomalyCounter;
   protected readonly sourceIndex: number;
   private readonly maxRecordBytes: number;
@@ -238,6 +240,7 @@ export function rawPacket(
   wireLen: number,
   interfaceId: number,
   sourceIndex: number,
+  packetNumber: number,
 ): RawPacket {
-  return { tsSec, tsNsec, linkType, data, wireLen, interfaceId, sourceIndex };
+  return { tsSec, tsNsec, linkType, data, wireLen, interfaceId, sourceIndex, packetNumber };
 }

@@ -1,43 +1,32 @@
 /**
  * `groundwatch alerts list|show|ack`: review alerts in the SQLite store.
  * Acknowledging adds a row to alert_acks; the alert itself is never edited.
+ * An alert is one finding (its id comes from the flow and the rule, not the
+ * run): a re-replay of the same capture updates it with the latest run's
+ * evidence, and its acknowledgements stay attached.
  */
 import type { Command } from 'commander';
 import { GroundwatchError } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
-import { ackAlert, getAlert, listAlerts, type AlertFilters } from '../sinks/queries.js';
+import { ackAlert, getAlert, listAlertsPage, type AlertFilters } from '../sinks/queries.js';
 import { isReadOnlyError, openStore } from '../sinks/sqlite-store.js';
-import { findStore, STORE_FLAG_HELP } from './store-discovery.js';
-import {
-  dropUndefined, parseFormat, parseWholeNumber, withReadOnlyStore, type CliOutput,
-} from './flows-command.js';
+import { findStore } from './store-discovery.js';
 import { registerAlertsExport } from './alerts-export.js';
-import { formatRows, OUTPUT_FORMATS, sanitizeForTerminal, type Columns } from './output-format.js';
+import { ALERT_COLUMNS, ALERT_CSV_COLUMNS, alertCells, alertWithAcks, confidenceLetter } from './alert-view.js';
+import { addPageFlags, addRunFlags, DB_FLAG_HELP, pageFilters, printPage, runScope, type CliOutput, type PageFlags, type RunFlags } from './list-flags.js';
+import { OUTPUT_FORMATS, sanitizeForTerminal } from './output-format.js';
+import { flatten, renderLines, type TextLine } from './record-text.js';
+import { dropUndefined, parseAsn, parseFormat, withReadOnlyStore } from './store-command.js';
+import { colourSeverity, colourWanted } from './terminal-style.js';
 
-export const ALERT_COLUMNS: Columns = [
-  { key: 'ts', header: 'time' },
-  'severity',
-  { key: 'rule_id', header: 'rule.id', maxWidth: 40 },
-  'category',
-  { key: 'source_ip', header: 'source.ip' },
-  { key: 'source_mac', header: 'source.mac' },
-  { key: 'destination_ip', header: 'destination.ip' },
-  { key: 'destination_port', header: 'dport' },
-  { key: 'destination_domain', header: 'destination.domain' },
-  { key: 'name_source', header: 'name_from' },
-  'country',
-  'asn',
-  'repeats',
-  'acked',
-  'id',
-];
+export { ALERT_COLUMNS };
 
-interface AlertListFlags {
+interface AlertListFlags extends RunFlags, PageFlags {
   db?: string; since?: string; until?: string; severity?: string; rule?: string; device?: string;
-  country?: string; asn?: string; domain?: string; category?: string; limit?: string; format: string;
+  country?: string; asn?: string; domain?: string; category?: string; unacked?: boolean; format: string;
 }
 
-export function registerAlertsCommands(program: Command, out: CliOutput = { stdout: process.stdout }): void {
+export function registerAlertsCommands(program: Command, out: CliOutput = { stdout: process.stdout, stderr: process.stderr }): void {
   const alerts = program.command('alerts').description('alerts recorded in the SQLite store');
   registerList(alerts, out);
   registerShow(alerts, out);
@@ -46,34 +35,40 @@ export function registerAlertsCommands(program: Command, out: CliOutput = { stdo
 }
 
 function registerList(alerts: Command, out: CliOutput): void {
-  alerts
+  const list = alerts
     .command('list')
-    .description('list alerts, newest first')
-    .option('--db <path>', STORE_FLAG_HELP)
+    .description('list alerts, newest first (default: those raised by the latest run of each input)')
+    .option('--db <path>', DB_FLAG_HELP)
     .option('--since <time>', 'alerts at or after (date or ISO 8601 time, UTC if no zone)')
     .option('--until <time>', 'alerts before')
     .option('--severity <level>', `at least this severity (${SEVERITY_ORDER.join(', ')})`)
     .option('--rule <id>', 'rule id')
     .option('--device <ip-or-mac>', 'source IP or MAC of the device')
     .option('--country <cc>', 'destination country (ISO 3166 alpha-2)')
-    .option('--asn <n>', 'destination AS number')
+    .option('--asn <n>', 'destination AS number (37963 or AS37963)')
     .option('--domain <name>', 'destination name or any subdomain of it')
     .option('--category <name>', 'alert category (dji_endpoint, cn_located, ...)')
-    .option('--limit <n>', 'at most this many rows (0 = all)', '1000')
-    .option('--format <fmt>', 'table, ndjson or csv', 'table')
+    .option('--unacked', 'only alerts nobody has acknowledged');
+  addRunFlags(list);
+  addPageFlags(list)
+    .option('--format <fmt>', 'table, ndjson (records with their acknowledgements) or csv (all the evidence)', 'table')
     .action((flags: AlertListFlags) => {
       const format = parseFormat(flags.format, OUTPUT_FORMATS);
       const filters = dropUndefined<AlertFilters>({
         since: flags.since, until: flags.until, rule: flags.rule, device: flags.device, country: flags.country,
-        domain: flags.domain, category: flags.category,
+        domain: flags.domain, category: flags.category, unacked: flags.unacked,
         severity: flags.severity === undefined ? undefined : parseSeverity(flags.severity),
-        asn: flags.asn === undefined ? undefined : parseWholeNumber('--asn', flags.asn, 4294967295),
-        limit: parseWholeNumber('--limit', flags.limit ?? '1000', Number.MAX_SAFE_INTEGER),
+        asn: flags.asn === undefined ? undefined : parseAsn(flags.asn),
+        ...runScope(flags),
+        ...pageFilters(flags),
       });
       withReadOnlyStore(flags.db, (db) => {
-        const rows = listAlerts(db, filters);
-        const printable = format === 'ndjson' ? rows.map((r) => r.record) : rows;
-        out.stdout.write(formatRows(printable as unknown as Record<string, unknown>[], ALERT_COLUMNS, format));
+        printPage(out, listAlertsPage(db, filters), {
+          columns: format === 'csv' ? ALERT_CSV_COLUMNS : ALERT_COLUMNS,
+          format,
+          toRecord: alertWithAcks,
+          toCells: alertCells,
+        });
       });
     });
 }
@@ -81,23 +76,33 @@ function registerList(alerts: Command, out: CliOutput): void {
 function registerShow(alerts: Command, out: CliOutput): void {
   alerts
     .command('show <id>')
-    .description('one alert with all its evidence and acknowledgements')
-    .option('--db <path>', STORE_FLAG_HELP)
-    .option('--format <fmt>', 'text or ndjson (the exact record)', 'text')
+    .description('one alert (id or unique prefix) with all its evidence and acknowledgements')
+    .option('--db <path>', DB_FLAG_HELP)
+    .option('--format <fmt>', 'text or ndjson (the record with groundwatch.acknowledgements)', 'text')
     .action((id: string, flags: { db?: string; format: string }) => {
       const format = parseFormat(flags.format, ['text', 'ndjson'] as const);
       withReadOnlyStore(flags.db, (db) => {
         const alert = getAlert(db, id);
         if (!alert) throw new GroundwatchError('NOT_FOUND', `no alert with id ${JSON.stringify(id)}`);
         if (format === 'ndjson') {
-          out.stdout.write(`${JSON.stringify(alert.record)}\n`);
+          out.stdout.write(`${JSON.stringify(alertWithAcks(alert))}\n`);
           return;
         }
-        const lines = flatten(alert.record as unknown as Record<string, unknown>);
+        const rec = alert.record;
+        const head: TextLine[] = [
+          ['alert', `${alert.id}  ${alert.severity}, confidence ${confidenceLetter(rec) ?? '-'}  ${rec.rule.name}`],
+        ];
+        const lines = [...head, ...flatten(rec as unknown as Record<string, unknown>)];
         lines.push(['stored.repeats', String(alert.repeats)], ['stored.last_seen', alert.last_seen ?? '-']);
+        if (alert.acks.length === 0) lines.push(['ack', 'none']);
         alert.acks.forEach((a, i) => lines.push([`ack.${i}`, `${a.acked_at} by ${a.acked_by}: ${a.note}`]));
-        const keyWidth = Math.max(...lines.map(([k]) => k.length));
-        out.stdout.write(lines.map(([k, v]) => `${sanitizeForTerminal(k).padEnd(keyWidth)}  ${sanitizeForTerminal(v)}\n`).join(''));
+        let text = renderLines(lines);
+        if (colourWanted(out.stdout)) {
+          // The first line only; its text was neutralised by renderLines, the colour codes are ours.
+          const sev = sanitizeForTerminal(alert.severity);
+          text = text.replace(`  ${sev},`, `  ${colourSeverity(alert.severity, sev)},`);
+        }
+        out.stdout.write(text);
       });
     });
 }
@@ -105,17 +110,18 @@ function registerShow(alerts: Command, out: CliOutput): void {
 function registerAck(alerts: Command, out: CliOutput): void {
   alerts
     .command('ack <id>')
-    .description('acknowledge an alert (the alert record is kept unchanged)')
+    .description('acknowledge an alert (id or unique prefix); the alert record is kept unchanged')
+    // A missing --note is a usage error (exit 2, routed by usage-errors.ts), not a policy violation (1).
     .requiredOption('--note <text>', 'why it is acknowledged')
     .option('--by <name>', 'who acknowledges (default: the current user)')
-    .option('--db <path>', STORE_FLAG_HELP)
+    .option('--db <path>', DB_FLAG_HELP)
     .action((id: string, flags: { db?: string; note: string; by?: string }) => {
       // The one review command that writes: it opens read-write, and says so when this user may not.
       const path = findStore(flags.db).path;
       const db = openStore(path, { mustExist: true });
       try {
         const ack = ackWritable(path, () => ackAlert(db, id, dropUndefined({ note: flags.note, by: flags.by })));
-        out.stdout.write(`acknowledged ${sanitizeForTerminal(id)} by ${sanitizeForTerminal(ack.acked_by)} at ${ack.acked_at}\n`);
+        out.stdout.write(`acknowledged ${sanitizeForTerminal(ack.alert_id)} by ${sanitizeForTerminal(ack.acked_by)} at ${ack.acked_at}\n`);
       } finally {
         db.close();
       }
@@ -135,16 +141,4 @@ function parseSeverity(text: string): Severity {
   const s = text.toLowerCase();
   if ((SEVERITY_ORDER as readonly string[]).includes(s)) return s as Severity;
   throw new GroundwatchError('USAGE', `--severity: expected one of ${SEVERITY_ORDER.join(', ')}, got ${JSON.stringify(text)}`);
-}
-
-/** Dotted paths to leaf values, in record order: every piece of evidence on its own line. */
-function flatten(value: unknown, prefix = '', acc: [string, string][] = []): [string, string][] {
-  if (value !== null && typeof value === 'object') {
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-    if (entries.length === 0) acc.push([prefix, Array.isArray(value) ? '[]' : '{}']);
-    for (const [k, v] of entries) flatten(v, prefix === '' ? k : `${prefix}.${k}`, acc);
-  } else {
-    acc.push([prefix, typeof value === 'string' ? value : JSON.stringify(value) ?? '']);
-  }
-  return acc;
 }

@@ -1,50 +1,68 @@
 /**
- * `groundwatch flows list`: read flows back from the SQLite store. Thin: it
- * parses flags, calls listFlows and prints through formatRows.
+ * `groundwatch flows list|show`: read flows back from the SQLite store. Thin:
+ * it parses flags, calls the store's queries and prints.
  */
 import type { Command } from 'commander';
-import { GroundwatchError } from '../errors.js';
-import { listFlows, type FlowFilters } from '../sinks/queries.js';
-import { openStore, type StoreDb } from '../sinks/sqlite-store.js';
-import { findStore, STORE_FLAG_HELP } from './store-discovery.js';
+import { getFlowDetail } from '../sinks/flow-detail.js';
+import { listFlowsPage, type FlowFilters, type FlowRow } from '../sinks/queries.js';
+import { ALERT_COLUMNS, alertCells } from './alert-view.js';
+import { addPageFlags, addRunFlags, DB_FLAG_HELP, pageFilters, printPage, runScope, type CliOutput, type PageFlags, type RunFlags } from './list-flags.js';
 import { formatRows, OUTPUT_FORMATS, type Columns, type OutputFormat } from './output-format.js';
-import { withFlagNames } from './store-filter-errors.js';
-import { wholeNumber } from './whole-number.js';
+import { flattenForText } from './record-text.js';
+import { dropUndefined, parseAsn, parseFormat, parseWholeNumber, withReadOnlyStore } from './store-command.js';
+import { tableStyleFor } from './terminal-style.js';
+import { readableTime } from '../util/readable-time.js';
 
-export interface CliOutput {
-  stdout: { write(text: string): unknown };
-}
+export type { CliOutput };
+export { dropUndefined, parseFormat, parseWholeNumber, withReadOnlyStore };
 
-const defaultOutput: CliOutput = { stdout: process.stdout };
+const defaultOutput: CliOutput = { stdout: process.stdout, stderr: process.stderr };
 
+/** The table fits 120 columns: one destination column (address:port/transport), the name with how it was learned. */
 export const FLOW_COLUMNS: Columns = [
-  { key: 'ts_start', header: 'start' },
-  'transport',
-  { key: 'source_ip', header: 'source.ip' },
-  { key: 'source_port', header: 'sport' },
-  { key: 'destination_ip', header: 'destination.ip' },
-  { key: 'destination_port', header: 'dport' },
-  { key: 'destination_domain', header: 'destination.domain' },
-  { key: 'name_source', header: 'name_from' },
-  'country',
+  { key: 'start', header: 'start' },
+  { key: 'source_ip', header: 'source', shrink: true, minWidth: 12 },
+  { key: 'destination', header: 'destination', shrink: true, minWidth: 15 },
+  { key: 'name', header: 'name', shrink: true, minWidth: 16 },
+  { key: 'country', header: 'cc' },
   'asn',
-  { key: 'as_org', header: 'as_org', maxWidth: 32 },
-  { key: 'source_bytes', header: 'bytes_out' },
-  { key: 'destination_bytes', header: 'bytes_in' },
-  'end_reason',
+  { key: 'source_bytes', header: 'out' },
+  { key: 'destination_bytes', header: 'in' },
+  { key: 'uid', header: 'uid', shrink: true, minWidth: 10 },
 ];
 
-interface FlowListFlags {
+/** CSV carries every column the store has for a flow, and where it came from. */
+export const FLOW_CSV_COLUMNS: Columns = [
+  'ts_start', 'ts_end', 'transport', 'source_ip', 'source_port', 'source_mac', 'destination_ip', 'destination_port',
+  'destination_domain', 'name_source', 'country', 'registrant_country', 'asn', 'as_org', 'operator_country',
+  'source_bytes', 'source_packets', 'destination_bytes', 'destination_packets', 'end_reason', 'community_id',
+  'run_id', 'capture_file', 'capture_packet', 'uid',
+];
+
+function flowCells(r: FlowRow): Record<string, unknown> {
+  const ip = r.destination_ip ?? '-';
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return {
+    ...r,
+    start: readableTime(r.ts_start),
+    destination: `${host}:${r.destination_port ?? '-'}/${r.transport ?? '-'}`,
+    name: r.destination_domain === null ? null : `${r.destination_domain}${r.name_source ? ` (${r.name_source})` : ''}`,
+    capture_file: r.record.groundwatch.capture?.file ?? null,
+    capture_packet: r.record.groundwatch.capture?.packet ?? null,
+  };
+}
+
+interface FlowListFlags extends RunFlags, PageFlags {
   db?: string; since?: string; until?: string; ip?: string; src?: string; dst?: string; domain?: string;
-  port?: string; transport?: string; country?: string; limit?: string; format: string;
+  port?: string; transport?: string; country?: string; asn?: string; format: string;
 }
 
 export function registerFlowsCommands(program: Command, out: CliOutput = defaultOutput): void {
   const flows = program.command('flows').description('flows recorded in the SQLite store');
-  flows
+  const list = flows
     .command('list')
-    .description('list flows, newest first')
-    .option('--db <path>', STORE_FLAG_HELP)
+    .description('list flows, newest first (default: the latest run of each input)')
+    .option('--db <path>', DB_FLAG_HELP)
     .option('--since <time>', 'flows starting at or after (date or ISO 8601 time, UTC if no zone)')
     .option('--until <time>', 'flows starting before')
     .option('--ip <addr>', 'either end of the flow')
@@ -54,49 +72,55 @@ export function registerFlowsCommands(program: Command, out: CliOutput = default
     .option('--port <n>', 'destination port')
     .option('--transport <proto>', 'tcp, udp, ...')
     .option('--country <cc>', 'destination country (ISO 3166 alpha-2)')
-    .option('--limit <n>', 'at most this many rows (0 = all)', '1000')
+    .option('--asn <n>', 'destination AS number (37963 or AS37963)');
+  addRunFlags(list);
+  addPageFlags(list)
     .option('--format <fmt>', 'table, ndjson or csv', 'table')
     .action((flags: FlowListFlags) => {
       const format = parseFormat(flags.format, OUTPUT_FORMATS);
-      const filters: FlowFilters = {
+      const filters = dropUndefined<FlowFilters>({
         since: flags.since, until: flags.until, ip: flags.ip, src: flags.src, dst: flags.dst,
         domain: flags.domain, transport: flags.transport, country: flags.country,
         port: flags.port === undefined ? undefined : parseWholeNumber('--port', flags.port, 65535),
-        limit: parseWholeNumber('--limit', flags.limit ?? '1000', Number.MAX_SAFE_INTEGER),
-      };
+        asn: flags.asn === undefined ? undefined : parseAsn(flags.asn),
+        ...runScope(flags),
+        ...pageFilters(flags),
+      });
       withReadOnlyStore(flags.db, (db) => {
-        const rows = listFlows(db, dropUndefined(filters));
-        const printable = format === 'ndjson' ? rows.map((r) => r.record) : rows;
-        out.stdout.write(formatRows(printable as unknown as Record<string, unknown>[], FLOW_COLUMNS, format));
+        printPage(out, listFlowsPage(db, filters), { columns: format === 'csv' ? FLOW_CSV_COLUMNS : FLOW_COLUMNS, format, toRecord: (r) => r.record, toCells: flowCells });
+      });
+    });
+
+  flows
+    .command('show <uid>')
+    .description('one flow (uid or unique prefix) with the DNS messages it carried and the alerts raised on it')
+    .option('--db <path>', DB_FLAG_HELP)
+    .option('--run <id>', 'the flow as recorded by this run (default: the latest run that has it)')
+    .option('--format <fmt>', 'text or ndjson (flow, DNS and alert records, one per line)', 'text')
+    .action((uid: string, flags: { db?: string; run?: string; format: string }) => {
+      const format = parseFormat(flags.format, ['text', 'ndjson'] as const);
+      withReadOnlyStore(flags.db, (db) => {
+        const detail = getFlowDetail(db, uid, dropUndefined({ run: flags.run }));
+        if (format === 'ndjson') {
+          const records = [detail.flow.record, ...detail.dns, ...detail.alerts.map((a) => a.record)];
+          out.stdout.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+          return;
+        }
+        const parts = [flattenForText(detail.flow.record as unknown as Record<string, unknown>)];
+        parts.push(`\nDNS messages in this flow: ${detail.dns.length}\n`);
+        if (detail.dns.length > 0) {
+          const rows = detail.dns.map((d) => ({
+            time: readableTime(d['@timestamp']), type: d.dns.type, id: d.dns.id, name: d.dns.question.name, qtype: d.dns.question.type,
+            rcode: d.dns.response_code ?? '', answers: (d.dns.resolved_ip ?? []).join(' '),
+          }));
+          parts.push(formatRows(rows, ['time', 'type', 'id', { key: 'name', shrink: true }, 'qtype', 'rcode', { key: 'answers', shrink: true }], 'table', tableStyleFor(out.stdout)));
+        }
+        parts.push(`\nAlerts on this flow: ${detail.alerts.length}\n`);
+        if (detail.alerts.length > 0) parts.push(formatRows(detail.alerts.map(alertCells), ALERT_COLUMNS, 'table', tableStyleFor(out.stdout)));
+        out.stdout.write(parts.join(''));
       });
     });
 }
 
-/** Review commands read and never write (readonly, fileMustExist): see sinks/sqlite-store.ts. */
-export function withReadOnlyStore<T>(dbPath: string | undefined, fn: (db: StoreDb) => T): T {
-  const db = openStore(findStore(dbPath).path, { readonly: true });
-  try {
-    return withFlagNames(() => fn(db));
-  } finally {
-    db.close();
-  }
-}
-
-export function parseFormat<F extends string>(text: string, allowed: readonly F[]): F {
-  if ((allowed as readonly string[]).includes(text)) return text as F;
-  throw new GroundwatchError('USAGE', `--format: expected one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
-}
-
-export function parseWholeNumber(flag: string, text: string, max: number): number {
-  const n = wholeNumber(text);
-  if (n === undefined || n > max) {
-    throw new GroundwatchError('USAGE', `${flag}: expected a whole number 0..${max}, got ${JSON.stringify(text)}`);
-  }
-  return n;
-}
-
-export function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
 
 export type { OutputFormat };

@@ -57,9 +57,19 @@ function resolverOptions(flags: CommonFlags): GeoOptions {
   return opts;
 }
 
+/** Every good address is answered; the bad ones are named after, in one error (exit 2). */
 async function runLookup(ips: string[], flags: CommonFlags, io: GeoipCommandIo): Promise<void> {
-  const bad = ips.find((ip) => parseIp(ip) === undefined);
-  if (bad !== undefined) throw new GroundwatchError('USAGE', `not an IP address: "${bad}"`);
+  const bad = ips.filter((ip) => parseIp(ip) === undefined);
+  const good = ips.filter((ip) => parseIp(ip) !== undefined);
+  if (good.length > 0) await lookupAll(good, flags, io);
+  if (bad.length > 0) {
+    const named = bad.map((ip) => JSON.stringify(ip)).join(', ');
+    const answered = good.length > 0 ? ` (the other ${good.length} answered above)` : '';
+    throw new GroundwatchError('USAGE', `not an IP address: ${named}${answered}`);
+  }
+}
+
+async function lookupAll(ips: string[], flags: CommonFlags, io: GeoipCommandIo): Promise<void> {
   const resolver = await GeoResolver.open(resolverOptions(flags));
   for (const ip of ips) {
     const info = resolver.lookup(ip);

@@ -6,6 +6,7 @@
  * NDJSON keeps the exact strings: JSON escaping is unambiguous already.
  */
 import { sanitizeForTerminal } from '../util/terminal-text.js';
+import { cutToWidth } from '../util/text-width.js';
 
 export { sanitizeForTerminal };
 
@@ -17,43 +18,81 @@ export interface ColumnSpec {
   header?: string;
   /** Longest cell shown in a table before it is cut with an ellipsis (default 64). */
   maxWidth?: number;
+  /** A table too wide for TableStyle.width cuts these columns first (widest first), never below minWidth. */
+  shrink?: boolean;
+  minWidth?: number;
 }
+
+/** How a table is laid out for a person. */
+export interface TableStyle {
+  /** Columns in all; shrinkable columns give way to fit (default: no limit). */
+  width?: number;
+  /** Wraps a padded cell in colour (terminal only); undefined leaves it plain. */
+  colour?: (key: string, value: unknown, padded: string) => string | undefined;
+}
+
+/** Text output fits a 120-column terminal. */
+export const TABLE_WIDTH = 120;
 
 export type Columns = readonly (string | ColumnSpec)[];
 
 const DEFAULT_MAX_WIDTH = 64;
 
-export function formatRows(rows: readonly Record<string, unknown>[], columns: Columns, format: OutputFormat): string {
-  const specs = columns.map((c) => (typeof c === 'string' ? { key: c } : c));
+export function formatRows(rows: readonly Record<string, unknown>[], columns: Columns, format: OutputFormat, style: TableStyle = {}): string {
+  const specs: ColumnSpec[] = columns.map((c) => (typeof c === 'string' ? { key: c } : c));
   switch (format) {
     case 'ndjson':
       return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
     case 'csv':
       return formatCsv(rows, specs);
     case 'table':
-      return formatTable(rows, specs);
+      return formatTable(rows, specs, style);
   }
 }
 
 // ---- table ----
 
-function formatTable(rows: readonly Record<string, unknown>[], specs: ColumnSpec[]): string {
+const GAP = 2;
+const DEFAULT_MIN_WIDTH = 8;
+
+function formatTable(rows: readonly Record<string, unknown>[], specs: ColumnSpec[], style: TableStyle): string {
   const header = specs.map((s) => sanitizeForTerminal(s.header ?? s.key));
-  const body = rows.map((r) => specs.map((s) => tableCell(r[s.key], s.maxWidth ?? DEFAULT_MAX_WIDTH)));
+  const full = rows.map((r) => specs.map((s) => tableCell(r[s.key], s.maxWidth ?? DEFAULT_MAX_WIDTH)));
   const numeric = specs.map((s) => rows.length > 0 && rows.every((r) => isNumberOrEmpty(r[s.key])));
-  const widths = header.map((h, i) => Math.max(width(h), ...body.map((cells) => width(cells[i] ?? ''))));
-  const line = (cells: string[]): string =>
+  const widths = header.map((h, i) => Math.max(width(h), ...full.map((cells) => width(cells[i] ?? ''))));
+  if (style.width !== undefined) fitWidths(widths, specs, style.width);
+  const body = full.map((cells) => cells.map((c, i) => cut(c, widths[i] ?? 0)));
+  const line = (cells: string[], row?: Record<string, unknown>): string =>
     cells
-      .map((c, i) => (numeric[i] ? padStart(c, widths[i] ?? 0) : padEnd(c, widths[i] ?? 0)))
-      .join('  ')
+      .map((c, i) => {
+        const padded = numeric[i] ? padStart(c, widths[i] ?? 0) : padEnd(c, widths[i] ?? 0);
+        const key = specs[i]!.key;
+        return row && style.colour ? (style.colour(key, row[key], padded) ?? padded) : padded;
+      })
+      .join(' '.repeat(GAP))
       .trimEnd();
-  return [line(header), ...body.map(line)].map((l) => `${l}\n`).join('');
+  return [line(header.map((h, i) => cut(h, widths[i] ?? 0))), ...body.map((cells, r) => line(cells, rows[r]))].map((l) => `${l}\n`).join('');
 }
 
+/** Narrows the widest shrinkable column, one character at a time, until the table fits (or nothing can give). */
+function fitWidths(widths: number[], specs: ColumnSpec[], limit: number): void {
+  const total = () => widths.reduce((a, b) => a + b, 0) + GAP * Math.max(0, widths.length - 1);
+  while (total() > limit) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) {
+      const spec = specs[i]!;
+      if (!spec.shrink || widths[i]! <= (spec.minWidth ?? DEFAULT_MIN_WIDTH)) continue;
+      if (widest < 0 || widths[i]! > widths[widest]!) widest = i;
+    }
+    if (widest < 0) return;
+    widths[widest]!--;
+  }
+}
+
+const cut = cutToWidth;
+
 function tableCell(value: unknown, maxWidth: number): string {
-  const text = sanitizeForTerminal(cellText(value, '-'));
-  const chars = [...text];
-  return chars.length > maxWidth ? `${chars.slice(0, Math.max(1, maxWidth - 1)).join('')}…` : text;
+  return cutToWidth(sanitizeForTerminal(cellText(value, '-')), maxWidth);
 }
 
 function isNumberOrEmpty(v: unknown): boolean {

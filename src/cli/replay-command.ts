@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { writeReportFile } from './report-file.js';
+import { progressLine } from './replay-progress.js';
 import { Option, type Command } from 'commander';
 import { runReplay, isSeverityOrNever, DEFAULT_DELIVER_TIMEOUT_MS } from '../engine/replay.js';
 import { deliverySetup } from './deliver-options.js';
@@ -64,7 +65,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--geoip <dir>', 'directory with MaxMind / compatible .mmdb files (default: system GeoIP dirs, then embedded data)')
     .option('--device <spec...>', 'only judge these devices: IP, CIDR or MAC (default: every host that starts a flow)')
     .option('--fail-on <severity>', 'exit 1 when an alert reaches this severity: info|low|medium|high|critical|never', DEFAULT_FAIL_ON)
-    .option('--junit <file>', 'write a JUnit XML report (one test case per rule and destination)')
+    .option('--junit <file>', 'write a JUnit XML report (one testsuite per input file, one test case per rule and destination; a missing directory is created)')
     .option('--no-summary', 'do not print the end-of-run summary (text format)')
     .option('--deliver <url>', 'also send alerts to this destination through the outbox (repeatable; syslog+tls://, syslog+tcp://, relp://, relp+tls://, https://, http://; docs/delivery.md)', collectRepeated, [])
     .option('--deliver-timeout <seconds>', 'at the end, wait at most this long for destinations to acknowledge (undelivered: exit 3, kept in the outbox)', String(DEFAULT_DELIVER_TIMEOUT_MS / 1000))
@@ -91,8 +92,14 @@ export function registerReplayCommand(program: Command): void {
       const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const progress = progressLine(process.stderr);
+      const warn = (line: string) => {
+        progress.clear();
+        printErrLine(line);
+      };
       const result = await runReplay({
         signal: stop.signal,
+        ...(progress.show ? { onProgress: progress.show } : {}),
         files,
         failOn: flags.failOn,
         dbPath: flags.db === false ? null : flags.db,
@@ -110,12 +117,16 @@ export function registerReplayCommand(program: Command): void {
         // The run records this hash: the same options give the same hash (JSON round trip drops unset flags).
         effectiveConfig: JSON.parse(JSON.stringify({ command: 'replay', ...flags })) as JsonValue,
         ...(reportSink ? { extraSinks: [reportSink] } : {}),
-        warn: printErrLine,
+        warn,
       }).finally(() => {
+        progress.clear();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       });
-      if (flags.junit) writeFileSync(flags.junit, junitReport(result.session.collector.alerts, flags.failOn, files, result.incomplete ? result.warnings : []));
+      if (flags.junit) {
+        const inputs = result.session.provenance.files;
+        writeReportFile('--junit', flags.junit, junitReport(result.session.collector.alerts, flags.failOn, inputs, result.incomplete ? result.warnings : []));
+      }
       if (reportSink && flags.report && reportFormat) {
         const facts = { run: result.session.run, databases: sessionDatabases(result.session.geo) };
         writeReport(flags.report, reportSink.model(facts, { unitName: flags.unit ?? null, inputIncomplete: result.incomplete }), reportFormat);

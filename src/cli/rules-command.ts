@@ -8,6 +8,8 @@ import type { CompiledRule, RuleSet } from '../rules/types.js';
 import type { GeoLookup, Transport } from '../types.js';
 import { neutralizeTerminalLine, sanitizeForTerminal as safe } from '../util/terminal-text.js';
 import { wholeNumber } from './whole-number.js';
+import { canonicalIp } from '../address/ip.js';
+import { foldHostName } from '../util/host-name.js';
 
 export interface RulesCommandDeps {
   openGeo: (dir?: string) => Promise<GeoLookup>;
@@ -40,20 +42,24 @@ export function registerRulesCommands(program: Command, deps: RulesCommandDeps):
     });
 
   rules
-    .command('explain <ip>')
-    .description('show what is known about a destination and which rules fire, with every reason')
+    .command('explain <ip-or-name>')
+    .description('show what is known about a destination (an address, or a host name) and which rules fire, with every reason')
     .option('--host <name>', 'name of the destination (as if learned from TLS SNI)')
     .option('--port <n>', 'destination port', '443')
     .option('--transport <t>', 'tcp or udp', 'tcp')
     .option('--rules <paths...>', 'rule files or directories (default: dji + china packs)')
     .option('--geoip <dir>', 'GeoIP database directory')
-    .action(async (ip: string, opts: { host?: string; port: string; transport: string; rules?: string[]; geoip?: string }) => {
+    .action(async (target: string, opts: { host?: string; port: string; transport: string; rules?: string[]; geoip?: string }) => {
       const port = wholeNumber(opts.port);
       if (port === undefined || port > 65535) usage(`--port must be 0-65535, not "${opts.port}"`);
       if (opts.transport !== 'tcp' && opts.transport !== 'udp') usage(`--transport must be tcp or udp, not "${opts.transport}"`);
+      // A host name instead of an address: explain the name's rules (the address stays unknown).
+      const ip = canonicalIp(target);
+      if (ip === undefined && opts.host !== undefined) usage(`give an address with --host, or a name alone (got "${target}" and --host "${opts.host}")`);
+      const host = ip === undefined ? foldHostName(target) : opts.host;
       const engine = new RuleEngine(await load(opts.rules));
-      const geo = (await deps.openGeo(opts.geoip)).lookup(ip);
-      const lines = explainDestination(engine, ip, opts.host, geo, { port, transport: opts.transport as Transport });
+      const geo = ip === undefined ? {} : (await deps.openGeo(opts.geoip)).lookup(ip);
+      const lines = explainDestination(engine, ip, host, geo, { port, transport: opts.transport as Transport });
       // One element, one line: an organisation name or --host with a line break in it stays on its line.
       write(lines.map(safe).join('\n') + '\n');
     });

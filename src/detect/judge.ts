@@ -6,16 +6,17 @@
 import type { DnsSeen } from '../attribution/attributor.js';
 import type { Counters } from '../counters.js';
 import type { Flow } from '../flow/flow.js';
-import type { AlertRecord } from '../records/ecs.js';
+import type { AlertRecord, FoldedFlows } from '../records/ecs.js';
 import type { RuleEngine } from '../rules/engine.js';
 import { changingFactsFingerprint, flowFactsFromSnapshot } from '../rules/facts.js';
 import type { DnsQueryFacts, RuleHit } from '../rules/types.js';
-import type { FlowSnapshot } from '../types.js';
+import type { FlowSnapshot, PacketOrigin } from '../types.js';
+import type { RunProvenance } from '../records/provenance.js';
 import { AlertSuppressor, buildAlertRecord, buildDnsQueryAlertRecord } from '../alerts/index.js';
 
 export interface JudgeOutput {
   alert(record: AlertRecord): void;
-  repeat(alertId: string, repeats: number, lastSeen: string): void;
+  repeat(alertId: string, repeats: number, lastSeen: string, folded: FoldedFlows): void;
 }
 
 export class FlowJudge {
@@ -27,6 +28,8 @@ export class FlowJudge {
     private readonly suppressor: AlertSuppressor,
     private readonly out: JudgeOutput,
     private readonly counters: Counters,
+    /** Run id and capture files stamped on every alert (records/provenance.ts). */
+    private readonly provenance?: RunProvenance,
   ) {}
 
   /** Rules reloaded (SIGHUP): flows in progress are judged by the new rules from now on. */
@@ -48,12 +51,13 @@ export class FlowJudge {
       if (flow.alertedRules.has(hit.rule.id)) continue;
       flow.alertedRules.add(hit.rule.id);
       snapshot ??= flow.snapshot();
-      this.raise(buildAlertRecord(snapshot, hit, trigger, { tsSec: flow.lastTsSec, tsNsec: flow.lastTsNsec }), hit, flow.lastTs);
+      this.raise(buildAlertRecord(snapshot, hit, trigger, { tsSec: flow.lastTsSec, tsNsec: flow.lastTsNsec }, this.provenance), hit, flow.lastTs);
     }
   }
 
-  judgeDnsQuery(seen: DnsSeen): void {
-    const { flow, message, packet } = seen;
+  /** `packet`: the query's packet in its capture file (replay), for the alert's provenance. */
+  judgeDnsQuery(seen: DnsSeen, packet?: PacketOrigin): void {
+    const { flow, message } = seen;
     for (const question of message.questions) {
       const facts: DnsQueryFacts = {
         device: { ip: flow.clientIp, ...(flow.clientMac ? { mac: flow.clientMac } : {}) },
@@ -69,9 +73,10 @@ export class FlowJudge {
         dnsId: message.id,
         startSeen: flow.startSeen,
         orientation: flow.orientation,
+        ...(packet ? { packet } : {}),
       };
       for (const hit of this.engine.matchDnsQuery(facts).alerts) {
-        this.raise(buildDnsQueryAlertRecord(origin, facts, hit, { tsSec: packet.tsSec, tsNsec: packet.tsNsec }), hit, packet.ts);
+        this.raise(buildDnsQueryAlertRecord(origin, facts, hit, { tsSec: seen.packet.tsSec, tsNsec: seen.packet.tsNsec }, this.provenance), hit, seen.packet.ts);
       }
     }
   }
@@ -80,7 +85,7 @@ export class FlowJudge {
     const verdict = this.suppressor.admit(record, ts);
     if (!verdict.emit) {
       this.counters.inc('alerts.suppressed_repeats');
-      this.out.repeat(verdict.firstId, verdict.repeats, record['@timestamp']);
+      this.out.repeat(verdict.firstId, verdict.repeats, record['@timestamp'], verdict.folded);
       return;
     }
     this.counters.inc(`alerts.${hit.rule.severity}`);

@@ -21,11 +21,24 @@ export interface ReplayOptions extends Omit<SessionOptions, 'mode'> {
   signal?: AbortSignal;
   /** With --deliver: how long to wait at the end for destinations to acknowledge (ms). */
   deliverTimeoutMs?: number;
+  /** Called about once a second while reading (the CLI shows it on a terminal). */
+  onProgress?: (progress: ReplayProgress) => void;
 }
 
 /** Delivery asked for and not completed within the wait (and no exit 1 or 2 applies): see DELIVERY_INCOMPLETE. */
 export const EXIT_DELIVERY_INCOMPLETE = 3;
 export const DEFAULT_DELIVER_TIMEOUT_MS = 30_000;
+
+export interface ReplayProgress {
+  packets: number;
+  /** The file the latest packet came from. */
+  file: string;
+  /** Packets per second since the replay started. */
+  rate: number;
+  elapsedSec: number;
+}
+
+const PROGRESS_EVERY_MS = 1000;
 
 /**
  * Exit status: 0 ok; 1 an alert reached --fail-on; 2 (before 1) when --fail-on is set and the
@@ -68,8 +81,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     batchSize: opts.batchSize ?? 512,
   });
   const session = await Session.open({ ...opts, mode: 'replay', counters, warn });
+  session.provenance.files = input.files.map((f) => f.path);
   try {
     let lastFlush = Date.now();
+    const started = Date.now();
+    let lastProgress = started;
     for await (const batch of input.batches()) {
       if (opts.signal?.aborted) {
         interrupted = String(opts.signal.reason ?? 'abort');
@@ -77,6 +93,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
         break;
       }
       session.pipeline.processBatch(batch);
+      if (opts.onProgress && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = Date.now();
+        const elapsedSec = (lastProgress - started) / 1000;
+        const packets = counters.get('packets.received');
+        const last = batch[batch.length - 1];
+        opts.onProgress({ packets, file: input.files[last?.sourceIndex ?? 0]?.path ?? '', rate: packets / elapsedSec, elapsedSec });
+      }
       // Flushed at least every second as well as when buffers fill: a killed replay loses at most the last second.
       if (Date.now() - lastFlush >= FLUSH_EVERY_MS) {
         await session.sinks.flush();

@@ -21,6 +21,7 @@ export interface StatsView {
   /** GeoIP databases and the age past which they are stale (the record says which are). */
   readonly geo: Pick<GeoResolver, 'databases'>;
   readonly geoipMaxAgeDays: number;
+  readonly run: Readonly<Pick<CaptureRun, 'id'>>;
 }
 
 /** The end-of-replay text summary. */

@@ -24,6 +24,7 @@ import { GeoResolver } from '../enrich/index.js';
 import { DEFAULT_GEOIP_MAX_AGE_DAYS } from '../enrich/staleness.js';
 import { Pipeline } from '../pipeline.js';
 import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
+import type { RunProvenance } from '../records/provenance.js';
 import { RuleEngine } from '../rules/engine.js';
 import { defaultRulePaths, loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/types.js';
@@ -36,6 +37,7 @@ import { openStore } from '../sinks/sqlite-store.js';
 import { TextSink, wantedOnStdout, type StdoutEvents } from '../sinks/text-sink.js';
 import { Delivery, type DeliveryReport, type DeliverySetup } from '../delivery/delivery.js';
 import { AlertCollector, DEFAULT_KEPT_ALERTS } from './alert-collector.js';
+import { runGeoDatabases } from './run-geoip.js';
 import { buildStatsRecord } from './stats.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -90,6 +92,8 @@ export class Session {
   readonly judge: FlowJudge;
   /** The store's integrity log (absent without a store). */
   integrity: IntegrityLog | undefined;
+  /** Stamped on every flow, DNS and alert record; a replay fills in its capture files once they are open. */
+  readonly provenance: { runId: string; files: string[] } & RunProvenance;
   private closed = false;
 
   private constructor(
@@ -131,15 +135,17 @@ export class Session {
       rule_files: fileHashes(rules.files),
       ...(options.effectiveConfig !== undefined ? { config_sha256: sha256(canonicalJson(options.effectiveConfig)) } : {}),
     };
+    this.provenance = { runId: this.run.id, files: [] };
     const limits = options.limits ?? limitsForBudget(memoryBudget(options.memoryBudgetMb));
     this.judge = new FlowJudge(
       new RuleEngine(rules),
       new AlertSuppressor({ windowSec: options.suppressWindowSeconds ?? 300, maxKeys: limits.alertWindows, counters: this.counters }),
       {
         alert: (record) => this.sinks.write(record),
-        repeat: (id, repeats, lastSeen) => this.sinks.updateAlertRepeats(id, repeats, lastSeen),
+        repeat: (id, repeats, lastSeen, folded) => this.sinks.updateAlertRepeats(id, repeats, lastSeen, folded),
       },
       this.counters,
+      this.provenance,
     );
     this.pipeline = new Pipeline({
       counters: this.counters,
@@ -150,6 +156,7 @@ export class Session {
       reassembler: new IpReassembler(this.counters, limits.fragments),
       write: (record: GroundwatchRecord) => this.sinks.write(record),
       ...(packetKeeper ? { packets: packetKeeper } : {}),
+      provenance: this.provenance,
     });
   }
 
@@ -191,6 +198,7 @@ export class Session {
     sinks.push(...(options.extraSinks ?? []));
     const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, runId, delivery, evidence);
     session.integrity = integrity;
+    session.run.geoip = await runGeoDatabases(geo);
     session.sinks.startRun?.(session.run);
     delivery?.start();
     return session;

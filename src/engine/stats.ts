@@ -70,6 +70,7 @@ export function buildStatsRecord(session: StatsView, final: boolean): StatsRecor
         /** Every counter in telemetry/catalogue.ts, zero included, and each per-sink / per-link-type one counted. */
         counters: reportedCounters(c),
       },
+      run_id: session.run.id,
     },
   };
 }

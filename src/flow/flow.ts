@@ -1,6 +1,6 @@
 /** One bidirectional flow: counters, handshake state and what attribution learned. */
 import { isoFromSecNsec } from '../records/time.js';
-import type { Attribution, FlowOrientation, FlowSnapshot, GeoInfo, Transport } from '../types.js';
+import type { Attribution, FlowOrientation, FlowSnapshot, GeoInfo, PacketOrigin, Transport } from '../types.js';
 import { communityId } from './community-id.js';
 
 export type Direction = 'to_server' | 'to_client';
@@ -23,6 +23,8 @@ export class Flow {
   /** Both MACs learned (or the link has none): later packets skip MAC decoding. */
   macsKnown = false;
   vlans?: number[];
+  /** The first packet's file and number in it (replay), for the records' provenance. */
+  origin?: PacketOrigin;
   readonly firstTs: number;
   readonly firstTsSec: number;
   readonly firstTsNsec: number;
@@ -119,6 +121,7 @@ export class Flow {
     if (this.clientMac) s.clientMac = this.clientMac;
     if (this.serverMac) s.serverMac = this.serverMac;
     if (this.vlans) s.vlans = this.vlans;
+    if (this.origin) s.origin = this.origin;
     return s;
   }
 }

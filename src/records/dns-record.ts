@@ -2,9 +2,11 @@ import type { DnsSeen } from '../attribution/attributor.js';
 import { resolveAnswers } from '../attribution/dns/index.js';
 import { ECS_VERSION, type DnsRecord } from './ecs.js';
 import { macField } from './mac.js';
+import type { PacketOrigin } from '../types.js';
+import { provenanceFields, type RunProvenance } from './provenance.js';
 import { isoFromSecNsec } from './time.js';
 
-export function buildDnsRecord(seen: DnsSeen, runId?: string): DnsRecord {
+export function buildDnsRecord(seen: DnsSeen, run?: RunProvenance, origin?: PacketOrigin): DnsRecord {
   const { flow, message, packet } = seen;
   const question = message.questions[0] ?? { name: '', type: '' };
   const resolutions = message.isResponse ? resolveAnswers(message) : [];
@@ -26,7 +28,7 @@ export function buildDnsRecord(seen: DnsSeen, runId?: string): DnsRecord {
     groundwatch: {
       flow: { uid: flow.uid },
       ...(chain ? { dns: { chain } } : {}),
-      ...(runId ? { run_id: runId } : {}),
+      ...provenanceFields(run, origin),
     },
   };
   return record;

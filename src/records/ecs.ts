@@ -4,6 +4,7 @@
  * live under `groundwatch.*`.
  */
 import type { FlowOrientation, NameSource, Severity, UnknownNameReason } from '../types.js';
+import type { CaptureFields } from './provenance.js';
 
 /**
  * The ECS release the records conform to (`ecs.version`, required by ECS in every event);
@@ -139,7 +140,10 @@ export interface FlowRecord extends EcsRecordBase {
     http?: { host?: string; method?: string };
     jurisdiction?: JurisdictionFields;
     geoip?: GeoEvidence;
+    /** The run that wrote it (records/provenance.ts). */
     run_id?: string;
+    /** The capture file and the flow's first packet in it (replay). */
+    capture?: CaptureFields;
   } & CountrySourceFields;
 }
 
@@ -177,6 +181,8 @@ export interface DnsRecord extends EcsRecordBase {
     /** CNAME chain from the asked name to the addresses, as evidence. */
     dns?: { chain?: string[] };
     run_id?: string;
+    /** The capture file and the packet that carried the message (replay). */
+    capture?: CaptureFields;
   };
 }
 
@@ -195,6 +201,12 @@ export interface AlertRecord extends EcsRecordBase {
   rule: { id: string; name: string; ruleset: string; version: string; description?: string; category?: string; reference?: string };
   groundwatch: {
     severity: Severity;
+    /**
+     * How well the rule's sources support it (the rule's `confidence`): H seen on the wire by an
+     * independent party and in DJI code or docs, M in code or a secondary report only, L a single
+     * community list or an inference (rules/README.md). Absent in records written before it existed.
+     */
+    confidence?: 'H' | 'M' | 'L';
     /** Every reason that matched, human readable, one per matcher. */
     reasons: string[];
     category?: AlertCategory;
@@ -205,12 +217,33 @@ export interface AlertRecord extends EcsRecordBase {
     geoip?: GeoEvidence;
     /** Repeats of the same (device, destination, rule) folded into this alert. */
     repeats: number;
+    /** The connections those repeats came from (alerts/suppress.ts), the first ones, bounded; `omitted` more not listed. */
+    folded?: FoldedFlows;
     bytes_so_far?: number;
     /** The evidence that completed the match: 'first_packet', 'tls_sni', 'dns', ... */
     trigger: string;
+    /** The run that raised it last (the id does not depend on it: records/provenance.ts). */
     run_id?: string;
+    /** The capture file and packet: the flow's first packet, or the DNS query's packet. */
+    capture?: CaptureFields;
     dns_query?: { name: string; type: string };
   } & CountrySourceFields;
+}
+
+/** One folded repeat's connection: its flow and 5-tuple. */
+export interface FoldedFlow {
+  flow_uid: string;
+  source_ip?: string;
+  source_port?: number;
+  destination_ip?: string;
+  destination_port?: number;
+  transport?: string;
+}
+
+export interface FoldedFlows {
+  flows: FoldedFlow[];
+  /** Repeats folded beyond the listed flows. */
+  omitted: number;
 }
 
 export interface StatsRecord extends EcsRecordBase {
@@ -249,7 +282,17 @@ export interface CaptureRun {
   rule_files?: { path: string; sha256: string }[];
   /** SHA-256 of the run's effective configuration as canonical JSON (flags and config file merged). */
   config_sha256?: string;
-  geoip?: GeoEvidence;
+  /** The GeoIP databases the run used (engine/run-geoip.ts). */
+  geoip?: RunGeoDatabase[];
+}
+
+/** One GeoIP database a run used: what it answers, which file, how old, which bytes. */
+export interface RunGeoDatabase {
+  role: string;
+  type: string;
+  path: string;
+  build_date: string;
+  sha256?: string;
 }
 
 export const SEVERITY_NUMBER: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };

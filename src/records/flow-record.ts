@@ -2,9 +2,10 @@ import type { Flow } from '../flow/flow.js';
 import { countrySourceFields, geoEvidence, jurisdiction, nameFields, optional, withGeo } from './evidence.js';
 import { ECS_VERSION, type EcsEndpoint, type FlowEndReason, type FlowRecord } from './ecs.js';
 import { macField } from './mac.js';
+import { provenanceFields, type RunProvenance } from './provenance.js';
 import { isoFromSecNsec } from './time.js';
 
-export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: string): FlowRecord {
+export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, run?: RunProvenance): FlowRecord {
   const start = isoFromSecNsec(flow.firstTsSec, flow.firstTsNsec);
   const end = isoFromSecNsec(flow.lastTsSec, flow.lastTsNsec);
   const durationNs = (flow.lastTsSec - flow.firstTsSec) * 1e9 + (flow.lastTsNsec - flow.firstTsNsec);
@@ -46,7 +47,7 @@ export function buildFlowRecord(flow: Flow, endReason: FlowEndReason, runId?: st
       ...optional('jurisdiction', jurisdiction(flow.geo)),
       ...optional('geoip', geoEvidence(flow.geo)),
       ...countrySourceFields(flow.geo),
-      ...(runId ? { run_id: runId } : {}),
+      ...provenanceFields(run, flow.origin),
     },
   };
   const protocol = appProtocol(flow);

@@ -57,7 +57,7 @@ export function noneOf(inner: Predicate[], describe: string): Predicate {
   return {
     key: 'not',
     test(ctx) {
-      return testAll(inner, ctx) ? null : [`${peerIp(ctx)} is not excluded by not{${describe}}`];
+      return testAll(inner, ctx) ? null : [`${peerIp(ctx)} is outside the rule's exception (${describe})`];
     },
   };
 }

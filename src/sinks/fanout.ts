@@ -8,7 +8,7 @@
  * here throws into the capture path.
  */
 import type { Counters } from '../counters.js';
-import type { CaptureRun, GroundwatchRecord } from '../records/ecs.js';
+import type { CaptureRun, FoldedFlows, GroundwatchRecord } from '../records/ecs.js';
 import { Backoff } from '../util/backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Sink } from './sink.js';
@@ -76,8 +76,8 @@ export class SinkFanout implements Sink {
     this.dispatch((s) => s.endRun?.(run));
   }
 
-  updateAlertRepeats(alertId: string, repeats: number, lastSeen: string): void {
-    this.dispatch((s) => s.updateAlertRepeats?.(alertId, repeats, lastSeen));
+  updateAlertRepeats(alertId: string, repeats: number, lastSeen: string, folded?: FoldedFlows): void {
+    this.dispatch((s) => s.updateAlertRepeats?.(alertId, repeats, lastSeen, folded));
   }
 
   /** A sink backing off does not count: it is not retried before its time anyway. */

@@ -6,7 +6,7 @@
  */
 import { GroundwatchError } from '../errors.js';
 
-export type FilterName = 'since' | 'until' | 'limit' | 'severity';
+export type FilterName = 'since' | 'until' | 'limit' | 'offset' | 'severity' | 'run';
 
 export class InvalidFilterError extends GroundwatchError {
   constructor(

@@ -1,8 +1,10 @@
 /**
  * Read side of the store: list flows and alerts with filters, show one alert
- * with its acknowledgements, acknowledge an alert. Lists are newest first.
- * Time filters: since is inclusive, until is exclusive; both accept a date
- * (UTC midnight) or a full ISO 8601 timestamp.
+ * with its acknowledgements, acknowledge an alert. Lists are newest first,
+ * a page at a time (limit / offset), within a run scope (run-scope.ts: by
+ * default the latest run of each input). Time filters: since is inclusive,
+ * until is exclusive; both accept a date (UTC midnight) or a full ISO 8601
+ * timestamp.
  */
 import os from 'node:os';
 import { GroundwatchError } from '../errors.js';
@@ -11,18 +13,14 @@ import { SEVERITY_NUMBER, type AlertRecord, type FlowRecord } from '../records/e
 import { ecsMac, legacyStoredMac } from '../records/mac.js';
 import type { Severity } from '../types.js';
 import { InvalidFilterError } from './filter-error.js';
-import { cachedStatement, Where } from './query-builder.js';
+import { resolveIdPrefix } from './id-prefix.js';
+import { addTimeRange, cachedStatement, pageSql, takePage, Where, type Page, type PageFilters } from './query-builder.js';
+import { addAlertRunScope, addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
-import { parseTimeFilter } from './timestamps.js';
 
-export const DEFAULT_LIST_LIMIT = 1000;
+export { DEFAULT_LIST_LIMIT } from './query-builder.js';
 
-interface TimeFilters {
-  since?: string;
-  until?: string;
-  /** Rows returned at most (default 1000; 0 = no limit). */
-  limit?: number;
-}
+type TimeFilters = PageFilters & RunScope;
 
 export interface FlowFilters extends TimeFilters {
   /** Either side of the flow. */
@@ -36,6 +34,8 @@ export interface FlowFilters extends TimeFilters {
   transport?: string;
   /** Destination country, ISO 3166 alpha-2. */
   country?: string;
+  /** Destination AS number. */
+  asn?: number;
 }
 
 export interface AlertFilters extends TimeFilters {
@@ -48,6 +48,8 @@ export interface AlertFilters extends TimeFilters {
   asn?: number;
   domain?: string;
   category?: string;
+  /** Only alerts nobody has acknowledged yet. */
+  unacked?: boolean;
 }
 
 export interface FlowRow {
@@ -67,6 +69,8 @@ export interface AlertRow {
   transport: string | null; destination_domain: string | null; name_source: string | null; country: string | null;
   asn: number | null; operator_country: string | null; repeats: number; last_seen: string | null;
   acked: boolean; record: AlertRecord;
+  /** Every acknowledgement, oldest first. */
+  acks: AlertAck[];
 }
 
 export interface AlertAck {
@@ -77,7 +81,12 @@ export interface AlertAck {
 }
 
 export function listFlows(db: StoreDb, filters: FlowFilters = {}): FlowRow[] {
+  return listFlowsPage(db, filters).rows;
+}
+
+export function listFlowsPage(db: StoreDb, filters: FlowFilters = {}): Page<FlowRow> {
   const w = new Where();
+  addRunScope(db, w, 'run_id', filters);
   addTimeRange(w, 'ts_start', filters);
   if (filters.ip !== undefined) w.add('(source_ip = @ip OR destination_ip = @ip)', { ip: filters.ip });
   if (filters.src !== undefined) w.add('source_ip = @src', { src: filters.src });
@@ -86,39 +95,64 @@ export function listFlows(db: StoreDb, filters: FlowFilters = {}): FlowRow[] {
   if (filters.port !== undefined) w.add('destination_port = @port', { port: filters.port });
   if (filters.transport !== undefined) w.add('transport = @transport', { transport: filters.transport.toLowerCase() });
   if (filters.country !== undefined) w.add('country = @country', { country: filters.country.toUpperCase() });
-  const sql = `SELECT * FROM flows ${w.toSql()} ORDER BY ts_start DESC, rowid DESC ${limitSql(filters.limit)}`;
+  if (filters.asn !== undefined) w.add('asn = @asn', { asn: filters.asn });
+  const sql = `SELECT * FROM flows ${w.toSql()} ORDER BY ts_start DESC, rowid DESC ${pageSql(filters)}`;
   const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
-  return rows.map((r) => {
-    const { rowid: _rowid, ...rest } = r;
-    return { ...rest, record: JSON.parse(r['record'] as string) } as FlowRow;
-  });
+  return takePage(rows.map(toFlowRow), filters);
+}
+
+export function toFlowRow(r: Record<string, unknown>): FlowRow {
+  const { rowid: _rowid, ...rest } = r;
+  return { ...rest, record: JSON.parse(r['record'] as string) } as FlowRow;
 }
 
 export function listAlerts(db: StoreDb, filters: AlertFilters = {}): AlertRow[] {
-  const w = alertWhere(filters);
-  const sql = `SELECT a.*, EXISTS (SELECT 1 FROM alert_acks k WHERE k.alert_id = a.id) AS acked
-    FROM alerts a ${w.toSql()} ORDER BY ts DESC, id ${limitSql(filters.limit)}`;
-  const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
-  return rows.map(toAlertRow);
+  return listAlertsPage(db, filters).rows;
 }
 
-export function getAlert(db: StoreDb, id: string): (AlertRow & { acks: AlertAck[] }) | undefined {
+export function listAlertsPage(db: StoreDb, filters: AlertFilters = {}): Page<AlertRow> {
+  const w = alertWhere(db, filters);
+  const sql = `SELECT a.*, EXISTS (SELECT 1 FROM alert_acks k WHERE k.alert_id = a.id) AS acked
+    FROM alerts a ${w.toSql()} ORDER BY ts DESC, id ${pageSql(filters)}`;
+  const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
+  const page = takePage(rows, filters);
+  const acks = acksFor(db, page.rows.map((r) => r['id'] as string));
+  return { ...page, rows: page.rows.map((r) => toAlertRow(r, acks.get(r['id'] as string) ?? [])) };
+}
+
+/** One alert by id or unique id prefix (AMBIGUOUS_ID when several share it); undefined when none. */
+export function getAlert(db: StoreDb, idOrPrefix: string): AlertRow | undefined {
+  let id: string;
+  try {
+    id = resolveAlertId(db, idOrPrefix);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'NOT_FOUND') return undefined;
+    throw err;
+  }
   const row = cachedStatement(
     db,
     `SELECT a.*, EXISTS (SELECT 1 FROM alert_acks k WHERE k.alert_id = a.id) AS acked FROM alerts a WHERE id = ?`,
-  ).get(id) as Record<string, unknown> | undefined;
-  if (!row) return undefined;
-  const acks = cachedStatement(
+  ).get(id) as Record<string, unknown>;
+  return toAlertRow(row, acksFor(db, [id]).get(id) ?? []);
+}
+
+/** Alerts raised on one flow (any run), newest first. */
+export function alertsOfFlow(db: StoreDb, flowUid: string): AlertRow[] {
+  const rows = cachedStatement(
     db,
-    'SELECT alert_id, acked_by, acked_at, note FROM alert_acks WHERE alert_id = ? ORDER BY rowid',
-  ).all(id) as AlertAck[];
-  return { ...toAlertRow(row), acks };
+    `SELECT a.*, EXISTS (SELECT 1 FROM alert_acks k WHERE k.alert_id = a.id) AS acked FROM alerts a WHERE flow_uid = ? ORDER BY ts DESC, id`,
+  ).all(flowUid) as Record<string, unknown>[];
+  const acks = acksFor(db, rows.map((r) => r['id'] as string));
+  return rows.map((r) => toAlertRow(r, acks.get(r['id'] as string) ?? []));
+}
+
+export function resolveAlertId(db: StoreDb, idOrPrefix: string): string {
+  return resolveIdPrefix(db, 'alerts', 'id', idOrPrefix, 'alert');
 }
 
 /** Records who acknowledged an alert and why; the alert row itself never changes. */
-export function ackAlert(db: StoreDb, id: string, opts: { by?: string; note: string; at?: Date }): AlertAck {
-  const exists = cachedStatement(db, 'SELECT 1 FROM alerts WHERE id = ?').get(id);
-  if (!exists) throw new GroundwatchError('NOT_FOUND', `no alert with id ${JSON.stringify(id)}`);
+export function ackAlert(db: StoreDb, idOrPrefix: string, opts: { by?: string; note: string; at?: Date }): AlertAck {
+  const id = resolveAlertId(db, idOrPrefix);
   const ack: AlertAck = {
     alert_id: id,
     acked_by: opts.by ?? currentUser(),
@@ -136,8 +170,24 @@ export function ackAlert(db: StoreDb, id: string, opts: { by?: string; note: str
   return ack;
 }
 
-function alertWhere(filters: AlertFilters): Where {
+function acksFor(db: StoreDb, ids: string[]): Map<string, AlertAck[]> {
+  const out = new Map<string, AlertAck[]>();
+  if (ids.length === 0) return out;
+  const rows = cachedStatement(
+    db,
+    'SELECT alert_id, acked_by, acked_at, note FROM alert_acks WHERE alert_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+  ).all(JSON.stringify(ids)) as AlertAck[];
+  for (const r of rows) {
+    const list = out.get(r.alert_id) ?? [];
+    list.push(r);
+    out.set(r.alert_id, list);
+  }
+  return out;
+}
+
+function alertWhere(db: StoreDb, filters: AlertFilters): Where {
   const w = new Where();
+  addAlertRunScope(db, w, filters);
   addTimeRange(w, 'ts', filters);
   if (filters.severity !== undefined) {
     const min = SEVERITY_NUMBER[filters.severity];
@@ -155,22 +205,12 @@ function alertWhere(filters: AlertFilters): Where {
   if (filters.asn !== undefined) w.add('asn = @asn', { asn: filters.asn });
   if (filters.domain !== undefined) w.addDomainSuffix('destination_domain', filters.domain);
   if (filters.category !== undefined) w.add('category = @category', { category: filters.category });
+  if (filters.unacked) w.add('NOT EXISTS (SELECT 1 FROM alert_acks u WHERE u.alert_id = a.id)', {});
   return w;
 }
 
-function addTimeRange(w: Where, column: string, f: TimeFilters): void {
-  if (f.since !== undefined) w.add(`${column} >= @since`, { since: parseTimeFilter('since', f.since) });
-  if (f.until !== undefined) w.add(`${column} < @until`, { until: parseTimeFilter('until', f.until) });
-}
-
-function limitSql(limit: number | undefined): string {
-  const n = limit ?? DEFAULT_LIST_LIMIT;
-  if (!Number.isInteger(n) || n < 0) throw new InvalidFilterError('limit', `expected a whole number >= 0, got ${n}`);
-  return n === 0 ? '' : `LIMIT ${n}`;
-}
-
-function toAlertRow(r: Record<string, unknown>): AlertRow {
-  return { ...r, acked: r['acked'] === 1, record: JSON.parse(r['record'] as string) } as AlertRow;
+function toAlertRow(r: Record<string, unknown>, acks: AlertAck[]): AlertRow {
+  return { ...r, acked: r['acked'] === 1, record: JSON.parse(r['record'] as string), acks } as AlertRow;
 }
 
 function currentUser(): string {

@@ -6,6 +6,19 @@
 import type { Statement } from 'better-sqlite3';
 import type { StoreDb } from './sqlite-store.js';
 import { foldHostName } from '../util/host-name.js';
+import { InvalidFilterError } from './filter-error.js';
+import { parseTimeFilter } from './timestamps.js';
+
+export const DEFAULT_LIST_LIMIT = 1000;
+
+export interface PageFilters {
+  since?: string;
+  until?: string;
+  /** Rows returned at most (default 1000; 0 = no limit). */
+  limit?: number;
+  /** Rows skipped first (paging: the next page starts at offset + limit). */
+  offset?: number;
+}
 
 export type Param = string | number;
 
@@ -32,11 +45,45 @@ export class Where {
   }
 }
 
+/** since is inclusive, until exclusive; both a date (UTC midnight) or a full ISO 8601 timestamp. */
+export function addTimeRange(w: Where, column: string, f: PageFilters): void {
+  if (f.since !== undefined) w.add(`${column} >= @since`, { since: parseTimeFilter('since', f.since) });
+  if (f.until !== undefined) w.add(`${column} < @until`, { until: parseTimeFilter('until', f.until) });
+}
+
+/**
+ * LIMIT / OFFSET for a page, asking for one row more than the page so the caller
+ * can tell the user there is more (see takePage).
+ */
+export function pageSql(f: PageFilters): string {
+  const limit = f.limit ?? DEFAULT_LIST_LIMIT;
+  const offset = f.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 0) throw new InvalidFilterError('limit', `expected a whole number >= 0, got ${limit}`);
+  if (!Number.isInteger(offset) || offset < 0) throw new InvalidFilterError('offset', `expected a whole number >= 0, got ${offset}`);
+  return `LIMIT ${limit === 0 ? -1 : limit + 1} OFFSET ${offset}`;
+}
+
+export interface Page<T> {
+  rows: T[];
+  /** More rows match after this page. */
+  more: boolean;
+  /** Rows skipped before this page. */
+  offset: number;
+}
+
+/** Cuts the extra row pageSql asked for. */
+export function takePage<T>(rows: T[], f: PageFilters): Page<T> {
+  const limit = f.limit ?? DEFAULT_LIST_LIMIT;
+  const more = limit > 0 && rows.length > limit;
+  return { rows: more ? rows.slice(0, limit) : rows, more, offset: f.offset ?? 0 };
+}
+
 export function normaliseDomain(domain: string): string {
   return foldHostName(domain.trim().replace(/^\*?\./, ''));
 }
 
-function escapeLike(text: string): string {
+/** A LIKE pattern matching `text` literally (with ESCAPE '\\'). */
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

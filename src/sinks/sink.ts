@@ -3,7 +3,7 @@
  * caller decides when to flush (every N records or T ms). A sink is allowed
  * to throw or reject: SinkFanout isolates failures from the capture path.
  */
-import type { CaptureRun, GroundwatchRecord } from '../records/ecs.js';
+import type { CaptureRun, FoldedFlows, GroundwatchRecord } from '../records/ecs.js';
 
 export interface Sink {
   readonly name: string;
@@ -13,7 +13,7 @@ export interface Sink {
   startRun?(run: CaptureRun): void;
   endRun?(run: CaptureRun): void;
   /** A suppressed repeat folded into an alert already written. */
-  updateAlertRepeats?(alertId: string, repeats: number, lastSeen: string): void;
+  updateAlertRepeats?(alertId: string, repeats: number, lastSeen: string, folded?: FoldedFlows): void;
   /** True when enough is buffered that the caller should flush now. */
   needsFlush?(): boolean;
   /**

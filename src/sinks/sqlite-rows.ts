@@ -146,5 +146,18 @@ export function runRow(run: CaptureRun): Row {
     geoip: json(run.geoip),
     rule_files: json(run.rule_files),
     config_sha256: v(run.config_sha256),
+    input_key: inputKey(run),
   };
+}
+
+/** A replay's input, whatever the paths: its files' SHA-256s, sorted. NULL for live capture or before the files are read. */
+export function inputKey(run: Pick<CaptureRun, 'mode' | 'sources'>): string | null {
+  if (run.mode !== 'replay' || run.sources.length === 0) return null;
+  return run.sources.map((s) => s.sha256).sort().join(',');
+}
+
+/** Which run raised (or raised again) an alert. */
+export function alertRunRow(rec: AlertRecord, runId: string | undefined): Row | undefined {
+  const run = rec.groundwatch.run_id ?? runId;
+  return run === undefined ? undefined : { alert_id: rec.event.id, run_id: run };
 }

@@ -154,12 +154,38 @@ CREATE TABLE evidence_packets (
 CREATE INDEX evidence_packets_flow ON evidence_packets (flow_uid, role);
 `;
 
+/**
+ * Runs kept apart (issue 17): `runs.input_key` names a replay's input (its files' SHA-256s,
+ * sorted, joined by ','; NULL for live capture and for a replay still running), so lists can
+ * default to the latest run of each input. An alert row is one finding (its id does not depend
+ * on the run); `alert_runs` says which runs raised it, so `--run` finds it in each of them.
+ * Rows of earlier runs are backfilled.
+ */
+const V6_RUN_PROVENANCE = `
+ALTER TABLE runs ADD COLUMN input_key TEXT;
+CREATE INDEX runs_input ON runs (input_key);
+CREATE INDEX flows_run ON flows (run_id);
+CREATE INDEX dns_run ON dns (run_id);
+CREATE INDEX capture_gaps_run ON capture_gaps (run_id);
+CREATE TABLE alert_runs (
+  alert_id TEXT NOT NULL, run_id TEXT NOT NULL, PRIMARY KEY (alert_id, run_id)
+) WITHOUT ROWID;
+CREATE INDEX alert_runs_run ON alert_runs (run_id);
+INSERT OR IGNORE INTO alert_runs (alert_id, run_id) SELECT id, run_id FROM alerts WHERE run_id IS NOT NULL;
+UPDATE runs SET input_key = (
+  SELECT group_concat(sha, ',') FROM (SELECT json_extract(s.value, '$.sha256') AS sha FROM json_each(runs.sources) s ORDER BY sha)
+) WHERE mode = 'replay' AND json_array_length(sources) > 0
+  -- a run already in the integrity log keeps its logged row as it is (verify rebuilds entries from rows)
+  AND id IN (SELECT ref FROM integrity_baseline WHERE kind = 'run');
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
   { version: 3, up: V3_FLOW_START },
   { version: 4, up: V4_OUTBOX },
   { version: 5, up: V5_INTEGRITY_LOG },
+  { version: 6, up: V6_RUN_PROVENANCE },
   { version: 8, up: V8_EVIDENCE_PACKETS },
 ];
 

@@ -24,12 +24,13 @@ import type {
   CaptureRun,
   DnsRecord,
   FlowRecord,
+  FoldedFlows,
   GroundwatchRecord,
   StatsRecord,
 } from '../records/ecs.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Sink } from './sink.js';
-import { alertRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row } from './sqlite-rows.js';
+import { alertRow, alertRunRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row } from './sqlite-rows.js';
 import { prepareWriteStatements, type WriteStatements } from './sqlite-statements.js';
 import { closeStore, type StoreDb } from './sqlite-store.js';
 import { storedTime } from './timestamps.js';
@@ -109,15 +110,16 @@ export class SqliteSink implements Sink {
   write(rec: GroundwatchRecord): void {
     const row = this.toRow(rec);
     if (!row) return;
-    const outboxRows = this.outbox?.rowsFor(rec) ?? [];
-    if (outboxRows.length === 0) {
+    const alertRun = rec.event.dataset === 'groundwatch.alert' ? alertRunRow(rec as AlertRecord, this.runId) : undefined;
+    const extra = [...(alertRun ? [{ stmt: this.statements.alertRun, params: alertRun }] : []), ...(this.outbox?.rowsFor(rec) ?? [])];
+    if (extra.length === 0) {
       this.enqueue(row);
       return;
     }
-    // The record and its outbox rows must share one transaction: make room for all of them first.
-    this.makeRoom(1 + outboxRows.length);
+    // The record and its alert-run and outbox rows must share one transaction: make room for all of them first.
+    this.makeRoom(1 + extra.length);
     this.enqueue(row);
-    for (const r of outboxRows) this.enqueue(r);
+    for (const r of extra) this.enqueue(r);
   }
 
   startRun(run: CaptureRun): void {
@@ -130,14 +132,16 @@ export class SqliteSink implements Sink {
   }
 
   /** Repeats of one alert between two flushes become one UPDATE (a chatty destination repeats thousands of times). */
-  updateAlertRepeats(alertId: string, repeats: number, lastSeen: string): void {
+  updateAlertRepeats(alertId: string, repeats: number, lastSeen: string, folded?: FoldedFlows): void {
+    const foldedJson = folded === undefined ? null : JSON.stringify(folded);
     const queued = this.queuedRepeats.get(alertId);
     if (queued) {
       queued.params['repeats'] = repeats;
       queued.params['last_seen'] = storedTime(lastSeen);
+      queued.params['folded'] = foldedJson;
       return;
     }
-    const row: PendingRow = { stmt: this.statements.alertRepeats, params: { id: alertId, repeats, last_seen: storedTime(lastSeen) } };
+    const row: PendingRow = { stmt: this.statements.alertRepeats, params: { id: alertId, repeats, last_seen: storedTime(lastSeen), folded: foldedJson } };
     this.queuedRepeats.set(alertId, row);
     this.enqueue(row);
   }

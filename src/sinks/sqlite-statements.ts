@@ -25,7 +25,7 @@ const ALERT_COLUMNS = [
 ];
 const RUN_COLUMNS = [
   'id', 'tool_version', 'mode', 'started_at', 'ended_at', 'interface', 'sources', 'packets', 'anomalies', 'flows',
-  'alerts', 'rules', 'geoip', 'rule_files', 'config_sha256',
+  'alerts', 'rules', 'geoip', 'rule_files', 'config_sha256', 'input_key',
 ];
 const STATS_COLUMNS = ['run_id', 'ts', 'record'];
 const GAP_COLUMNS = ['run_id', 'ts_start', 'ts_end', 'interface', 'reason', 'record'];
@@ -38,6 +38,7 @@ export interface WriteStatements {
   stats: Statement;
   gap: Statement;
   alertRepeats: Statement;
+  alertRun: Statement;
 }
 
 export function prepareWriteStatements(db: StoreDb): WriteStatements {
@@ -49,10 +50,13 @@ export function prepareWriteStatements(db: StoreDb): WriteStatements {
     stats: db.prepare(insertSql('stats', STATS_COLUMNS)),
     gap: db.prepare(insertSql('capture_gaps', GAP_COLUMNS)),
     alertRepeats: db.prepare(
+      // The folded connections replace the record's list (the sink always has the whole bounded list); NULL keeps it.
       `UPDATE alerts SET repeats = @repeats, last_seen = @last_seen,
-         record = json_set(record, '$.groundwatch.repeats', @repeats)
+         record = CASE WHEN @folded IS NULL THEN json_set(record, '$.groundwatch.repeats', @repeats)
+           ELSE json_set(record, '$.groundwatch.repeats', @repeats, '$.groundwatch.folded', json(@folded)) END
        WHERE id = @id`,
     ),
+    alertRun: db.prepare('INSERT OR IGNORE INTO alert_runs (alert_id, run_id) VALUES (@alert_id, @run_id)'),
   };
 }
 

@@ -5,6 +5,9 @@
 import type { AlertRecord, FlowRecord, GroundwatchRecord } from '../records/ecs.js';
 import type { Sink } from './sink.js';
 import { neutralizeTerminalText, sanitizeForTerminal as safe } from '../util/terminal-text.js';
+import { plainReason } from '../util/db-label.js';
+import { readableTime } from '../util/readable-time.js';
+import { cutToWidth, wrapWords } from '../util/text-width.js';
 
 export type StdoutEvents = 'alerts' | 'flows' | 'all';
 
@@ -59,20 +62,27 @@ export function formatRecordLine(rec: GroundwatchRecord): string | undefined {
     case 'groundwatch.dns': {
       const r = rec as Extract<GroundwatchRecord, { dns: unknown }>;
       const answers = r.dns.resolved_ip?.length ? ` -> ${r.dns.resolved_ip.join(', ')}` : '';
-      return `DNS    ${r['@timestamp']}  ${r.source?.ip} -> ${r.destination?.ip}  ${r.dns.type} ${safe(r.dns.question.name)} ${r.dns.question.type}${safe(answers)}`;
+      return `DNS    ${readableTime(r['@timestamp'])}  ${r.source?.ip} -> ${r.destination?.ip}  ${r.dns.type} ${safe(r.dns.question.name)} ${r.dns.question.type}${safe(answers)}`;
     }
     case 'groundwatch.capture_gap': {
       const g = rec as Extract<GroundwatchRecord, { groundwatch: { gap: unknown } }>;
-      return `GAP    ${g.groundwatch.gap.start} .. ${g.groundwatch.gap.end ?? 'open'}  ${safe(g.groundwatch.gap.interface)}: ${safe(g.groundwatch.gap.reason)}`;
+      return `GAP    ${readableTime(g.groundwatch.gap.start)} .. ${readableTime(g.groundwatch.gap.end) ?? 'open'}  ${safe(g.groundwatch.gap.interface)}: ${safe(g.groundwatch.gap.reason)}`;
     }
     default:
       return undefined;
   }
 }
 
+/** Text lines fit a 120-column terminal; reasons wrap under their indent. */
+const WIDTH = 120;
+const INDENT = '         ';
+const ORG_CHARS = 32;
+
 function where(rec: AlertRecord | FlowRecord): string {
   const d = rec.destination;
-  const parts = [d?.geo?.country_iso_code, d?.as?.number !== undefined ? `AS${d.as.number}` : undefined, d?.as?.organization?.name];
+  const org = d?.as?.organization?.name;
+  const shortOrg = org !== undefined && [...org].length > ORG_CHARS ? `${[...org].slice(0, ORG_CHARS - 1).join('')}…` : org;
+  const parts = [d?.geo?.country_iso_code, d?.as?.number !== undefined ? `AS${d.as.number}` : undefined, shortOrg];
   const op = rec.groundwatch.jurisdiction?.operator_country;
   if (op) parts.push(`operator ${op}`);
   const special = rec.groundwatch.jurisdiction?.special_range;
@@ -93,15 +103,29 @@ function midStream(rec: AlertRecord | FlowRecord): string {
   return f.start_seen === false ? `  [start not seen, client by ${f.orientation ?? '?'}]` : '';
 }
 
+/**
+ * Three parts, each within 120 columns: severity, confidence, time (ISO 8601 to the second), rule
+ * and flow; device -> destination with its name, country, AS and operator; one reason per line in
+ * plain words (database names people know, build days).
+ */
 function formatAlert(a: AlertRecord): string {
   const s = a.source;
   const d = a.destination;
-  const sev = a.groundwatch.severity.toUpperCase().padEnd(8);
-  const head = `ALERT  ${sev} ${a['@timestamp']}  ${a.rule.id}  ${s?.ip}${s?.mac ? ` (${s.mac})` : ''} -> ${d?.ip}:${d?.port}/${a.network?.transport}`;
-  return `${head}  ${nameOf(a)}  ${where(a)}${midStream(a)}\n         ${a.groundwatch.reasons.map(safe).join('; ')}`;
+  const gw = a.groundwatch;
+  const sev = gw.severity.toUpperCase().padEnd(8);
+  const conf = gw.confidence ? `conf ${gw.confidence}  ` : '';
+  const head = `ALERT  ${sev} ${conf}${readableTime(a['@timestamp'])}  ${safe(a.rule.id)}  flow ${safe(gw.flow.uid)}${midStream(a)}`;
+  const path = `${INDENT}${s?.ip}${s?.mac ? ` (${s.mac})` : ''} -> ${d?.ip}:${d?.port}/${a.network?.transport}  ${nameOf(a)}  ${where(a)}`;
+  const reasons = gw.reasons.flatMap((r) => wrapWords(`- ${safe(plainReason(r))}`, WIDTH - INDENT.length).map((l, i) => `${INDENT}${i === 0 ? '' : '  '}${l}`));
+  return [head, cut(path), ...reasons].join('\n');
 }
 
 function formatFlow(f: FlowRecord): string {
   const bytes = (f.source?.bytes ?? 0) + (f.destination?.bytes ?? 0);
-  return `FLOW   ${f['@timestamp']}  ${f.source?.ip}:${f.source?.port} -> ${f.destination?.ip}:${f.destination?.port}/${f.network?.transport}  ${nameOf(f)}  ${where(f)}  ${bytes} B${midStream(f)}`;
+  const head = `FLOW   ${readableTime(f['@timestamp'])}  ${f.source?.ip}:${f.source?.port} -> ${f.destination?.ip}:${f.destination?.port}/${f.network?.transport}  ${nameOf(f)}`;
+  return `${cut(head)}\n${INDENT}${where(f)}  ${bytes} B${midStream(f)}`;
+}
+
+function cut(line: string): string {
+  return cutToWidth(line, WIDTH);
 }

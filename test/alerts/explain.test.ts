@@ -13,7 +13,7 @@ describe('explainDestination', async () => {
     });
     const text = lines.join('\n');
     expect(lines[0]).toBe('destination 120.24.10.20:443/tcp name flysafe-api.dji.com (as if learned from tls_sni)');
-    expect(text).toContain('  located in: CN [GeoLite2-Country built 2026-06-17]');
+    expect(text).toContain('  located in: CN [MaxMind GeoLite2 Country, built 2026-06-17]');
     expect(text).toContain('  operated by: Alibaba Cloud (CN)');
     expect(text).toMatch(/^ALERT dji\.first-party\.domain v1 \(dji@2026\.11\.1, confidence H\) severity=medium category=dji_endpoint/m);
     expect(text).toMatch(/^ALERT china\.cn-located .*severity=high category=cn_located/m);
@@ -27,7 +27,7 @@ describe('explainDestination', async () => {
       countryDb: { type: 'dbip-country', path: '/x', buildDate: '2026-06-01' },
       registrantDb: { type: 'geo-whois-asn-country', path: '/y', buildDate: '2026-06-17' },
     }).join('\n');
-    expect(text).toContain('  located in: HK [dbip-country built 2026-06-01]\n  registered to: CN [geo-whois-asn-country built 2026-06-17]');
+    expect(text).toContain('  located in: HK [DB-IP Lite Country, built 2026-06-01]\n  registered to: CN [ip-location-db registrant (whois) country, built 2026-06-17]');
     expect(text).toMatch(/^ALERT china\.cn-disputed v1 .*severity=medium category=cn_located/m);
     expect(text).not.toMatch(/^ALERT china\.cn-located/m);
   });

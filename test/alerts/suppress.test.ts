@@ -10,7 +10,7 @@ const alertFor = (uid: string, serverIp = '120.24.10.20', domain?: string) =>
     hit(),
     'first_packet',
     '2023-11-14T22:13:21Z',
-    'run',
+    { runId: 'run', files: [] },
   );
 
 describe('AlertSuppressor', () => {

@@ -12,8 +12,10 @@ export interface PlainPacket {
   sourceIndex: number;
 }
 
+/** Packet numbers are checked on their own (packet-number.test.ts): files split or merged renumber them. */
 export function plain(p: RawPacket): PlainPacket {
-  return { ...p, data: Buffer.from(p.data).toString('hex') };
+  const { packetNumber: _numberInFile, ...rest } = p;
+  return { ...rest, data: Buffer.from(p.data).toString('hex') };
 }
 
 /** Feed `bytes` to the parser cut at the given sizes (cycled), then finish. */

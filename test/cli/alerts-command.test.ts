@@ -47,7 +47,9 @@ describe('alerts list', () => {
   });
 
   it('ndjson gives the exact records; the table neutralises the hostile domain', async () => {
-    expect((await run('list', '--db', dbPath, '--format', 'ndjson', '--rule', 'gw.dji.endpoint')).trimEnd()).toBe(JSON.stringify(A2));
+    // The exact record plus its acknowledgements (none yet).
+    const withAcks = { ...A2, groundwatch: { ...A2.groundwatch, acknowledgements: [] } };
+    expect((await run('list', '--db', dbPath, '--format', 'ndjson', '--rule', 'gw.dji.endpoint')).trimEnd()).toBe(JSON.stringify(withAcks));
     const table = await run('list', '--db', dbPath);
     expect(table).not.toMatch(/[\u001b\u0007]/);
     expect(table).toContain('\\x1b]8;;http://evil\\x07dji.com');
@@ -65,7 +67,7 @@ describe('alerts show / ack', () => {
     expect(text).toMatch(/^groundwatch\.reasons\.0\s+/m);
     expect(text).toMatch(/^destination\.as\.number\s+16509$/m);
     expect(text).not.toMatch(/[\u001b\u0007]/);
-    expect(JSON.parse(await run('show', 'A2', '--db', dbPath, '--format', 'ndjson'))).toEqual(A2);
+    expect(JSON.parse(await run('show', 'A2', '--db', dbPath, '--format', 'ndjson'))).toEqual({ ...A2, groundwatch: { ...A2.groundwatch, acknowledgements: [] } });
   });
 
   it('ack records who and why, keeps the alert unchanged, and shows up in show', async () => {
@@ -78,7 +80,10 @@ describe('alerts show / ack', () => {
     expect(after.prepare("SELECT * FROM alerts WHERE id = 'A1'").get()).toEqual(before);
     after.close();
     expect(await run('show', 'A1', '--db', dbPath)).toMatch(/^ack\.0\s+\S+ by sgt\.miller: customer CDN, approved$/m);
-    expect((await run('list', '--db', dbPath, '--format', 'csv', '--rule', 'gw.cn.located')).split('\r\n')[1]).toMatch(/,true,A1$/);
+    // CSV: acked, then the latest acknowledgement (at, by, note), run, capture file and packet, id.
+    expect((await run('list', '--db', dbPath, '--format', 'csv', '--rule', 'gw.cn.located')).split('\r\n')[1]).toMatch(
+      /,true,\d{4}-\d\d-\d\dT[\d:.]+Z,sgt\.miller,"customer CDN, approved",,,,A1$/,
+    );
   });
 
   it('unknown ids -> NOT_FOUND; missing store -> DB_OPEN_FAILED; --note is required', async () => {

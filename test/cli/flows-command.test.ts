@@ -31,7 +31,7 @@ async function run(...args: string[]): Promise<string> {
 describe('flows list', () => {
   it('prints a table with a header and one line per flow, newest first', async () => {
     const lines = (await run('--db', dbPath)).trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^start\s+transport\s+source\.ip/);
+    expect(lines[0]).toMatch(/^start\s+source\s+destination\s+name\s+cc\s+asn\s+out\s+in\s+uid$/);
     expect(lines).toHaveLength(4);
     expect(lines[1]).toContain('1.2.3.4');
     expect(lines[3]).toContain('mydjiflight.dji.com');

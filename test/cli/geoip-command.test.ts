@@ -58,11 +58,26 @@ describe('groundwatch geoip lookup', () => {
     expect(google!.geoDisagreement).toBeUndefined();
   }, 120_000);
 
-  it('a bad address is a one-line USAGE error', async () => {
-    const err = await run(['geoip', 'lookup', '8.8.8.8', '999.1.1.1', '--no-system-geoip']).catch((e: unknown) => e);
+  it('a bad address among good ones: the good ones are answered, the bad one named in one USAGE line (exit 2)', async () => {
+    let out = '';
+    const program = new Command().exitOverride();
+    registerGeoipCommands(program, { out: (t) => (out += t), err: () => undefined });
+    const err = await program
+      .parseAsync(['node', 'groundwatch', 'geoip', 'lookup', '8.8.8.8', '999.1.1.1', '2408:4000::1', '--no-system-geoip', '--format', 'ndjson'])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GroundwatchError);
     expect((err as GroundwatchError).code).toBe('USAGE');
-    expect((err as GroundwatchError).toLine()).toBe('groundwatch: USAGE: not an IP address: "999.1.1.1"');
+    expect((err as GroundwatchError).exitCode).toBe(2);
+    expect((err as GroundwatchError).toLine()).toBe('groundwatch: USAGE: not an IP address: "999.1.1.1" (the other 2 answered above)');
+    const answers = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(answers.map((a) => a.ip)).toEqual(['8.8.8.8', '2408:4000::1']);
+    // The ASN database's CSV rows (see the first test): 8.8.8.0/24 = 15169, 2408:4000::/... = 37963.
+    expect(answers.map((a) => a.asn)).toEqual([15169, 37963]);
+  }, 120_000);
+
+  it('only bad addresses: one USAGE line naming each, nothing answered', async () => {
+    const err = await run(['geoip', 'lookup', '999.1.1.1', 'example.com', '--no-system-geoip']).catch((e: unknown) => e);
+    expect((err as GroundwatchError).toLine()).toBe('groundwatch: USAGE: not an IP address: "999.1.1.1", "example.com"');
   });
 });
 

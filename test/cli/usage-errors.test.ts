@@ -35,14 +35,14 @@ const USAGE_ERRORS: Array<[string, string[], RegExp]> = [
   ['alerts ack without an id', ['alerts', 'ack', '--note', 'n'], /missing required argument 'id'/],
   ['alerts ack without its required --note', ['alerts', 'ack', 'x'], /required option '--note <text>' not specified/],
   ['geoip lookup without an address', ['geoip', 'lookup'], /missing required argument 'ip' \(see 'groundwatch geoip lookup --help'\)/],
-  ['rules explain without an address', ['rules', 'explain'], /missing required argument 'ip'/],
+  ['rules explain without an address', ['rules', 'explain'], /missing required argument 'ip-or-name'/],
   // an invalid choice or value
   ['replay --format xml', ['replay', 'x.pcap', '--format', 'xml'], /argument 'xml' is invalid\. Allowed choices are text, ndjson\./],
   ['geoip info --max-age-days -1', ['geoip', 'info', '--max-age-days', '-1'], /--max-age-days wants a whole number >= 0/],
   // unknown or missing command
   ['unknown command', ['bogus'], /unknown command 'bogus'/],
   ['unknown alerts command', ['alerts', 'bogus'], /unknown command 'bogus' \(see 'groundwatch alerts --help'\)/],
-  ['groundwatch alone', [], /'groundwatch' needs a command: replay, monitor, interfaces, flows, alerts, rules, geoip/],
+  ['groundwatch alone', [], /'groundwatch' needs a command: replay, monitor, interfaces, runs, flows, dns, alerts, gaps, rules, geoip/],
   ['alerts alone', ['alerts'], /'groundwatch alerts' needs a command: list, show, ack/],
   ['flows alone', ['flows'], /'groundwatch flows' needs a command: list/],
   ['rules alone', ['rules'], /'groundwatch rules' needs a command: check, list, explain/],

@@ -57,7 +57,7 @@ describe('the three situations of the research note give three distinct alerts',
     const r = engine.matchFlow(facts('47.91.161.231', { countryIso: 'HK', asn: 45102, operatorCountry: 'CN', operatorName: 'Alibaba Cloud' }, 'cdn.example.net'));
     expect(summary(r.alerts)).toEqual([['china.cn-operated-abroad', 'cn_operated']]);
     expect(r.alerts[0]?.reasons[0]).toBe('AS45102 is operated by Alibaba Cloud (CN)');
-    expect(r.alerts[0]?.reasons[1]).toBe('destination.ip 47.91.161.231 is not excluded by not{country: CN}');
+    expect(r.alerts[0]?.reasons[1]).toBe("destination.ip 47.91.161.231 is outside the rule's exception (country: CN)");
   });
 
   it('DJI first-party endpoint outside China (flysafe-api.dji.com at an AWS US address): dji_endpoint only', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,7 @@ describe('store schema and migrations', () => {
     const db = new Database(path, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     db.close();
-    expect(tables).toEqual(['alert_acks', 'alerts', 'capture_gaps', 'dns', 'evidence_packets', 'flows', 'integrity_baseline', 'integrity_checkpoints', 'integrity_log', 'outbox', 'runs', 'stats']);
+    expect(tables).toEqual(['alert_acks', 'alert_runs', 'alerts', 'capture_gaps', 'dns', 'evidence_packets', 'flows', 'integrity_baseline', 'integrity_checkpoints', 'integrity_log', 'outbox', 'runs', 'stats']);
   });
 
   it('reopening an up-to-date database changes nothing', () => {
@@ -53,6 +54,23 @@ describe('store schema and migrations', () => {
     expect(migrate(db, steps.slice(0, 1))).toBe(1);
     expect(migrate(db, steps)).toBe(2);
     expect((db.prepare('PRAGMA table_info(t)').all() as { name: string }[]).map((c) => c.name)).toEqual(['a', 'b']);
+  });
+
+  it('a version-3 store (before runs were kept apart) migrates: its alerts are tied to their runs, its replays get their input key', () => {
+    const path = join(dir(), 'v3.db');
+    const old = new Database(path);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    const sources = (shas: string[]) => JSON.stringify(shas.map((sha256, i) => ({ path: `f${i}.pcap`, size: 1, sha256, format: 'pcap', compressed: false })));
+    const run = old.prepare("INSERT INTO runs (id, tool_version, mode, started_at, sources) VALUES (?, '0.1.0', ?, '2026-01-01T00:00:00Z', ?)");
+    run.run('R-two-files', 'replay', sources(['bbbb', 'aaaa']));
+    run.run('R-live', 'monitor', '[]');
+    old.prepare("INSERT INTO alerts (id, run_id, ts, severity, severity_num, rule_id, record) VALUES ('A1', 'R-two-files', '2026-01-01T00:00:00Z', 'high', 4, 'r', '{}')").run();
+    old.close();
+    openStore(path).close();
+    // sqlite3, not our code, reads the migrated store.
+    const q = (query: string) => execFileSync('sqlite3', [path, query], { encoding: 'utf8' }).trim();
+    expect(q('SELECT id, quote(input_key) FROM runs ORDER BY id')).toBe("R-live|NULL\nR-two-files|'aaaa,bbbb'");
+    expect(q('SELECT alert_id, run_id FROM alert_runs')).toBe('A1|R-two-files');
   });
 
   it('a version-1 store (before the two country sources) migrates to the current version: rows kept, new columns NULL', () => {

@@ -1,0 +1,34 @@
+/**
+ * `flows show <uid>`: one flow with the DNS messages it carried and the alerts
+ * raised on it. A uid is deterministic (the same capture gives the same uids),
+ * so a re-replayed input has the uid once per run: the run asked for, else
+ * the latest run that has it.
+ */
+import { GroundwatchError } from '../errors.js';
+import type { DnsRecord } from '../records/ecs.js';
+import { resolveIdPrefix } from './id-prefix.js';
+import { cachedStatement } from './query-builder.js';
+import { alertsOfFlow, toFlowRow, type AlertRow, type FlowRow } from './queries.js';
+import { resolveRunId } from './run-scope.js';
+import type { StoreDb } from './sqlite-store.js';
+
+export interface FlowDetail {
+  flow: FlowRow;
+  dns: DnsRecord[];
+  alerts: AlertRow[];
+}
+
+export function getFlowDetail(db: StoreDb, uidOrPrefix: string, opts: { run?: string } = {}): FlowDetail {
+  const uid = resolveIdPrefix(db, 'flows', 'uid', uidOrPrefix, 'flow');
+  const run = opts.run === undefined ? undefined : resolveRunId(db, opts.run);
+  const row = (run === undefined
+    ? cachedStatement(db, 'SELECT * FROM flows WHERE uid = ? ORDER BY rowid DESC LIMIT 1').get(uid)
+    : cachedStatement(db, 'SELECT * FROM flows WHERE uid = ? AND run_id = ? ORDER BY rowid DESC LIMIT 1').get(uid, run)) as
+    | Record<string, unknown>
+    | undefined;
+  if (!row) throw new GroundwatchError('NOT_FOUND', `flow ${uid} is not in run ${run}`);
+  const flow = toFlowRow(row);
+  const dns = (cachedStatement(db, 'SELECT record FROM dns WHERE uid = ? AND run_id IS ? ORDER BY ts, rowid').all(uid, flow.run_id) as { record: string }[])
+    .map((r) => JSON.parse(r.record) as DnsRecord);
+  return { flow, dns, alerts: alertsOfFlow(db, uid) };
+}
