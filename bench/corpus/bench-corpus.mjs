@@ -159,6 +159,15 @@ if (ONLY === 'all' || ONLY === 'corpus') {
     `store: ${fmt(store.dbBytes / 1e6, 1)} MB for ${fmt(store.flows, 0)} flows, ${fmt(store.dns, 0)} DNS rows, ${fmt(store.alerts, 0)} alerts: ${fmt(store.dbBytes / store.flows, 0)} B per flow (DNS and alert rows included; target <= 1,536)`,
     `store share of the full run: ${fmt(result.store.shareOfRun * 100, 1)} % (full minus all-records-no-store, over full; target <= 20 %)`,
   ];
+  // A simulated year from the measured bytes per flow (DNS and alert rows in the corpus's proportion).
+  // No retention module in this tree: the figure is the store with nothing ever deleted.
+  const perFlow = store.dbBytes / store.flows;
+  const flowsPerDay = 3000;
+  result.year = { flowsPerDayPerTablet: flowsPerDay, bytesPerFlow: perFlow, oneTabletGB: (perFlow * flowsPerDay * 365) / 1e9, thirtyTabletsGB: (perFlow * flowsPerDay * 365 * 30) / 1e9, retention: 'none (not in this tree)' };
+  lines.push(
+    `simulated year at ${fmt(flowsPerDay, 0)} flows/day per tablet (DNS ${fmt(store.dns / store.flows)} and alerts ${fmt(store.alerts / store.flows)} per flow as in the corpus), no retention: ` +
+      `1 tablet ${fmt(result.year.oneTabletGB)} GB, 30 tablets on one port ${fmt(result.year.thirtyTabletsGB)} GB`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
