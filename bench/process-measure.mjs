@@ -24,7 +24,8 @@ export function measure(cmd, argv, { cwd, keepStdout = false } = {}) {
     }, 10);
     child.stdout.on('data', (d) => {
       stdoutBytes += d.length;
-      for (const b of d) if (b === 10) stdoutLines++;
+      // indexOf, not a per-byte JS loop: a slow reader would throttle the measured process through the pipe.
+      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) stdoutLines++;
       if (keepStdout) keep.push(d);
     });
     let stderr = '';
