@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,4 +186,8 @@ function checkStore(dbPath, alertLines, ndpiFlows) {
   return s;
 }
 
+if (ONLY === 'all') {
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'corpus-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
 process.stdout.write(`${JSON.stringify(result)}\n`);
