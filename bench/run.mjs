@@ -8,6 +8,7 @@
  *   npm run bench                       # 300,000 packets, 3 rounds
  *   npm run bench -- --packets 1000000 --rounds 5 --skip-micro
  *   npm run bench -- --only-report       # only the report over a month of stored records (--skip-report to leave it out)
+ *   npm run bench -- --skip-corpus     # without the real-client corpus part (issue 18)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -197,6 +198,19 @@ if (!flag('skip-delivery')) {
 // 6. The report over a month of stored records.
 const report = flag('skip-report') ? undefined : reportBench();
 
+// 7. Real-client corpus (issue 18): ndpiReader, tshark, tcpdump and groundwatch's configurations on the
+//    corpus bench/corpus/build-corpus.sh records (root, first time), start-up time, a simulated year's store.
+//    Skipped with --skip-corpus; bench/corpus/bench-corpus.mjs also runs alone (--only startup|corpus).
+let corpus;
+if (!flag('skip-corpus')) {
+  const c = spawnSync(process.execPath, ['bench/corpus/bench-corpus.mjs', '--rounds', opt('corpus-rounds', '1')], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (c.status !== 0) fail(`corpus: exit ${c.status}`);
+  const out = c.stdout.trim().split('\n');
+  corpus = { ...JSON.parse(out.pop()), table: out };
+}
+
 // 5. Report, keep, compare.
 const gw = { seconds: median(gwRuns.map((r) => r.seconds)), peakMb: Math.max(...gwRuns.map((r) => r.peakMb)) };
 gw.pps = manifest.packets / gw.seconds;
@@ -215,6 +229,7 @@ const result = {
   live,
   delivery,
   report,
+  corpus,
 };
 
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -252,6 +267,7 @@ if (delivery) {
   if (r) lines.push(`  replay (${fmt(r.alerts)} alerts): ${fmt(r.no_destination, 2)} s without destination, ${fmt(r.healthy_destination, 2)} s with a healthy one, ${fmt(r.hanging_destination, 2)} s with a hanging one (hanging/healthy ${fmt(r.hanging_vs_healthy, 2)}, hanging/none ${fmt(r.hanging_vs_none, 2)})`);
 }
 if (report) lines.push('', reportLine(report));
+if (corpus) lines.push('', 'real-client corpus (issue 18):', ...corpus.table.map((l) => `  ${l}`), `  start-up (tiny capture, --no-db, median of 10): ${fmt(corpus.startup.medianMs)} ms, bare node ${fmt(corpus.startup.bareNodeMedianMs)} ms (target <= 150 ms)`);
 const previousFile = join(RESULTS, 'latest.json');
 if (existsSync(previousFile)) {
   const prev = JSON.parse(readFileSync(previousFile, 'utf8'));

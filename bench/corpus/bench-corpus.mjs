@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * Issue 18: groundwatch against ndpiReader, tshark and tcpdump on the real-client corpus
+ * (bench/corpus/build-corpus.sh), plus start-up time on a tiny capture and the store's size after
+ * a simulated year. Every configuration checks its own output against the peers' counts, so a run
+ * that is fast because it skipped work fails. Prints a table and one JSON line (last line).
+ *
+ *   node bench/corpus/bench-corpus.mjs [--corpus FILE] [--rounds N] [--only startup|corpus|year]
+ *
+ * Needs root only to build the corpus (network namespaces); a built corpus in bench/work/ is reused
+ * as long as build-corpus.sh is unchanged (its hash names the cached recording).
+ */
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { loadAverage, measure, median } from '../process-measure.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const ROUNDS = Number(opt('rounds', '1'));
+const ONLY = opt('only', 'all');
+const WORK = join(ROOT, 'bench', 'work');
+const CORPUS = opt('corpus', join(WORK, 'corpus.pcap'));
+const GW = ['dist/cli/main.js', 'replay'];
+const log = (line) => process.stderr.write(`bench-corpus: ${line}\n`);
+const fail = (message) => {
+  process.stderr.write(`bench-corpus: FAILED: ${message}\n`);
+  process.exit(1);
+};
+mkdirSync(WORK, { recursive: true });
+const result = { when: new Date().toISOString(), node: process.version, loadAverageAtStart: loadAverage() };
+
+async function best(label, cmd, argv, check, keepStdout = false) {
+  const runs = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const r = await measure(cmd, argv, { cwd: ROOT, keepStdout });
+    if (r.code !== 0) fail(`${label} exited ${r.code}: ${r.stderr.slice(0, 400)}`);
+    check?.(r, round);
+    runs.push(r);
+  }
+  const row = { label, seconds: median(runs.map((r) => r.seconds)), peakMb: Math.max(...runs.map((r) => r.peakMb)), load: loadAverage() };
+  log(`${label}: ${row.seconds.toFixed(2)} s, ${row.peakMb.toFixed(0)} MB (load ${row.load})`);
+  return row;
+}
+
+// --- start-up: a tiny capture with --no-db, median of 10 (and bare `node -e 0` for the floor) ---------
+if (ONLY === 'all' || ONLY === 'startup') {
+  const tiny = join(ROOT, 'fixtures', 'session-dji-mixed.pcap');
+  const times = [];
+  const bare = [];
+  for (let i = 0; i < 10; i++) {
+    const r = await measure(process.execPath, [...GW, tiny, '--no-db', '--format', 'ndjson', '--fail-on', 'never', '--no-summary'], { cwd: ROOT });
+    if (r.code !== 0 || r.stdoutLines === 0) fail(`start-up replay exited ${r.code} with ${r.stdoutLines} alert lines: ${r.stderr}`);
+    times.push(r.seconds);
+    bare.push((await measure(process.execPath, ['-e', '0'], { cwd: ROOT })).seconds);
+  }
+  result.startup = { medianMs: median(times) * 1000, bareNodeMedianMs: median(bare) * 1000, load: loadAverage(), targetMs: 150 };
+  log(`start-up: ${result.startup.medianMs.toFixed(0)} ms median (bare node ${result.startup.bareNodeMedianMs.toFixed(0)} ms), load ${result.startup.load}`);
+}
+
+// --- the corpus --------------------------------------------------------------------------------------
+if (ONLY === 'all' || ONLY === 'corpus' || ONLY === 'year') {
+  if (!existsSync(CORPUS)) {
+    if (process.getuid?.() !== 0) fail(`no corpus at ${CORPUS}; build it as root: bench/corpus/build-corpus.sh ${CORPUS}`);
+    const b = spawnSync(join(ROOT, 'bench', 'corpus', 'build-corpus.sh'), [CORPUS], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (b.status !== 0) fail('build-corpus.sh failed');
+  }
+}
+
+if (ONLY === 'all' || ONLY === 'corpus') {
+  const info = spawnSync('capinfos', ['-c', '-d', '-M', '-T', '-r', CORPUS], { encoding: 'utf8' }).stdout.trim().split('\t');
+  const packets = Number(info[1]);
+  const bytes = Number(info[2]);
+  result.corpus = { file: CORPUS, packets, bytes, meanPacket: bytes / packets };
+
+  // Peers first; their counts are the oracles for our checks.
+  let ndpiFlows = 0;
+  const ndpi = await best('ndpiReader (nDPI, C)', 'ndpiReader', ['-i', CORPUS], (r) => {
+    ndpiFlows = Number(/Unique flows:\s+(\d+)/.exec(r.stdout + r.stderr)?.[1] ?? 0);
+  }, true);
+  if (ndpiFlows < 1000) fail(`ndpiReader saw only ${ndpiFlows} flows`);
+  const tsharkFields = ['-r', CORPUS, '-T', 'fields', '-e', 'ip.dst', '-e', 'tls.handshake.extensions_server_name', '-e', 'dns.qry.name', '-e', 'http.host'];
+  const tshark = await best('tshark -T fields', 'tshark', tsharkFields, (r) => {
+    if (r.stdoutLines !== packets) fail(`tshark printed ${r.stdoutLines} lines for ${packets} packets`);
+  });
+  const sni = spawnSync('tshark', ['-r', CORPUS, '-Y', 'tls.handshake.extensions_server_name', '-T', 'fields', '-e', 'tls.handshake.extensions_server_name'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const sniHellos = sni.stdout.split('\n').filter(Boolean).length;
+  const tcpdump = await best('tcpdump -nn -q -r', 'tcpdump', ['-nn', '-q', '-r', CORPUS], (r) => {
+    if (r.stdoutLines !== packets) fail(`tcpdump printed ${r.stdoutLines} lines for ${packets} packets`);
+  });
+  result.oracle = { ndpiFlows, tlsSniHellos: sniHellos };
+
+  const tmp = mkdtempSync(join(tmpdir(), 'gw-bench-corpus-'));
+  const common = ['--format', 'ndjson', '--fail-on', 'never', '--no-summary'];
+  let alertLines = 0;
+  const alertsOnly = await best('groundwatch: alerts to stdout, no store', process.execPath, [...GW, CORPUS, '--no-db', ...common, '--events', 'alerts'], (r) => {
+    alertLines = r.stdoutLines;
+    if (r.stdoutLines === 0 || r.stdoutLines > ndpiFlows) fail(`alerts on stdout ${r.stdoutLines} (flows per nDPI ${ndpiFlows})`);
+  });
+  const allNoStore = await best('groundwatch: all records to stdout, no store', process.execPath, [...GW, CORPUS, '--no-db', ...common, '--events', 'all'], (r) => {
+    if (r.stdoutLines < ndpiFlows * 0.8 + alertLines) fail(`only ${r.stdoutLines} records for ${ndpiFlows} flows and ${alertLines} alerts`);
+  });
+
+  // Full pipeline: store + integrity log (on with the store) + outbox delivering to a local webhook + NDJSON file.
+  let posts = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      posts++;
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+  let store;
+  const fullRuns = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const db = join(tmp, `full${round}.db`);
+    const nd = join(tmp, `full${round}.ndjson`);
+    posts = 0;
+    const r = await measure(process.execPath, [...GW, CORPUS, '--db', db, '--ndjson', nd, '--deliver', url, ...common, '--events', 'alerts'], { cwd: ROOT });
+    if (r.code !== 0) fail(`full pipeline exited ${r.code}: ${r.stderr.slice(0, 400)}`);
+    store = checkStore(db, r.stdoutLines, ndpiFlows);
+    if (posts === 0) fail('the local webhook received nothing');
+    store.webhookPosts = posts;
+    store.ndjsonBytes = statSync(nd).size;
+    fullRuns.push({ ...r, load: loadAverage() });
+    rmSync(nd, { force: true });
+  }
+  receiver.close();
+  const fullRow = { label: 'groundwatch: full (SQLite + outbox + integrity + NDJSON)', seconds: median(fullRuns.map((r) => r.seconds)), peakMb: Math.max(...fullRuns.map((r) => r.peakMb)), load: fullRuns.at(-1).load };
+  log(`${fullRow.label}: ${fullRow.seconds.toFixed(2)} s, ${fullRow.peakMb.toFixed(0)} MB`);
+  rmSync(tmp, { recursive: true, force: true });
+
+  const gwRows = [alertsOnly, allNoStore, fullRow];
+  result.rows = [ndpi, tshark, tcpdump, ...gwRows].map((r) => ({
+    ...r,
+    vsNdpi: ndpi.seconds / r.seconds,
+    vsTshark: tshark.seconds / r.seconds,
+    vsTcpdump: tcpdump.seconds / r.seconds,
+  }));
+  result.store = { ...store, shareOfRun: (fullRow.seconds - allNoStore.seconds) / fullRow.seconds };
+  const fmt = (n, d = 2) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const lines = [
+    `corpus: ${fmt(packets, 0)} packets, ${fmt(bytes / 1e6, 0)} MB, mean packet ${fmt(bytes / packets, 0)} B, ${fmt(ndpiFlows, 0)} flows (nDPI), ${fmt(sniHellos, 0)} TLS ClientHellos with SNI (tshark); median of ${ROUNDS}; load average ${result.loadAverageAtStart} at start`,
+    '',
+    `${'tool'.padEnd(58)} ${'wall s'.padStart(7)} ${'RSS MB'.padStart(7)} ${'x nDPI'.padStart(7)} ${'x tshark'.padStart(8)} ${'x tcpdump'.padStart(9)}`,
+    ...result.rows.map((r) => `${r.label.padEnd(58)} ${fmt(r.seconds).padStart(7)} ${fmt(r.peakMb, 0).padStart(7)} ${fmt(r.vsNdpi).padStart(7)} ${fmt(r.vsTshark).padStart(8)} ${fmt(r.vsTcpdump).padStart(9)}`),
+    '(x PEER = peer wall / this wall: above 1 means faster than the peer)',
+    '',
+    `store: ${fmt(store.dbBytes / 1e6, 1)} MB for ${fmt(store.flows, 0)} flows, ${fmt(store.dns, 0)} DNS rows, ${fmt(store.alerts, 0)} alerts: ${fmt(store.dbBytes / store.flows, 0)} B per flow (DNS and alert rows included; target <= 1,536)`,
+    `store share of the full run: ${fmt(result.store.shareOfRun * 100, 1)} % (full minus all-records-no-store, over full; target <= 20 %)`,
+  ];
+  // A simulated year from the measured bytes per flow (DNS and alert rows in the corpus's proportion).
+  // No retention module in this tree: the figure is the store with nothing ever deleted.
+  const perFlow = store.dbBytes / store.flows;
+  const flowsPerDay = 3000;
+  result.year = { flowsPerDayPerTablet: flowsPerDay, bytesPerFlow: perFlow, oneTabletGB: (perFlow * flowsPerDay * 365) / 1e9, thirtyTabletsGB: (perFlow * flowsPerDay * 365 * 30) / 1e9, retention: 'none (not in this tree)' };
+  lines.push(
+    `simulated year at ${fmt(flowsPerDay, 0)} flows/day per tablet (DNS ${fmt(store.dns / store.flows)} and alerts ${fmt(store.alerts / store.flows)} per flow as in the corpus), no retention: ` +
+      `1 tablet ${fmt(result.year.oneTabletGB)} GB, 30 tablets on one port ${fmt(result.year.thirtyTabletsGB)} GB`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function checkStore(dbPath, alertLines, ndpiFlows) {
+  const db = new Database(dbPath, { readonly: true });
+  const count = (table) => db.prepare(`SELECT count(*) AS n FROM ${table}`).get().n;
+  const s = { flows: count('flows'), dns: count('dns'), alerts: count('alerts'), integrityEntries: count('integrity_log'), outbox: count('outbox') };
+  db.close();
+  s.dbBytes = ['', '-wal'].reduce((sum, ext) => sum + (existsSync(dbPath + ext) ? statSync(dbPath + ext).size : 0), 0);
+  const problems = [];
+  if (s.flows < ndpiFlows * 0.8 || s.flows > ndpiFlows * 1.2) problems.push(`flows ${s.flows} vs nDPI ${ndpiFlows}`);
+  if (s.alerts === 0 || s.alerts !== alertLines) problems.push(`alerts in store ${s.alerts}, on stdout ${alertLines}`);
+  if (s.dns === 0) problems.push('no DNS rows');
+  if (s.integrityEntries === 0) problems.push('integrity log empty');
+  if (problems.length) fail(`full pipeline output wrong: ${problems.join('; ')}`);
+  return s;
+}
+
+if (ONLY === 'all') {
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'corpus-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+process.stdout.write(`${JSON.stringify(result)}\n`);
