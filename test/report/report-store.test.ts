@@ -118,22 +118,26 @@ describe('report --db', () => {
     expect(tablet.coverage.flows_total).toBe(all.coverage.flows_total);
   });
 
-  it('shows the integrity section only when the store has an integrity log', () => {
-    const plain = join(dir, 'plain.html');
-    expect(runCli(['report', '--db', db, '--out', plain]).status).toBe(0);
-    expect(readFileSync(plain, 'utf8')).not.toContain('id="integrity"');
-    const withLog = join(dir, 'with-log.db');
-    copyFileSync(db, withLog);
-    const store = new Database(withLog);
-    store.exec("CREATE TABLE integrity_checkpoints (seq INTEGER PRIMARY KEY, tree_size INTEGER, root_hash TEXT, signed_at TEXT); INSERT INTO integrity_checkpoints VALUES (1, 10, 'aa', '2026-11-23T10:00:00Z'), (2, 42, 'bb11', '2026-11-23T11:00:00Z');");
-    store.close();
+  it('shows the integrity section only when the store has an integrity checkpoint', () => {
+    // The replays above wrote checkpoints: the section shows the newest (the sqlite3 shell is the oracle).
     const out = join(dir, 'with-log.html');
-    expect(runCli(['report', '--db', withLog, '--out', out]).status).toBe(0);
+    expect(runCli(['report', '--db', db, '--out', out]).status).toBe(0);
     const html = readFileSync(out, 'utf8');
+    const newestRoot = execFileSync('sqlite3', [db, 'SELECT lower(hex(root_hash)) FROM integrity_checkpoints ORDER BY rowid DESC LIMIT 1'], { encoding: 'utf8' }).trim();
+    const olderRoots = execFileSync('sqlite3', [db, 'SELECT lower(hex(root_hash)) FROM integrity_checkpoints ORDER BY rowid DESC LIMIT -1 OFFSET 1'], { encoding: 'utf8' }).trim().split('\n').filter((r) => r && r !== newestRoot);
+    expect(newestRoot).toMatch(/^[0-9a-f]{64}$/);
     expect(html).toContain('id="integrity"');
-    expect(html).toContain(`groundwatch verify --db ${withLog}`);
-    expect(html).toContain('<code>bb11</code>');
-    expect(html).not.toContain('<code>aa</code>');
+    expect(html).toContain(`groundwatch verify --db ${db}`);
+    expect(html).toContain(`<code>${newestRoot}</code>`);
+    for (const r of olderRoots) expect(html).not.toContain(`<code>${r}</code>`);
+    const noCheckpoint = join(dir, 'no-checkpoint.db');
+    copyFileSync(db, noCheckpoint);
+    const store = new Database(noCheckpoint);
+    store.exec('DELETE FROM integrity_checkpoints');
+    store.close();
+    const plain = join(dir, 'plain.html');
+    expect(runCli(['report', '--db', noCheckpoint, '--out', plain]).status).toBe(0);
+    expect(readFileSync(plain, 'utf8')).not.toContain('id="integrity"');
   });
 
   it('takes the unit name from --unit, or from unit_name in a monitor config file', () => {
