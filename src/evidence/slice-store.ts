@@ -1,5 +1,5 @@
 /**
- * Packet slices in the SQLite store (table evidence_packets, migration 8),
+ * Packet slices in the SQLite store (table evidence_packets, migration 7),
  * written on the recorder's own connection in one transaction per flush, and
  * bounded: past `maxBytes` of stored frames the oldest rows are deleted
  * (counted), so a months-long run keeps the newest evidence in fixed space.
