@@ -54,7 +54,11 @@ export function statusText(r: StatusReport): string {
   const i = r.last_interval;
   rows.push(['last interval', i ? `${i.received} received, ${i.dropped} dropped (kernel), ${i.if_dropped} dropped (interface) in ${i.seconds} s` : '-']);
   rows.push(['open gaps', r.open_gaps.length === 0 ? 'none' : r.open_gaps.map((g) => `${g.reason} on ${g.interface ?? '?'} since ${g.start}`).join('; ')]);
-  if (r.outbox) rows.push(['outbox', `${r.outbox.pending} pending${r.outbox.oldest ? `, oldest ${r.outbox.oldest}` : ''}`]);
+  if (r.outbox && r.outbox.length === 0) rows.push(['outbox', 'empty']);
+  for (const d of r.outbox ?? []) {
+    const oldest = d.oldest_pending_at ? `, oldest ${d.oldest_pending_at} (${d.oldest_pending_age_seconds} s)` : '';
+    rows.push(['outbox', `${d.destination}: ${d.pending} pending${oldest}, ${d.disabled} disabled${d.last_error ? `, last error: ${d.last_error}` : ''}`]);
+  }
   rows.push(['geoip', r.geoip ? `${r.geoip.stale ? 'STALE' : 'fresh'}: oldest database ${r.geoip.oldest_age_days} days (limit ${r.geoip.max_age_days})` : 'unknown (no stats record yet)']);
   rows.push(['rules', r.rules.length === 0 ? '-' : r.rules.map((p) => `${p.pack}@${p.version}${p.age_days === null ? '' : ` (${p.age_days} days)`}`).join(', ')]);
   for (const p of r.problems) rows.push(['problem', p]);

@@ -27,7 +27,7 @@ export interface StatusInput {
   /** Newest first. */
   stats: StatsSnapshot[];
   openGaps: OpenGap[];
-  outbox: OutboxBacklog | undefined;
+  outbox: OutboxBacklog[] | undefined;
   now: Date;
 }
 
@@ -42,11 +42,21 @@ export interface StatusReport {
   last_stats_at: string | null;
   last_interval: { seconds: number; received: number; dropped: number; if_dropped: number } | null;
   open_gaps: OpenGap[];
-  outbox?: OutboxBacklog;
+  /** Per destination; absent when the store has no outbox table. */
+  outbox?: DestinationStatus[];
   geoip: { stale: boolean; max_age_days: number; oldest_age_days: number; stale_databases: StaleDatabase[]; advice?: string } | null;
   rules: { pack: string; version: string; age_days: number | null }[];
   problems: string[];
   warnings: string[];
+}
+
+export interface DestinationStatus {
+  destination: string;
+  pending: number;
+  oldest_pending_at: string | null;
+  oldest_pending_age_seconds: number | null;
+  disabled: number;
+  last_error: string | null;
 }
 
 export function assessStatus(input: StatusInput): StatusReport {
@@ -65,7 +75,11 @@ export function assessStatus(input: StatusInput): StatusReport {
   }
   const geoip = geoipAge(latest);
   if (geoip?.stale) warnings.push(`GeoIP data older than ${geoip.max_age_days} days (${geoip.stale_databases.map((d) => `${d.role} ${d.age_days} days`).join(', ')}): ${geoip.advice}`);
-  if (input.outbox && input.outbox.pending > 0) warnings.push(`${input.outbox.pending} records waiting in the delivery outbox${input.outbox.oldest ? ` (oldest ${input.outbox.oldest})` : ''}`);
+  const outbox = input.outbox?.map((b) => destinationStatus(b, now));
+  for (const d of outbox ?? []) {
+    if (d.pending > 0) warnings.push(`${d.pending} records waiting in the delivery outbox for ${d.destination} (oldest ${d.oldest_pending_age_seconds} s old${d.last_error ? `; last error: ${d.last_error}` : ''})`);
+    if (d.disabled > 0) warnings.push(`${d.disabled} records disabled in the delivery outbox for ${d.destination} (\`groundwatch outbox retry\` makes them pending again)${d.last_error ? `: ${d.last_error}` : ''}`);
+  }
   return {
     healthy: problems.length === 0,
     running: live.running,
@@ -76,11 +90,23 @@ export function assessStatus(input: StatusInput): StatusReport {
     last_stats_at: lastStatsAt ?? null,
     last_interval: lastInterval,
     open_gaps: live.running ? input.openGaps : [],
-    ...(input.outbox ? { outbox: input.outbox } : {}),
+    ...(outbox ? { outbox } : {}),
     geoip,
     rules: ruleAges(run?.rules ?? null, now),
     problems,
     warnings,
+  };
+}
+
+function destinationStatus(b: OutboxBacklog, now: Date): DestinationStatus {
+  const oldest = b.oldest_pending_ms;
+  return {
+    destination: b.destination,
+    pending: b.pending,
+    oldest_pending_at: oldest === null ? null : new Date(oldest).toISOString(),
+    oldest_pending_age_seconds: oldest === null ? null : Math.max(0, Math.round((now.getTime() - oldest) / 1000)),
+    disabled: b.disabled,
+    last_error: b.last_error,
   };
 }
 

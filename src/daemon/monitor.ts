@@ -208,7 +208,7 @@ class Monitor implements MonitorHandle {
     try {
       await this.session.close({ deliveryWaitMs: SHUTDOWN_DELIVERY_WAIT_MS });
     } finally {
-      await this.session.finishDelivery(0);
+      await this.session.finishDelivery(this.session.remainingDeliveryWaitMs());
     }
     this.resolveDone();
   }

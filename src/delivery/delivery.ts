@@ -7,7 +7,7 @@
  */
 import type { Counters } from '../counters.js';
 import type { Sink } from '../sinks/sink.js';
-import { openStore, type StoreDb } from '../sinks/sqlite-store.js';
+import { closeStore, openStore, type StoreDb } from '../sinks/sqlite-store.js';
 import type { DeliveryTarget } from './destination-queue.js';
 import { Dispatcher, type DrainResult } from './dispatcher.js';
 import { HeartbeatTimer } from './heartbeat-timer.js';
@@ -129,7 +129,8 @@ export class Delivery {
     const by = this.dispatcher.undeliveredByDestination();
     const destinations = this.dispatcher.queues.map((q) => ({ label: q.label, undelivered: by.get(q.label) ?? 0, disabled: q.disabled }));
     this.stopped = true;
-    this.db.close();
+    // The last connection to close returns the store to one file (journal_mode DELETE) for readers.
+    closeStore(this.db);
     return {
       destinations,
       undelivered: destinations.reduce((a, d) => a + d.undelivered, 0),

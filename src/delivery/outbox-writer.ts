@@ -64,6 +64,27 @@ export class OutboxWriter implements OutboxRows {
     return rows;
   }
 
+  /**
+   * A message that is not a stored record's (an integrity checkpoint): queued to every
+   * destination that accepts it in one transaction of its own, under the same byte bound.
+   */
+  enqueueMessage(message: OutgoingMessage): number {
+    const nowMs = this.now().getTime();
+    const routes = this.opts.routes.filter((r) => routeAccepts(r, message));
+    if (routes.length === 0) return 0;
+    let queued = 0;
+    this.store.db.transaction(() => {
+      for (const r of routes) queued += this.insert.run(outboxInsertParams(r.label, message, nowMs)).changes;
+      if (queued > 0) {
+        this.opts.counters.inc('delivery.queued', queued);
+        this.queuedSinceLimit = true;
+        if (this.pendingBytesBound !== undefined) this.pendingBytesBound += queued * Buffer.byteLength(message.json);
+      }
+      this.afterRows();
+    })();
+    return queued;
+  }
+
   afterRows(): void {
     if (!this.queuedSinceLimit) return;
     this.queuedSinceLimit = false;

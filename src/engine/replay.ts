@@ -114,7 +114,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     // Interrupted: no wait for acknowledgements (the user asked to stop); what is queued stays in the outbox.
     await session.close({ deliveryWaitMs: interrupted !== undefined ? 0 : (opts.deliverTimeoutMs ?? DEFAULT_DELIVER_TIMEOUT_MS) });
   }
-  const delivery = await session.finishDelivery(0);
+  // The final checkpoint is queued as the store closes, after close()'s wait: it gets what is left of it.
+  const delivery = await session.finishDelivery(session.remainingDeliveryWaitMs());
   if (delivery && delivery.undelivered > 0) warn(undeliveredLine(delivery));
   const withDelivery = delivery ? { delivery } : {};
   if (interrupted !== undefined) return { exitCode: interruptedExitCode(interrupted), incomplete: true, interrupted, session, warnings, ...withDelivery };

@@ -14,6 +14,7 @@ import { IpReassembler } from '../decode/ip-reassembly.js';
 import { canonicalJson, type JsonValue } from '../integrity/canonical-json.js';
 import { IntegrityLog } from '../integrity/integrity-log.js';
 import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
+import { checkpointMessage } from '../integrity/checkpoint-message.js';
 import type { StoredCheckpoint } from '../integrity/log-store.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
@@ -95,6 +96,8 @@ export class Session {
   /** Stamped on every flow, DNS and alert record; a replay fills in its capture files once they are open. */
   readonly provenance: { runId: string; files: string[] } & RunProvenance;
   private closed = false;
+  /** When the end-of-run wait given to close() runs out (ms): finishDelivery may use what is left. */
+  private deliveryDeadlineMs = 0;
 
   private constructor(
     readonly options: SessionOptions,
@@ -185,10 +188,21 @@ export class Session {
     if (options.dbPath) {
       const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
       const db = openStore(options.dbPath, { warn: options.warn });
-      integrity = new IntegrityLog(db, { ...(signer ? { signer } : {}), ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}) });
+      const outbox = delivery?.writerFor(db);
+      // Each checkpoint written is queued to every destination (issue 16): a copy off the box is
+      // what makes rewriting the log on the box detectable. Its own transaction, right after the
+      // checkpoint's: a crash between the two loses that copy only, and the next checkpoint covers it.
+      const onCheckpoint = (cp: StoredCheckpoint): void => {
+        if (outbox && delivery) {
+          outbox.enqueueMessage(checkpointMessage(cp));
+          delivery.kick();
+        }
+        options.onCheckpoint?.(cp);
+      };
+      integrity = new IntegrityLog(db, { ...(signer ? { signer } : {}), ...(outbox || options.onCheckpoint ? { onCheckpoint } : {}) });
       // Outbox rows commit in the same transaction as the alert (or gap) row they carry.
       sinks.push(
-        new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity, ...(delivery ? { outbox: delivery.writerFor(db) } : {}) }),
+        new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity, ...(outbox ? { outbox } : {}) }),
       );
     } else if (delivery) {
       sinks.push(delivery.outboxOnlySink());
@@ -227,6 +241,14 @@ export class Session {
   }
 
   /**
+   * What is left of close()'s end-of-run wait: the store's closing writes the run's final
+   * checkpoint after that wait, and this lets it go out within the same overall budget.
+   */
+  remainingDeliveryWaitMs(): number {
+    return Math.max(0, this.deliveryDeadlineMs - Date.now());
+  }
+
+  /**
    * Ends every flow, writes the stats record and the run's provenance, flushes and closes the sinks.
    * Whatever fails on the way (a bug ending flows, a bad stats record), the run's row and every
    * record already written are still committed and the sinks closed; the first failure is rethrown after.
@@ -251,7 +273,10 @@ export class Session {
     await attempt(() => this.sinks.settle());
     // Everything is committed to the outbox now: the end-of-run wait for acknowledgements comes
     // before the final stats record, so that record (and the summary) count what was delivered.
-    if (closing.deliveryWaitMs) await attempt(() => this.delivery?.wait(closing.deliveryWaitMs!));
+    if (closing.deliveryWaitMs) {
+      this.deliveryDeadlineMs = Date.now() + closing.deliveryWaitMs;
+      await attempt(() => this.delivery?.wait(closing.deliveryWaitMs!));
+    }
     await attempt(() => this.sinks.write(this.statsRecord(true)));
     this.run.ended_at = new Date().toISOString();
     this.run.packets = this.counters.get('packets.received');

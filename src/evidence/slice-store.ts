@@ -1,11 +1,11 @@
 /**
- * Packet slices in the SQLite store (table evidence_packets, migration 8),
+ * Packet slices in the SQLite store (table evidence_packets, migration 7),
  * written on the recorder's own connection in one transaction per flush, and
  * bounded: past `maxBytes` of stored frames the oldest rows are deleted
  * (counted), so a months-long run keeps the newest evidence in fixed space.
  */
 import type { Counters } from '../counters.js';
-import type { StoreDb } from '../sinks/sqlite-store.js';
+import { closeStore, type StoreDb } from '../sinks/sqlite-store.js';
 
 export type SliceRole = 'flow' | 'dns';
 export type SliceContent = 'headers' | 'full' | 'client_hello' | 'dns';
@@ -78,7 +78,9 @@ export class SliceStore {
       this.counters.inc('evidence.store.dropped', this.pending.length);
       throw err;
     } finally {
-      this.db.close();
+      // Like the sink's connection: the last connection to close returns the store to one file
+      // (journal_mode DELETE), so a reader who cannot write the directory can open it.
+      closeStore(this.db);
     }
   }
 

@@ -51,7 +51,7 @@ export function logRow(db: Database, kind: EntryKind, ref: string, now: Date = n
   return appendEntry(db, kind, ref, bytes, now);
 }
 
-export function appendEntry(db: Database, kind: EntryKind, ref: string, bytes: Buffer, now: Date = new Date()): number {
+export function appendEntry(db: Database, kind: EntryKind | 'retention', ref: string, bytes: Buffer, now: Date = new Date()): number {
   const insert = statement(
     db,
     `INSERT INTO integrity_log (idx, kind, ref, entry, leaf_hash, logged_at)

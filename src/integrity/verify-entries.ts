@@ -7,6 +7,7 @@
 import type { Database } from 'better-sqlite3';
 import { entryBytes, ENTRY_KINDS, kindSpec, readRow, type EntryKind } from './entries.js';
 import { leafHash, type Hash } from './merkle.js';
+import { parseRetentionEntry, RETENTION_KIND } from './retention-entry.js';
 import type { Problem } from './verify-types.js';
 
 interface EntryRow {
@@ -22,6 +23,8 @@ export interface EntryCheck {
   leaves: Hash[];
   superseded: number;
   baseline: number;
+  /** Logged rows gone that a later retention entry names (deleted by retention, as logged). */
+  retired: number;
   problems: Problem[];
 }
 
@@ -30,6 +33,9 @@ export function checkEntries(db: Database): EntryCheck {
   const rows = db.prepare('SELECT idx, kind, ref, entry, leaf_hash FROM integrity_log ORDER BY idx').all() as EntryRow[];
   const leaves: Hash[] = [];
   const latest = new Map<string, EntryRow>();
+  /** (kind, ref) -> index of the last retention entry that names it. */
+  const retiredAt = new Map<string, number>();
+  let retentionEntries = 0;
   rows.forEach((r, position) => {
     if (r.idx !== position) {
       problems.push({ kind: 'numbering', entry: position, message: `entry ${position} is missing: the log goes from ${position - 1} to ${r.idx} (entries deleted)` });
@@ -40,17 +46,37 @@ export function checkEntries(db: Database): EntryCheck {
       problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx} (${r.kind} ${r.ref}): stored leaf hash is not the hash of its bytes` });
     }
     leaves.push(leaf);
+    if (r.kind === RETENTION_KIND) {
+      retentionEntries++;
+      const parsed = parseRetentionEntry(entry);
+      if ('error' in parsed) problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx} (retention ${r.ref}): ${parsed.error}` });
+      else for (const [kind, ref] of parsed.covers) retiredAt.set(`${kind}\u0000${ref}`, r.idx);
+      return;
+    }
     if (!(ENTRY_KINDS as readonly string[]).includes(r.kind)) {
       problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx}: unknown kind ${JSON.stringify(r.kind)}` });
       return;
     }
     latest.set(`${r.kind}\u0000${r.ref}`, { ...r, entry });
   });
-  const superseded = rows.length - latest.size;
-  for (const r of latest.values()) problems.push(...checkAgainstRow(db, r));
+  const superseded = rows.length - latest.size - retentionEntries;
+  let retired = 0;
+  for (const [key, r] of latest) {
+    const retiredIdx = retiredAt.get(key);
+    // Named by a retention entry after the row's own latest entry: the row should be gone, and is.
+    if (retiredIdx !== undefined && retiredIdx > r.idx) {
+      if (!readRow(db, r.kind as EntryKind, r.ref)) {
+        retired++;
+        continue;
+      }
+      problems.push({ kind: 'row_changed', entry: r.idx, message: `entry ${r.idx} (${r.kind} ${r.ref}): retention entry ${retiredIdx} says its ${kindSpec(r.kind as EntryKind).table} row was deleted, yet a row is there (written again behind the log's back)` });
+      continue;
+    }
+    problems.push(...checkAgainstRow(db, r));
+  }
   const { problems: unlogged, baseline } = checkEveryRowLogged(db, new Set(latest.keys()));
   problems.push(...unlogged);
-  return { leaves, superseded, baseline, problems };
+  return { leaves, superseded, baseline, retired, problems };
 }
 
 function checkAgainstRow(db: Database, r: EntryRow): Problem[] {

@@ -30,6 +30,8 @@ export interface VerifyReport {
   readonly superseded: number;
   /** Rows the store held before it had a log (listed when the log was added): not covered. */
   readonly baseline: number;
+  /** Logged rows deleted by retention, as a later retention entry says. */
+  readonly retired: number;
   /** Where signatures were checked against: the key given (--key), the key recorded in the store (proves nothing alone), or none. */
   readonly key: { readonly source: 'given' | 'recorded' | 'none'; readonly verifierKey?: string };
   readonly checkpoints: readonly CheckpointResult[];

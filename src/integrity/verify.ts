@@ -42,6 +42,7 @@ export function verifyStore(db: Database, opts: VerifyOptions): VerifyReport {
   }
   if (!opts.external?.length) notes.push('no --checkpoint: without a checkpoint held off the box, deleting the newest entries together with every later checkpoint cannot be detected');
   if (entries.superseded) notes.push(`${entries.superseded} entries hold an alert's earlier content (the alert was written again later, e.g. by a second replay of the same capture): checked against their own hash only`);
+  if (entries.retired) notes.push(`${entries.retired} logged rows were deleted by retention, each named by a retention entry later in the log`);
   if (entries.baseline) notes.push(`${entries.baseline} rows predate the log (the store had them before migration 5): not covered`);
   const signedByKey = cps.results.filter((r) => r.signature === 'valid' && r.matches && opts.key);
   if (opts.key && stored.length > 0 && !cps.results.some((r) => r.signature === 'valid')) {
@@ -57,6 +58,7 @@ export function verifyStore(db: Database, opts: VerifyOptions): VerifyReport {
     entries: entries.leaves.length,
     superseded: entries.superseded,
     baseline: entries.baseline,
+    retired: entries.retired,
     key: { source: keySource, ...(opts.key ? { verifierKey: encodeVerifierKey(opts.key) } : {}) },
     checkpoints: cps.results,
     external,

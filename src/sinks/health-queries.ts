@@ -26,12 +26,15 @@ export interface OpenGap {
   interface: string | null;
 }
 
+/** One destination's rows in the delivery outbox (migration 4's columns). */
 export interface OutboxBacklog {
+  destination: string;
   pending: number;
-  /** Oldest pending row's time, when the table has a created_at column. */
-  oldest?: string;
-  /** The condition that made a row count as pending (from the columns the table has). */
-  counted: string;
+  /** The oldest pending row's created_at, milliseconds since the epoch; null when none is pending. */
+  oldest_pending_ms: number | null;
+  disabled: number;
+  /** The destination's most recent error, kept on its rows until one is delivered. */
+  last_error: string | null;
 }
 
 /** The latest monitor run (the daemon's), else the latest run of any mode. */
@@ -64,16 +67,23 @@ export function openGaps(db: StoreDb, runId: string): OpenGap[] {
 }
 
 /**
- * The delivery outbox (another part of groundwatch adds it): undefined when
- * the store has no `outbox` table. Pending = not delivered, read from the
- * columns the table has (delivered_at, else status, else every row).
+ * The delivery outbox's backlog per destination (src/delivery/outbox-store.ts
+ * writes it): state is 'pending' | 'delivered' | 'disabled', created_at in ms.
+ * Undefined when the store predates the outbox (schema older than 4, opened
+ * read-only so not migrated).
  */
-export function outboxBacklog(db: StoreDb): OutboxBacklog | undefined {
+export function outboxBacklog(db: StoreDb): OutboxBacklog[] | undefined {
   const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();
   if (!table) return undefined;
-  const columns = new Set((db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as { name: string }[]).map((c) => c.name));
-  const where = columns.has('delivered_at') ? 'delivered_at IS NULL' : columns.has('status') ? "status NOT IN ('delivered', 'done', 'sent')" : '1';
-  const oldest = columns.has('created_at') ? ', min(created_at) AS oldest' : '';
-  const row = db.prepare(`SELECT count(*) AS pending${oldest} FROM outbox WHERE ${where}`).get() as { pending: number; oldest?: string | null };
-  return { pending: row.pending, ...(row.oldest ? { oldest: String(row.oldest) } : {}), counted: where === '1' ? 'every row' : where };
+  return db
+    .prepare(
+      `SELECT destination,
+         SUM(state = 'pending') AS pending,
+         MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest_pending_ms,
+         SUM(state = 'disabled') AS disabled,
+         (SELECT last_error FROM outbox o2 WHERE o2.destination = outbox.destination AND o2.last_error IS NOT NULL
+            ORDER BY o2.rowid DESC LIMIT 1) AS last_error
+       FROM outbox GROUP BY destination ORDER BY destination`,
+    )
+    .all() as OutboxBacklog[];
 }

@@ -14,6 +14,9 @@
  * before `now`; 0 keeps that table forever.
  */
 import type { Counters } from '../counters.js';
+import type { EntryKind } from '../integrity/entries.js';
+import { hasIntegrityLog } from '../integrity/log-store.js';
+import { logRetention } from '../integrity/retention-entry.js';
 import { isoFromSecNsec } from '../records/time.js';
 import type { StoreDb } from './sqlite-store.js';
 
@@ -57,13 +60,15 @@ interface Target {
   table: Exclude<RetainedTable, 'alerts'>;
   days: (p: RetentionPolicy) => number;
   column: string;
+  /** The integrity log's kind for the table's rows (docs/integrity.md), when they are logged. */
+  logged?: EntryKind;
 }
 
 const TARGETS: readonly Target[] = [
   { table: 'flows', days: (p) => p.flowsDays, column: 'ts_start' },
   { table: 'dns', days: (p) => p.flowsDays, column: 'ts' },
-  { table: 'stats', days: (p) => p.statsDays, column: 'ts' },
-  { table: 'capture_gaps', days: (p) => p.statsDays, column: 'ts_start' },
+  { table: 'stats', days: (p) => p.statsDays, column: 'ts', logged: 'stats' },
+  { table: 'capture_gaps', days: (p) => p.statsDays, column: 'ts_start', logged: 'capture_gap' },
 ];
 
 const COUNTER_OF = {
@@ -92,19 +97,35 @@ export class StoreRetention {
     private readonly budget: RetentionBudget = DEFAULT_RETENTION_BUDGET,
     private readonly clock: () => number = () => performance.now(),
   ) {
+    // Logged rows (alerts, acknowledgements, stats, gaps) leave a retention entry naming them in
+    // the same transaction as their DELETE, so `verify` tells retention from tampering.
+    const logs = hasIntegrityLog(db);
     this.deleteOld = new Map(
       TARGETS.map((t) => {
-        const stmt = db.prepare(`DELETE FROM ${t.table} WHERE rowid IN (SELECT rowid FROM ${t.table} WHERE ${t.column} < ? LIMIT ?)`);
-        return [t.table, db.transaction((cutoff: string, n: number) => stmt.run(cutoff, n).changes)] as const;
+        const pickRows = db.prepare(`SELECT rowid FROM ${t.table} WHERE ${t.column} < ? ORDER BY rowid LIMIT ?`).pluck();
+        const del = db.prepare(`DELETE FROM ${t.table} WHERE rowid IN (SELECT value FROM json_each(?))`);
+        return [t.table, db.transaction((cutoff: string, n: number) => {
+          const rowids = pickRows.all(cutoff, n) as number[];
+          if (rowids.length === 0) return 0;
+          const changes = del.run(JSON.stringify(rowids)).changes;
+          if (logs && t.logged) logRetention(db, t.table, cutoff, { [t.logged]: rowids });
+          return changes;
+        })] as const;
       }),
     );
-    const pick = db.prepare('SELECT id FROM alerts WHERE ts < @cutoff AND COALESCE(last_seen, ts) < @cutoff LIMIT @n').pluck();
-    const acks = db.prepare('DELETE FROM alert_acks WHERE alert_id IN (SELECT value FROM json_each(?))');
+    const pick = db.prepare('SELECT id FROM alerts WHERE ts < @cutoff AND COALESCE(last_seen, ts) < @cutoff ORDER BY id LIMIT @n').pluck();
+    const pickAcks = db.prepare('SELECT rowid FROM alert_acks WHERE alert_id IN (SELECT value FROM json_each(?)) ORDER BY rowid').pluck();
+    const acks = db.prepare('DELETE FROM alert_acks WHERE rowid IN (SELECT value FROM json_each(?))');
     const alerts = db.prepare('DELETE FROM alerts WHERE id IN (SELECT value FROM json_each(?))');
     this.deleteOldAlerts = db.transaction((cutoff: string, n: number) => {
-      const ids = JSON.stringify(pick.all({ cutoff, n }));
-      const ackCount = acks.run(ids).changes;
-      return { alerts: alerts.run(ids).changes, acks: ackCount };
+      const alertIds = (pick.all({ cutoff, n }) as string[]).sort();
+      if (alertIds.length === 0) return { alerts: 0, acks: 0 };
+      const ids = JSON.stringify(alertIds);
+      const ackRowids = pickAcks.all(ids) as number[];
+      const ackCount = acks.run(JSON.stringify(ackRowids)).changes;
+      const alertCount = alerts.run(ids).changes;
+      if (logs) logRetention(db, 'alerts', cutoff, { alert: alertIds, alert_ack: ackRowids });
+      return { alerts: alertCount, acks: ackCount };
     });
   }
 

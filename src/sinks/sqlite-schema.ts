@@ -145,7 +145,7 @@ INSERT INTO integrity_baseline SELECT 'stats', rowid FROM stats;
  * and ClientHello that named the flow. `role` says whether the packet is the flow's own or a DNS
  * message that named it; `content` what the bytes are; `orig_len` the length on the wire.
  */
-const V8_EVIDENCE_PACKETS = `
+const V7_EVIDENCE_PACKETS = `
 CREATE TABLE evidence_packets (
   rowid INTEGER PRIMARY KEY, flow_uid TEXT NOT NULL, role TEXT NOT NULL, run_id TEXT,
   ts_sec INTEGER NOT NULL, ts_nsec INTEGER NOT NULL, link_type INTEGER NOT NULL,
@@ -186,7 +186,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, up: V4_OUTBOX },
   { version: 5, up: V5_INTEGRITY_LOG },
   { version: 6, up: V6_RUN_PROVENANCE },
-  { version: 8, up: V8_EVIDENCE_PACKETS },
+  { version: 7, up: V7_EVIDENCE_PACKETS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -5,14 +5,18 @@
  * GeoIP and an outbox backlog are warnings. The outbox backlog is read from a
  * real store with and without an `outbox` table.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assessStatus, type StatusInput } from '../../src/cli/status-report.js';
 import { statusText } from '../../src/cli/status-command.js';
+import { alertMessage } from '../../src/delivery/outgoing.js';
+import { OutboxStore } from '../../src/delivery/outbox-store.js';
 import { outboxBacklog, type RunRow, type StatsSnapshot } from '../../src/sinks/health-queries.js';
-import { closeStore, openStore } from '../../src/sinks/sqlite-store.js';
+import { closeStore, openStore, type StoreDb } from '../../src/sinks/sqlite-store.js';
+import { makeAlert } from '../sinks/fixtures.js';
 import { runCli } from '../support/cli.js';
 
 const NOW = new Date('2026-12-01T12:00:00.000Z');
@@ -60,15 +64,15 @@ describe('status verdict', () => {
     const stale = { stale: true, max_age_days: 35, oldest_age_days: 180, stale_databases: [{ role: 'country', type: 'dbip-country', path: '/x.mmdb', origin: 'embedded', age_days: 180 }] };
     const warned = assessStatus(input({
       stats: [stats(5, 1600, 9, { geoip: stale }), stats(65, 1000, 5)],
-      outbox: { pending: 3, oldest: ago(50), counted: 'delivered_at IS NULL' },
+      outbox: [{ destination: 'https://siem.example/hook', pending: 3, oldest_pending_ms: NOW.getTime() - 50_000, disabled: 0, last_error: 'HTTP 503' }],
     }));
     expect(warned.healthy).toBe(true);
     expect(warned.last_interval).toEqual({ seconds: 60, received: 600, dropped: 4, if_dropped: 0 });
     expect(warned.warnings).toHaveLength(3);
     expect(warned.warnings[0]).toMatch(/^4 packets dropped by the kernel/);
     expect(warned.warnings[1]).toMatch(/^GeoIP data older than 35 days \(country 180 days\): .*npm --prefix .* update/);
-    expect(warned.warnings[2]).toBe(`3 records waiting in the delivery outbox (oldest ${ago(50)})`);
-    expect(statusText(warned)).toMatch(/^outbox\s+3 pending/m);
+    expect(warned.warnings[2]).toBe('3 records waiting in the delivery outbox for https://siem.example/hook (oldest 50 s old; last error: HTTP 503)');
+    expect(statusText(warned)).toMatch(new RegExp(`^outbox\\s+https://siem.example/hook: 3 pending, oldest ${ago(50)} \\(50 s\\), 0 disabled, last error: HTTP 503$`, 'm'));
   });
 
   it('rule pack ages come from their YYYY.MM versions', () => {
@@ -77,28 +81,52 @@ describe('status verdict', () => {
 });
 
 describe('outbox backlog', () => {
-  it('is absent without an outbox table and counts undelivered rows when there is one', () => {
+  it('is absent in a store older than the outbox (schema 3, read as it is)', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'gw-status-')), 'old.db');
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE runs (id TEXT)');
+    expect(outboxBacklog(raw as unknown as StoreDb)).toBeUndefined();
+    raw.close();
+    expect(statusText(assessStatus(input()))).not.toMatch(/^outbox/m);
+  });
+
+  it('per destination, from rows the delivery code wrote: pending count, oldest pending age, disabled, last error', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'gw-status-')), 'store.db');
     const db = openStore(path);
-    expect(outboxBacklog(db)).toBeUndefined();
-    expect(statusText(assessStatus(input()))).not.toMatch(/^outbox/m);
-    db.exec(`CREATE TABLE outbox (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, delivered_at TEXT);
-      INSERT INTO outbox (created_at, delivered_at) VALUES ('2026-12-01T10:00:00Z', NULL), ('2026-12-01T09:00:00Z', '2026-12-01T09:00:01Z'), ('2026-12-01T11:00:00Z', NULL);`);
-    expect(outboxBacklog(db)).toEqual({ pending: 2, oldest: '2026-12-01T10:00:00Z', counted: 'delivered_at IS NULL' });
+    const outbox = new OutboxStore(db);
+    const msg = (id: string) => alertMessage(makeAlert({ id: `A-${id}` }));
+    const A = 'https://a.example/hook';
+    const B = 'syslog+tls://b.example:6514';
+    const t0 = NOW.getTime() - 600_000;
+    // A: 3 rows, the oldest delivered, the next two pending (oldest of those 540 s before NOW), one failing.
+    outbox.enqueue(A, msg('1'), t0);
+    outbox.enqueue(A, msg('2'), t0 + 60_000);
+    outbox.enqueue(A, msg('3'), t0 + 120_000);
+    const [first, second] = outbox.due(A, NOW.getTime(), 10);
+    outbox.markDelivered(first!.rowid, t0 + 1000);
+    outbox.retryLater(second!.rowid, NOW.getTime() + 5000, 'HTTP 503 Service Unavailable');
+    // B: 2 rows disabled by a 410.
+    outbox.enqueue(B, msg('1'), t0);
+    outbox.enqueue(B, msg('2'), t0);
+    expect(outbox.disable(B, 'HTTP 410 Gone')).toBe(2);
+    const backlog = outboxBacklog(db);
+    expect(backlog).toEqual([
+      { destination: A, pending: 2, oldest_pending_ms: t0 + 60_000, disabled: 0, last_error: 'HTTP 503 Service Unavailable' },
+      { destination: B, pending: 0, oldest_pending_ms: null, disabled: 2, last_error: 'HTTP 410 Gone' },
+    ]);
+    const r = assessStatus(input({ stats: [stats(5, 10, 0)], outbox: backlog }));
+    expect(r.healthy).toBe(true);
+    expect(r.outbox).toEqual([
+      { destination: A, pending: 2, oldest_pending_at: new Date(t0 + 60_000).toISOString(), oldest_pending_age_seconds: 540, disabled: 0, last_error: 'HTTP 503 Service Unavailable' },
+      { destination: B, pending: 0, oldest_pending_at: null, oldest_pending_age_seconds: null, disabled: 2, last_error: 'HTTP 410 Gone' },
+    ]);
+    expect(r.warnings).toEqual([
+      `2 records waiting in the delivery outbox for ${A} (oldest 540 s old; last error: HTTP 503 Service Unavailable)`,
+      `2 records disabled in the delivery outbox for ${B} (\`groundwatch outbox retry\` makes them pending again): HTTP 410 Gone`,
+    ]);
+    const text = statusText(r);
+    expect(text).toMatch(/^outbox\s+https:\/\/a\.example\/hook: 2 pending, oldest \S+ \(540 s\), 0 disabled, last error: HTTP 503/m);
+    expect(text).toMatch(/^outbox\s+syslog\+tls:\/\/b\.example:6514: 0 pending, 2 disabled, last error: HTTP 410 Gone$/m);
     closeStore(db);
-  });
-});
-
-describe('status command', () => {
-  it('exits 1 with the reason on a store no monitor wrote, and prints JSON on request', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'gw-status-cli-')), 'store.db');
-    closeStore(openStore(path));
-    const text = runCli(['status', '--db', path]);
-    expect(text.status).toBe(1);
-    expect(text.stdout).toMatch(/^health\s+UNHEALTHY$/m);
-    expect(text.stdout).toMatch(/^problem\s+not running: the store has no run$/m);
-    const json = runCli(['status', '--db', path, '--format', 'json']);
-    expect(json.status).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ healthy: false, running: false, store: { path, from: '--db' } });
   });
 });

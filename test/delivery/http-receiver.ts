@@ -13,6 +13,8 @@ export class HttpReceiver {
   readonly requests: string[] = [];
   /** webhook-id of requests answered 2xx. */
   readonly accepted: string[] = [];
+  /** Body of every request by webhook-id (the last one for a repeated id). */
+  readonly bodies = new Map<string, string>();
   private readonly held = new Set<http.ServerResponse>();
   private server: http.Server | undefined;
   private onRequest: ((id: string) => void) | undefined;
@@ -21,8 +23,12 @@ export class HttpReceiver {
 
   async listen(port = 0): Promise<number> {
     this.server = http.createServer((req, res) => {
-      req.resume();
-      req.on('end', () => this.answer(req, res));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.bodies.set(String(req.headers['webhook-id'] ?? ''), Buffer.concat(chunks).toString('utf8'));
+        this.answer(req, res);
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return (this.server!.address() as AddressInfo).port;

@@ -29,6 +29,23 @@ function alertIds(dbPath: string): string[] {
   }
 }
 
+/**
+ * The run's integrity checkpoints as outbox message ids (checkpoint-message.ts's rule), from the
+ * store's integrity_checkpoints table: each checkpoint written is delivered too (issue 16).
+ */
+function checkpointIds(dbPath: string): string[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return (db.prepare('SELECT tree_size, root_hash FROM integrity_checkpoints ORDER BY rowid').all() as { tree_size: number; root_hash: Buffer }[])
+      .map((c) => `checkpoint-${c.tree_size}-${c.root_hash.subarray(0, 8).toString('hex')}`);
+  } finally {
+    db.close();
+  }
+}
+
+/** Every message the run queued: its alerts and its checkpoints. */
+const messageIds = (dbPath: string): string[] => [...alertIds(dbPath), ...checkpointIds(dbPath)].sort();
+
 async function receiver(script: ConstructorParameters<typeof HttpReceiver>[0] = []): Promise<{ r: HttpReceiver; port: number }> {
   const r = new HttpReceiver(script);
   const port = await r.listen();
@@ -63,8 +80,9 @@ describe('replay --deliver (webhook) from the CLI', () => {
     const db = join(tmp(), 'store.db');
     const run = await cli(['replay', FIXTURE, '--db', db, '--format', 'text', '--fail-on', 'never', '--deliver', `http://127.0.0.1:${port}/hook`]);
     expect(run.status).toBe(0);
-    const ids = alertIds(db);
-    expect(ids.length).toBeGreaterThan(10);
+    const ids = messageIds(db);
+    expect(alertIds(db).length).toBeGreaterThan(10);
+    expect(checkpointIds(db).length).toBeGreaterThan(0);
     expect([...r.accepted].sort()).toEqual(ids);
     expect(run.stdout).toMatch(new RegExp(`delivery  queued ${ids.length}, delivered ${ids.length}, retried 0, dropped 0, disabled 0; waited [0-9.]+ s; http://127.0.0.1:${port}/hook all delivered`));
   });
@@ -76,10 +94,12 @@ describe('replay --deliver (webhook) from the CLI', () => {
     expect(run.status).toBe(0);
     const stats = run.stdout.split('\n').filter((l) => l.includes('"groundwatch.stats"')).map((l) => JSON.parse(l) as { groundwatch: { stats: Record<string, any> } });
     const final = stats.at(-1)!.groundwatch.stats;
-    // The end-of-run wait comes before the final stats record: it counts what was delivered.
-    expect(final['delivery']).toMatchObject({ queued: alertIds(db).length, delivered: alertIds(db).length, pending: 0, dropped: 0, disabled: 0 });
+    // The end-of-run wait comes before the final stats record: it counts what was delivered. The
+    // run's final checkpoint is written after that record (it covers it), so it is not counted there.
+    const queued = alertIds(db).length + checkpointIds(db).length - 1;
+    expect(final['delivery']).toMatchObject({ queued, delivered: queued, pending: 0, dropped: 0, disabled: 0 });
     expect(Object.keys(final['delivery']).sort()).toEqual(['delivered', 'disabled', 'dropped', 'heartbeats', 'oldest_pending_s', 'pending', 'queued', 'retried']);
-    expect(final['counters']['delivery.queued']).toBe(alertIds(db).length);
+    expect(final['counters']['delivery.queued']).toBe(queued);
   });
 
   it('receiver down: exit 3, rows stay; outbox list shows them; outbox flush delivers all and exits 0, a second flush too', async () => {
@@ -88,7 +108,7 @@ describe('replay --deliver (webhook) from the CLI', () => {
     const url = `http://127.0.0.1:${port}/hook`;
     const run = await cli(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url, '--deliver-timeout', '1']);
     expect(run.status).toBe(3);
-    const ids = alertIds(db);
+    const ids = messageIds(db);
     expect(run.stderr).toContain(`groundwatch: DELIVERY_INCOMPLETE: ${ids.length} messages not delivered`);
     const list = await cli(['outbox', 'list', '--db', db, '--format', 'ndjson']);
     const rows = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -130,7 +150,7 @@ describe('replay --deliver (webhook) from the CLI', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(r.accepted).toEqual([]);
-    const ids = alertIds(db);
+    const ids = messageIds(db);
     expect(ids).toContain(inFlight);
     // "Restart": the outbox still has the row in flight as pending; flushing sends it again, same id.
     const flush = await cli(['outbox', 'flush', '--db', db, '--deliver', url]);
@@ -153,12 +173,14 @@ describe('outbox commands', () => {
     expect((await cli(['outbox', 'retry', first, '--db', db])).status).toBe(0);
     expect((await cli(['outbox', 'purge', '--all', '--db', db])).stderr).toMatch(/^groundwatch: USAGE: .*--yes/);
     const flush = await cli(['outbox', 'flush', '--db', db, '--deliver', url, '--timeout', '5']);
-    // Only the retried row was pending; the others stay disabled, so the outbox is not empty: exit 3.
-    expect(r.accepted).toEqual([first]);
+    // Pending: the retried row, and the run's final checkpoint, queued as the store closed after
+    // the 410 had disabled what was pending then. The others stay disabled: exit 3.
+    const finalCheckpoint = checkpointIds(db).at(-1)!;
+    expect([...r.accepted].sort()).toEqual([first, finalCheckpoint].sort());
     expect(flush.status).toBe(3);
-    expect((await cli(['outbox', 'purge', '--db', db])).stdout).toBe('1 outbox rows removed\n');
+    expect((await cli(['outbox', 'purge', '--db', db])).stdout).toBe('2 outbox rows removed\n');
     const all = await cli(['outbox', 'purge', '--all', '--yes', '--db', db]);
-    expect(all.stdout).toBe(`${alertIds(db).length - 1} outbox rows removed\n`);
+    expect(all.stdout).toBe(`${messageIds(db).length - 2} outbox rows removed\n`);
     expect((await cli(['outbox', 'flush', '--db', db, '--deliver', url])).status).toBe(0);
   });
 });
