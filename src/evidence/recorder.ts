@@ -35,6 +35,8 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
   private readonly dns: DnsEvidenceIndex;
   private readonly slots = new Map<Flow, FlowSlot>();
   private readonly byUid = new Map<string, FlowSlot>();
+  /** Live flows an alert has named: a flush walks these, not every live flow. */
+  private readonly alerted = new Set<FlowSlot>();
   private runId: string | null = null;
   /** One for every slot (not a closure per live flow). */
   private readonly slotEvents = { evicted: (s: FlowSlot, e: RingEntry, reason: EvictionReason) => this.onSlotEviction(s, e, reason) };
@@ -107,8 +109,7 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
   }
 
   async flush(): Promise<void> {
-    for (const slot of this.slots.values()) {
-      if (!slot.alerted) continue;
+    for (const slot of this.alerted) {
       slot.settleHello(false);
       this.drain(slot, false);
     }
@@ -124,6 +125,7 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
     if (slot === undefined) return;
     if (!slot.alerted) {
       slot.alerted = true;
+      this.alerted.add(slot);
       this.counters.inc('evidence.slices.flows');
       if (slot.lost > 0) this.counters.inc('evidence.slices.incomplete');
     }
@@ -164,6 +166,7 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
     for (let e = slot.entries.shift(); e !== undefined; e = slot.entries.shift()) this.ring.release(e);
     this.slots.delete(slot.flow);
     this.byUid.delete(slot.uid);
+    this.alerted.delete(slot);
     if (this.current?.slot === slot) this.current = undefined;
   }
 
