@@ -35,12 +35,13 @@ export const ALERT_CSV_COLUMNS: Columns = [
 
 /** H / M / L, as the rule packs' evidence register grades sources (rules/README.md). */
 export function confidenceLetter(rec: AlertRecord): string | null {
-  return rec.groundwatch.confidence ?? null;
+  return rec.groundwatch?.confidence ?? null;
 }
 
 export function alertCells(row: AlertRow): Record<string, unknown> {
   const rec = row.record;
-  const gw = rec.groundwatch;
+  // A row written by another tool (or by hand) may hold a partial record: list it, never crash.
+  const gw: Partial<AlertRecord['groundwatch']> = rec.groundwatch ?? {};
   const dst = rec.destination;
   const last: AlertAck | undefined = row.acks[row.acks.length - 1];
   const geo = gw.geoip;
@@ -60,7 +61,7 @@ export function alertCells(row: AlertRow): Record<string, unknown> {
     asn_db_built: geo?.asn_db ? buildDay(geo.asn_db.build_date) : null,
     registrant_db: geo?.registrant_db ? databaseLabel(geo.registrant_db.type) : null,
     registrant_db_built: geo?.registrant_db ? buildDay(geo.registrant_db.build_date) : null,
-    reasons: gw.reasons.map(plainReason).join('; '),
+    reasons: (gw.reasons ?? []).map(plainReason).join('; '),
     last_ack_at: last?.acked_at ?? null,
     last_ack_by: last?.acked_by ?? null,
     last_ack_note: last?.note ?? null,
