@@ -7,12 +7,17 @@ import { geoDbNote, peerIp, type Predicate } from './predicates.js';
 
 /** Up to this many prefixes a linear scan beats walking a trie (and building one). */
 const LINEAR_CIDR_SCAN_MAX = 8;
+/**
+ * Lookups answered by the linear scan before the trie is built: building it costs about as much
+ * as a few hundred scans, which a short replay never recovers (start-up time).
+ */
+export const CIDR_TRIE_AFTER_TESTS = 256;
 
-export function cidrPredicate(cidrs: ParsedCidr[]): Predicate {
-  // A pack lists hundreds of prefixes in one predicate and every flow is tested against it:
-  // a bit trie answers in at most 32 / 128 steps instead of one prefix test per entry. Built on
-  // first use, so `rules check` / `rules list` never pay for it.
+export function cidrPredicate(cidrs: ParsedCidr[], trieAfterTests = CIDR_TRIE_AFTER_TESTS): Predicate {
+  // A pack lists dozens of prefixes in one predicate and every flow is tested against it: a
+  // bit trie answers in at most 32 / 128 steps instead of one prefix test per entry.
   let trie: CidrTrie<number> | undefined;
+  let scans = 0;
   const hits: number[] = [];
   const collect = (index: number) => hits.push(index);
   return {
@@ -21,12 +26,12 @@ export function cidrPredicate(cidrs: ParsedCidr[]): Predicate {
     test(ctx) {
       const ip = ctx.ip;
       if (!ip) return null;
-      if (cidrs.length <= LINEAR_CIDR_SCAN_MAX) {
+      if (trie === undefined && (cidrs.length <= LINEAR_CIDR_SCAN_MAX || scans++ < trieAfterTests)) {
         let reasons: string[] | null = null;
         for (const c of cidrs) if (cidrContains(c, ip)) (reasons ??= []).push(`${peerIp(ctx)} is in ${c.text}`);
         return reasons;
       }
-      if (!trie) {
+      if (trie === undefined) {
         trie = new CidrTrie<number>();
         cidrs.forEach((c, i) => trie!.add(c, i));
       }

@@ -37,7 +37,7 @@ function ctxFor(v6: boolean, addr: bigint): MatchContext {
   return { peer: 'destination', ipText, ip: parseIp(ipText)! } as MatchContext;
 }
 
-describe('cidr predicate (trie above a few prefixes) agrees with the linear definition', () => {
+describe('cidr predicate (trie above a few prefixes, after the first lookups) agrees with the linear definition', () => {
   it('property: same reasons, same order, for IPv4 and IPv6 lists of 0..40 prefixes', () => {
     fc.assert(
       fc.property(
@@ -59,11 +59,15 @@ describe('cidr predicate (trie above a few prefixes) agrees with the linear defi
           }
           const texts = prefixes.map((p) => `${p.v6 ? v6Text(p.net) : v4Text(p.net)}/${p.len}`);
           const ctx = ctxFor(v6, addr);
-          const got = cidrPredicate(texts.map((t) => parseCidr(t)!)).test(ctx);
+          // trieAfterTests 0 / 1: the trie from the first lookup, and the linear scan once then the trie.
+          const pred = cidrPredicate(texts.map((t) => parseCidr(t)!), pick % 3 === 0 ? 1 : 0);
+          const first = pred.test(ctx);
+          const got = pred.test(ctx);
           const want = prefixes
             .map((p, i) => (p.v6 === v6 && inPrefixBig(addr, p.net, p.len, bits) ? `destination.ip ${ctx.ipText} is in ${texts[i]}` : null))
             .filter((r): r is string => r !== null);
           expect(got).toEqual(want.length > 0 ? want : null);
+          expect(first).toEqual(got);
         },
       ),
       { numRuns: 2000 },
@@ -72,7 +76,7 @@ describe('cidr predicate (trie above a few prefixes) agrees with the linear defi
 
   it('a long list with nested and repeated prefixes names each containing one, in list order', () => {
     const list = ['10.0.0.0/8', '192.168.0.0/16', '10.1.0.0/16', '2400:3200::/32', '0.0.0.0/0', '10.1.2.3', '172.16.0.0/12', '10.1.0.0/16', '10.0.0.0/8', '8.8.8.8'];
-    const pred = cidrPredicate(list.map((t) => parseCidr(t)!));
+    const pred = cidrPredicate(list.map((t) => parseCidr(t)!), 0);
     const ctx = { peer: 'destination', ipText: '10.1.2.3', ip: parseIp('10.1.2.3')! } as MatchContext;
     expect(pred.test(ctx)).toEqual(['10.0.0.0/8', '10.1.0.0/16', '0.0.0.0/0', '10.1.2.3', '10.1.0.0/16', '10.0.0.0/8'].map((c) => `destination.ip 10.1.2.3 is in ${c}`));
     expect(pred.test({ peer: 'destination', ipText: '2400:3201::1', ip: parseIp('2400:3201::1')! } as MatchContext)).toBeNull();
