@@ -1,3 +1,4 @@
+import { collectRepeated } from './repeated-option.js';
 import { Option, type Command } from 'commander';
 import { DEFAULT_MONITOR } from '../daemon/defaults.js';
 import type { StdoutEvents } from '../sinks/text-sink.js';
@@ -65,7 +66,4 @@ export function registerMonitorCommand(program: Command): void {
     });
 }
 
-/** Commander: a repeatable option's values in order. */
-export function collectRepeated(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+export { collectRepeated } from './repeated-option.js';

@@ -13,7 +13,7 @@ import { deliveryTargets, type DeliverEntry } from '../delivery/targets.js';
 import { GroundwatchError } from '../errors.js';
 import { defaultDbPath, openStore } from '../sinks/sqlite-store.js';
 import { formatRows, type Columns } from './output-format.js';
-import { collectRepeated } from './monitor-command.js';
+import { collectRepeated } from './repeated-option.js';
 import { parseFormat } from './flows-command.js';
 import { printErrLine, printOut } from './print.js';
 import { wholeNumber } from './whole-number.js';

@@ -1,23 +1,12 @@
-import { writeReportFile } from './report-file.js';
-import { progressLine } from './replay-progress.js';
 import { Option, type Command } from 'commander';
-import { runReplay, isSeverityOrNever, DEFAULT_DELIVER_TIMEOUT_MS } from '../engine/replay.js';
-import { deliverySetup } from './deliver-options.js';
-import { collectRepeated } from './monitor-command.js';
-import { junitReport } from '../engine/junit.js';
-import { textSummary } from '../engine/summary.js';
-import { GroundwatchError } from '../errors.js';
-import type { JsonValue } from '../integrity/canonical-json.js';
-import { defaultDbPath } from '../sinks/sqlite-store.js';
-import type { Severity } from '../types.js';
-import { printErr, printErrLine, printOut } from './print.js';
-import type { StdoutEvents } from '../sinks/text-sink.js';
-import { wholeNumber } from './whole-number.js';
+import { DEFAULT_DELIVER_TIMEOUT_MS } from '../engine/replay-defaults.js';
 import { EVIDENCE_PACKET_MODES, type EvidencePackets } from '../evidence/evidence-options.js';
-import { ReportSink, sessionDatabases } from '../report/report-sink.js';
-import { reportFormatFor, writeReport } from '../report/write.js';
+import { defaultDbPath } from '../sinks/db-path.js';
+import type { StdoutEvents } from '../sinks/text-sink.js';
+import type { Severity } from '../types.js';
+import { collectRepeated } from './repeated-option.js';
 
-interface ReplayFlags {
+export interface ReplayFlags {
   format?: 'text' | 'ndjson';
   events: StdoutEvents;
   db: string | false;
@@ -79,70 +68,8 @@ export function registerReplayCommand(program: Command): void {
     )
     .option('--key-dir <dir>', 'sign the store\'s integrity checkpoints with the key in this directory (`groundwatch keys init`); default: unsigned')
     .action(async (files: string[], flags: ReplayFlags) => {
-      if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
-      const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
-      const format = flags.format ?? (process.stdout.isTTY ? 'text' : 'ndjson');
-      const deliverTimeoutS = wholeNumber(flags.deliverTimeout);
-      if (deliverTimeoutS === undefined) throw new GroundwatchError('USAGE', `--deliver-timeout must be a whole number of seconds (got ${flags.deliverTimeout})`);
-      const delivery = flags.deliver.length ? deliverySetup(flags.deliver) : undefined;
-      // The first SIGINT / SIGTERM stops reading and closes the run (store committed); a second one kills as usual.
-      const reportFormat = flags.report ? reportFormatFor(flags.report, undefined) : undefined;
-      const reportSink = flags.report ? new ReportSink(flags.device ?? []) : undefined;
-      const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const progress = progressLine(process.stderr);
-      const warn = (line: string) => {
-        progress.clear();
-        printErrLine(line);
-      };
-      const result = await runReplay({
-        signal: stop.signal,
-        ...(progress.show ? { onProgress: progress.show } : {}),
-        files,
-        failOn: flags.failOn,
-        dbPath: flags.db === false ? null : flags.db,
-        stdoutFormat: format,
-        events: flags.events,
-        stdout: process.stdout,
-        ...(memoryBudgetMb !== undefined ? { memoryBudgetMb } : {}),
-        ...(flags.ndjson ? { ndjsonFile: flags.ndjson } : {}),
-        ...(flags.rules ? { rulePaths: flags.rules } : {}),
-        ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
-        ...(flags.device ? { devices: flags.device } : {}),
-        ...(delivery ? { delivery, deliverTimeoutMs: deliverTimeoutS * 1000 } : {}),
-        evidence: { packets: flags.evidencePackets },
-        ...(flags.keyDir ? { keyDir: flags.keyDir, keyRequired: true } : {}),
-        // The run records this hash: the same options give the same hash (JSON round trip drops unset flags).
-        effectiveConfig: JSON.parse(JSON.stringify({ command: 'replay', ...flags })) as JsonValue,
-        ...(reportSink ? { extraSinks: [reportSink] } : {}),
-        warn,
-      }).finally(() => {
-        progress.clear();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      });
-      if (flags.junit) {
-        const inputs = result.session.provenance.files;
-        writeReportFile('--junit', flags.junit, junitReport(result.session.collector.alerts, flags.failOn, inputs, result.incomplete ? result.warnings : []));
-      }
-      if (reportSink && flags.report && reportFormat) {
-        const facts = { run: result.session.run, databases: sessionDatabases(result.session.geo) };
-        writeReport(flags.report, reportSink.model(facts, { unitName: flags.unit ?? null, inputIncomplete: result.incomplete }), reportFormat);
-      }
-      if (flags.summary) {
-        const summary = textSummary(result.session, result.warnings, result.delivery);
-        if (format === 'text') printOut(summary);
-        else printErr(summary);
-      }
-      process.exitCode = result.exitCode;
+      // The pipeline, sinks and stores load only when a replay actually runs (start-up time).
+      const { runReplayCommand } = await import('./replay-run.js');
+      await runReplayCommand(files, flags);
     });
-}
-
-function memoryBudgetFlag(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const mb = wholeNumber(value);
-  if (mb === undefined || mb < MIN_MEMORY_BUDGET_MB) throw new GroundwatchError('USAGE', `--memory-budget must be a whole number of MiB, at least ${MIN_MEMORY_BUDGET_MB} (got ${value})`);
-  return mb;
 }

@@ -9,7 +9,7 @@ import { buildProgram } from './program.js';
 import { routeUsageErrors } from './usage-errors.js';
 
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   routeUsageErrors(program);
   try {
     await program.parseAsync(argv);

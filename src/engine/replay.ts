@@ -10,6 +10,7 @@ import type { ErrorCode } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { Session, type SessionOptions } from './session.js';
 import type { DeliveryReport } from '../delivery/delivery.js';
+import { DEFAULT_DELIVER_TIMEOUT_MS } from './replay-defaults.js';
 
 const FLUSH_EVERY_MS = 1000;
 
@@ -27,7 +28,7 @@ export interface ReplayOptions extends Omit<SessionOptions, 'mode'> {
 
 /** Delivery asked for and not completed within the wait (and no exit 1 or 2 applies): see DELIVERY_INCOMPLETE. */
 export const EXIT_DELIVERY_INCOMPLETE = 3;
-export const DEFAULT_DELIVER_TIMEOUT_MS = 30_000;
+export { DEFAULT_DELIVER_TIMEOUT_MS };
 
 export interface ReplayProgress {
   packets: number;

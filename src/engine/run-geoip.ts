@@ -1,7 +1,7 @@
 /**
  * The GeoIP databases a run used, for the run's provenance (runs.geoip): role,
  * type, path, build date and the file's SHA-256, so an alert can be traced to
- * the exact data that placed its destination. A file that cannot be read for
+ * the exact data that placed its destination (the bytes read at open). A file that cannot be read for
  * hashing (removed since it was opened) is listed without a digest.
  */
 import { createHash } from 'node:crypto';
@@ -9,10 +9,12 @@ import { createReadStream } from 'node:fs';
 import type { GeoResolver } from '../enrich/index.js';
 import type { RunGeoDatabase } from '../records/ecs.js';
 
-export async function runGeoDatabases(geo: Pick<GeoResolver, 'databases'>): Promise<RunGeoDatabase[]> {
+export async function runGeoDatabases(geo: Pick<GeoResolver, 'databases'> & Partial<Pick<GeoResolver, 'contentSha256'>>): Promise<RunGeoDatabase[]> {
   return Promise.all(
     geo.databases().map(async (db) => {
-      const sha256 = await fileSha256(db.path);
+      // The bytes the resolver read at open are the data that placed the destinations; hashing
+      // them spares a second read of the files. A resolver that kept none: hash the file.
+      const sha256 = geo.contentSha256?.(db.path) ?? (await fileSha256(db.path));
       return { role: db.role, type: db.type, path: db.path, build_date: db.buildDate, ...(sha256 ? { sha256 } : {}) };
     }),
   );

@@ -12,13 +12,11 @@ import { limitsForBudget, memoryBudget } from '../config/memory-budget.js';
 import { Counters } from '../counters.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
 import { canonicalJson, type JsonValue } from '../integrity/canonical-json.js';
-import { IntegrityLog } from '../integrity/integrity-log.js';
-import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
+import type { IntegrityLog } from '../integrity/integrity-log.js';
 import { checkpointMessage } from '../integrity/checkpoint-message.js';
 import type { StoredCheckpoint } from '../integrity/log-store.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
-import { openEvidenceRecorder } from '../evidence/open-recorder.js';
 import type { EvidenceOptions } from '../evidence/evidence-options.js';
 import type { PacketKeeper } from '../evidence/recorder.js';
 import { GeoResolver } from '../enrich/index.js';
@@ -31,12 +29,9 @@ import { defaultRulePaths, loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/types.js';
 import { dropReporter, type DropReport } from '../sinks/drop-report.js';
 import { SinkFanout } from '../sinks/fanout.js';
-import { NdjsonSink } from '../sinks/ndjson.js';
 import type { Sink } from '../sinks/sink.js';
-import { SqliteSink } from '../sinks/sqlite-sink.js';
-import { openStore } from '../sinks/sqlite-store.js';
 import { TextSink, wantedOnStdout, type StdoutEvents } from '../sinks/text-sink.js';
-import { Delivery, type DeliveryReport, type DeliverySetup } from '../delivery/delivery.js';
+import type { Delivery, DeliveryReport, DeliverySetup } from '../delivery/delivery.js';
 import { AlertCollector, DEFAULT_KEPT_ALERTS } from './alert-collector.js';
 import { runGeoDatabases } from './run-geoip.js';
 import { buildStatsRecord } from './stats.js';
@@ -170,12 +165,19 @@ export class Session {
     const counters = options.counters ?? new Counters();
     const reportDrop = dropReporter(options.warn);
     const sinks: Sink[] = [];
-    if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout', counters, onDrop: (n) => reportDrop('stdout', n) }), options.events));
-    if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
-    if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters, onDrop: (n) => reportDrop('ndjson-file', n) }));
+    // The store, integrity log, evidence, delivery and pino load only when a run asks for them:
+    // a `replay --no-db` loads none of them (start-up time; see bench/startup).
+    if (options.stdoutFormat === 'ndjson' || options.ndjsonFile) {
+      const { NdjsonSink } = await import('../sinks/ndjson.js');
+      if (options.stdoutFormat === 'ndjson') sinks.push(new FilteredSink(new NdjsonSink({ dest: 1, name: 'stdout', counters, onDrop: (n) => reportDrop('stdout', n) }), options.events));
+      if (options.stdoutFormat === 'text') sinks.push(new TextSink(options.stdout, options.events));
+      if (options.ndjsonFile) sinks.push(new NdjsonSink({ dest: options.ndjsonFile, name: 'ndjson-file', counters, onDrop: (n) => reportDrop('ndjson-file', n) }));
+    } else if (options.stdoutFormat === 'text') {
+      sinks.push(new TextSink(options.stdout, options.events));
+    }
     const runId = randomUUID();
     const delivery = options.delivery?.destinations.length
-      ? new Delivery(options.delivery, {
+      ? new (await import('../delivery/delivery.js')).Delivery(options.delivery, {
           dbPath: options.dbPath,
           counters,
           warn: options.warn,
@@ -185,7 +187,15 @@ export class Session {
         })
       : undefined;
     let integrity: IntegrityLog | undefined;
+    let evidence: (Sink & PacketKeeper) | undefined;
     if (options.dbPath) {
+      const [{ IntegrityLog }, { hasPrivateKey, loadSigner }, { SqliteSink }, { openStore }, { openEvidenceRecorder }] = await Promise.all([
+        import('../integrity/integrity-log.js'),
+        import('../integrity/key-files.js'),
+        import('../sinks/sqlite-sink.js'),
+        import('../sinks/sqlite-store.js'),
+        import('../evidence/open-recorder.js'),
+      ]);
       const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
       const db = openStore(options.dbPath, { warn: options.warn });
       const outbox = delivery?.writerFor(db);
@@ -204,15 +214,17 @@ export class Session {
       sinks.push(
         new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity, ...(outbox ? { outbox } : {}) }),
       );
+      evidence = openEvidenceRecorder(options.dbPath, options.evidence, counters);
     } else if (delivery) {
       sinks.push(delivery.outboxOnlySink());
     }
-    const evidence = options.dbPath ? openEvidenceRecorder(options.dbPath, options.evidence, counters) : undefined;
     if (evidence) sinks.push(evidence);
     sinks.push(...(options.extraSinks ?? []));
     const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, runId, delivery, evidence);
     session.integrity = integrity;
-    session.run.geoip = await runGeoDatabases(geo);
+    // Hashing the ~25 MB of GeoIP data is a sizeable part of start-up: done only when something
+    // records the run (the store's runs row, an extra sink such as the --report one).
+    if (options.dbPath || options.extraSinks?.length) session.run.geoip = await runGeoDatabases(geo);
     session.sinks.startRun?.(session.run);
     delivery?.start();
     return session;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Counters } from '../counters.js';
 import { GroundwatchError } from '../errors.js';
 import type { GeoDatabaseRef, GeoInfo, GeoLookup } from '../types.js';
@@ -129,6 +130,16 @@ export class GeoResolver implements GeoLookup {
       info.operatorName = op.name;
     }
     return info;
+  }
+
+  /**
+   * SHA-256 of the database at `path` as it was read when opened (the bytes lookups use), or
+   * undefined when no open database has that path. Run provenance hashes this instead of reading
+   * the ~25 MB of files a second time (start-up time).
+   */
+  contentSha256(path: string): string | undefined {
+    const db = [this.loaded.country, this.loaded.registrant, this.loaded.asn].find((d) => d?.path === path);
+    return db ? createHash('sha256').update(db.bytes).digest('hex') : undefined;
   }
 
   databases(now: Date = new Date()): GeoDatabaseInfo[] {

@@ -21,6 +21,8 @@ export interface OpenedDb {
   recordSize: number;
   ipVersion: number;
   fileSize: number;
+  /** The file's contents as read at open: the reader decodes from this very buffer (no extra memory). */
+  bytes: Buffer;
 }
 
 const PROBE_ADDRESSES = ['1.1.1.1', '8.8.8.8', '81.2.69.160', '89.160.20.128', '120.24.10.20', '2001:4860:4860::8888'];
@@ -64,6 +66,7 @@ export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): Opened
     recordSize: m.recordSize,
     ipVersion: m.ipVersion,
     fileSize: bytes ? bytes.length : statSync(path).size,
+    bytes: buf,
   };
   probeMmdb(db);
   return db;

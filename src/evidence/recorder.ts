@@ -40,8 +40,15 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
   private runId: string | null = null;
   /** One for every slot (not a closure per live flow). */
   private readonly slotEvents = { evicted: (s: FlowSlot, e: RingEntry, reason: EvictionReason) => this.onSlotEviction(s, e, reason) };
-  /** The packet being processed: a DNS record written now was read from it. */
-  private current: { slot: FlowSlot; entry: RingEntry; frame: Uint8Array } | undefined;
+  /**
+   * The packet being processed: a DNS record written now was read from it. One object reused for
+   * every packet (a fresh one per packet was garbage on the hot path); slot undefined = none.
+   */
+  private readonly current: { slot: FlowSlot | undefined; entry: RingEntry | undefined; frame: Uint8Array | undefined } = {
+    slot: undefined,
+    entry: undefined,
+    frame: undefined,
+  };
 
   constructor(
     private readonly options: EvidenceOptions,
@@ -53,7 +60,7 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
   }
 
   onPacket(flow: Flow, direction: Direction, raw: RawPacket, ts: number): void {
-    this.current = undefined;
+    this.forgetCurrent();
     let slot = this.slots.get(flow);
     if (slot === undefined) {
       slot = new FlowSlot(flow, flow.uid, this.ring, this.slotEvents);
@@ -87,7 +94,9 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
     };
     this.ring.add(entry);
     slot.add(entry);
-    this.current = { slot, entry, frame };
+    this.current.slot = slot;
+    this.current.entry = entry;
+    this.current.frame = frame;
     this.ring.trim(ts);
   }
 
@@ -141,14 +150,14 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
       }
     }
     // The packet being read may still turn out to be the ClientHello or a DNS message: it waits for the next event.
-    this.drain(slot, this.current?.slot === slot);
+    this.drain(slot, this.current.slot === slot);
   }
 
   private onDns(rec: DnsRecord): void {
-    const current = this.current;
-    if (current === undefined || current.slot.uid !== rec.groundwatch.flow.uid) return;
-    current.slot.markDns(current.entry, current.frame);
-    const dnsEntry: RingEntry = { ...current.entry, data: current.frame.slice(), content: 'dns', tentative: false, live: true, owner: this.dns };
+    const { slot, entry, frame } = this.current;
+    if (slot === undefined || entry === undefined || frame === undefined || slot.uid !== rec.groundwatch.flow.uid) return;
+    slot.markDns(entry, frame);
+    const dnsEntry: RingEntry = { ...entry, data: frame.slice(), content: 'dns', tentative: false, live: true, owner: this.dns };
     this.dns.add({
       entry: dnsEntry,
       name: rec.dns.question.name,
@@ -167,7 +176,13 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
     this.slots.delete(slot.flow);
     this.byUid.delete(slot.uid);
     this.alerted.delete(slot);
-    if (this.current?.slot === slot) this.current = undefined;
+    if (this.current.slot === slot) this.forgetCurrent();
+  }
+
+  private forgetCurrent(): void {
+    this.current.slot = undefined;
+    this.current.entry = undefined;
+    this.current.frame = undefined;
   }
 
   /** Stores the alerted flow's settled packets, oldest first; stops at one still waiting for the ClientHello answer. */

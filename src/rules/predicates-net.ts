@@ -1,18 +1,46 @@
 /** Predicates on addresses and networks: cidr, asn, country, operator_country, special, transport, port, device. */
 import type { SpecialRange, Transport } from '../types.js';
 import { cidrContains, type ParsedCidr } from '../address/cidr.js';
+import { CidrTrie } from './cidr-trie.js';
 import type { PortRange } from './normalize.js';
 import { geoDbNote, peerIp, type Predicate } from './predicates.js';
 
-export function cidrPredicate(cidrs: ParsedCidr[]): Predicate {
+/** Up to this many prefixes a linear scan beats walking a trie (and building one). */
+const LINEAR_CIDR_SCAN_MAX = 8;
+/**
+ * Lookups answered by the linear scan before the trie is built: building it costs about as much
+ * as a few hundred scans, which a short replay never recovers (start-up time).
+ */
+export const CIDR_TRIE_AFTER_TESTS = 256;
+
+export function cidrPredicate(cidrs: ParsedCidr[], trieAfterTests = CIDR_TRIE_AFTER_TESTS): Predicate {
+  // A pack lists dozens of prefixes in one predicate and every flow is tested against it: a
+  // bit trie answers in at most 32 / 128 steps instead of one prefix test per entry.
+  let trie: CidrTrie<number> | undefined;
+  let scans = 0;
+  const hits: number[] = [];
+  const collect = (index: number) => hits.push(index);
   return {
     key: 'cidr',
     index: { kind: 'cidr', cidrs },
     test(ctx) {
       const ip = ctx.ip;
       if (!ip) return null;
-      const hit = cidrs.filter((c) => cidrContains(c, ip));
-      return hit.length > 0 ? hit.map((c) => `${peerIp(ctx)} is in ${c.text}`) : null;
+      if (trie === undefined && (cidrs.length <= LINEAR_CIDR_SCAN_MAX || scans++ < trieAfterTests)) {
+        let reasons: string[] | null = null;
+        for (const c of cidrs) if (cidrContains(c, ip)) (reasons ??= []).push(`${peerIp(ctx)} is in ${c.text}`);
+        return reasons;
+      }
+      if (trie === undefined) {
+        trie = new CidrTrie<number>();
+        cidrs.forEach((c, i) => trie!.add(c, i));
+      }
+      hits.length = 0;
+      trie.lookup(ip, collect);
+      if (hits.length === 0) return null;
+      // Reasons in the order the rule lists its prefixes (the trie yields shortest first).
+      if (hits.length > 1) hits.sort((a, b) => a - b);
+      return hits.map((i) => `${peerIp(ctx)} is in ${cidrs[i]!.text}`);
     },
   };
 }

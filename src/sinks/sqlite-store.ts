@@ -27,13 +27,8 @@ import { ensureIncrementalVacuum, setIncrementalVacuumIfEmpty } from './store-va
 
 export type StoreDb = Database.Database;
 
-export const DEFAULT_DB_FILE = 'groundwatch.db';
+export { DEFAULT_DB_FILE, defaultDbPath } from './db-path.js';
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-
-export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env['GROUNDWATCH_DB'];
-  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : `./${DEFAULT_DB_FILE}`;
-}
 
 export interface OpenStoreOptions {
   /** Open for reading only: the file must exist and have the current schema. */

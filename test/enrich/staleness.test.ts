@@ -80,7 +80,7 @@ describe('stale GeoIP data', () => {
     expect(existsSync(asnCsvPaths().ipv4)).toBe(true);
     expect(packages.some((p) => asnCsvPaths().ipv4.startsWith(packageDir(p!)))).toBe(true);
     // The flag the advice offers exists on both commands that read GeoIP.
-    const program = buildProgram();
+    const program = await buildProgram();
     for (const name of ['monitor', 'replay']) {
       const cmd = program.commands.find((c) => c.name() === name)!;
       expect(cmd.options.map((o) => o.long), name).toContain('--geoip');
