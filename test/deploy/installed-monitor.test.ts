@@ -85,7 +85,9 @@ async function pack(): Promise<string> {
   for (const f of ['README.md', 'groundwatch-asn.mmdb', 'build-info.json']) cpSync(join(REPO_ROOT, 'geoip', f), join(stage, 'geoip', f));
   for (const f of ['build-native.mjs', 'build-geoip.mjs', 'prebuild-native.mjs', 'check-pack.mjs']) cpSync(join(REPO_ROOT, 'scripts', f), join(stage, 'scripts', f));
   for (const f of readdirSync(join(REPO_ROOT, 'native/pcap')).filter((n) => /\.(c|h|gyp)$/.test(n))) cpSync(join(REPO_ROOT, 'native/pcap', f), join(stage, 'native/pcap', f));
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(stage, 'node_modules'));
+  // A real copy, not a symlink: npm 11 packs only the top level of bundled dependencies (no
+  // transitive ones, no better-sqlite3 build) when node_modules is a symlink (seen on a fresh npm ci).
+  cpSync(join(REPO_ROOT, 'node_modules'), join(stage, 'node_modules'), { recursive: true, verbatimSymlinks: true });
   await mustRun(process.execPath, ['scripts/prebuild-native.mjs'], { cwd: stage });
   await mustRun(process.execPath, ['scripts/check-pack.mjs'], { cwd: stage });
   const out = await mustRun('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: stage });

@@ -135,7 +135,7 @@ const c = session.counters;
 process.stdout.write(JSON.stringify({ created: c.get('flow.created'), evicted: c.get('flow.evicted'), evictedMemory: c.get('flow.evicted_memory'), open: session.pipeline.flows.size }));
 `,
     );
-    const r = spawnSync(process.execPath, ['--max-old-space-size=24', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 90_000 });
+    const r = spawnSync(process.execPath, ['--max-old-space-size=28', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 90_000 });
     expect(r.stderr).not.toMatch(/FATAL ERROR|heap out of memory/);
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
     const out = JSON.parse(r.stdout) as { created: number; evicted: number; evictedMemory: number; open: number };
