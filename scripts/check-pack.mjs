@@ -12,6 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const prebuildDir = join(ROOT, 'native/pcap/prebuilds', `${process.platform}-${process.arch}`);
 const needed = [
   ['prebuilt libpcap binding', prebuildDir, (p) => readdirSync(p).some((n) => n.endsWith('.node'))],
+  ['better-sqlite3 compiled module', join(ROOT, 'native/sqlite/better_sqlite3.node'), () => true],
   ['ASN database', join(ROOT, 'geoip/groundwatch-asn.mmdb'), () => true],
   ['ASN build info', join(ROOT, 'geoip/build-info.json'), () => true],
   ['parsed rule cache', join(ROOT, 'dist/data-cache'), (p) => readdirSync(p).some((n) => n.endsWith('.json'))],

@@ -8,7 +8,7 @@
  * Node-API (--napi): one build serves every Node >= 20. Headers come from the system's Node
  * (Debian's nodejs-dev, --nodedir=/usr) when present, so nothing is downloaded.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,3 +67,12 @@ prebuildify(
     process.stdout.write(`groundwatch: prebuilt ${files.map((f) => join('native/pcap/prebuilds', `${process.platform}-${process.arch}`, f)).join(', ')}\n`);
   },
 );
+
+// better-sqlite3's compiled module: npm packs a bundled dependency by its own `files` list, which
+// leaves build/ out, so the package carries a copy that src/sinks/sqlite-binding.ts loads.
+{
+  const built = join(dirname(require.resolve('better-sqlite3/package.json')), 'build/Release/better_sqlite3.node');
+  if (!existsSync(built)) fail(`better-sqlite3 is not built (${built}); run npm ci first`);
+  mkdirSync(join(ROOT, 'native/sqlite'), { recursive: true });
+  copyFileSync(built, join(ROOT, 'native/sqlite/better_sqlite3.node'));
+}

@@ -24,6 +24,7 @@ import Database from 'better-sqlite3';
 import { GroundwatchError, isGroundwatchError } from '../errors.js';
 import { checkSchema, migrate } from './sqlite-schema.js';
 import { ensureIncrementalVacuum, setIncrementalVacuumIfEmpty } from './store-vacuum.js';
+import { packagedSqliteBinding } from './sqlite-binding.js';
 
 export type StoreDb = Database.Database;
 
@@ -43,9 +44,11 @@ export interface OpenStoreOptions {
 export function openStore(path: string, opts: OpenStoreOptions = {}): StoreDb {
   let db: StoreDb | undefined;
   try {
+    const nativeBinding = packagedSqliteBinding();
     db = new Database(path, {
       readonly: opts.readonly ?? false,
       fileMustExist: (opts.readonly ?? false) || (opts.mustExist ?? false),
+      ...(nativeBinding ? { nativeBinding } : {}),
     });
     db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)}`);
     if (opts.readonly) {

@@ -143,7 +143,7 @@ describe('npm pack + deploy/install.sh, no compiler: monitor as groundwatch with
     const pkg = join(root, 'usr/local/lib/node_modules/groundwatch');
     expect(readdirSync(join(pkg, 'native/pcap/prebuilds/linux-x64')).some((n) => n.endsWith('.node'))).toBe(true);
     expect(existsSync(join(pkg, 'native/pcap/build'))).toBe(false); // nothing was compiled at install
-    expect(existsSync(join(pkg, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
+    expect(existsSync(join(pkg, 'native/sqlite/better_sqlite3.node'))).toBe(true);
     expect(existsSync(join(pkg, 'geoip/groundwatch-asn.mmdb'))).toBe(true);
     expect(readdirSync(join(pkg, 'dist/data-cache')).length).toBeGreaterThan(0);
   });
