@@ -56,7 +56,7 @@ export function registerMonitorCommand(program: Command): void {
     .option('--suppress-window <seconds>', 'seconds a repeated alert is folded into the first (default 300)')
     .option('--memory-budget <MiB>', 'memory the daemon may use; table bounds are sized to fit (default: V8 heap limit and machine or cgroup memory)')
     .option('--silence-after <seconds>', 'seconds without a packet before a no_traffic capture gap opens; 0 = never (default 300)')
-    .option('--geoip-max-age-days <n>', 'warn (start line, stats, status) when GeoIP data is older (default 35)')
+    .option('--geoip-max-age-days <n>', 'warn (start line, stats, status) when GeoIP data is older (default: config file, else $GROUNDWATCH_GEOIP_MAX_AGE_DAYS, else 35; up to 3650)')
     .option('--user <name>', 'when started as root: switch to this user once the capture is open')
     .option('--deliver <url>', 'send alerts, gaps and heartbeats to this destination (repeatable; added to the config file\'s deliver: list; docs/delivery.md)', collectRepeated, [])
     .option('--key-dir <dir>', 'checkpoint signing key directory (`groundwatch keys init`; default /var/lib/groundwatch/keys if it holds a key, else unsigned)')

@@ -10,7 +10,6 @@ import { MonitorConfigSchema } from '../config/monitor-schema.js';
 import { defaultMonitorDbPath, DEFAULT_MONITOR } from '../daemon/defaults.js';
 import { startMonitor, type MonitorOptions } from '../daemon/monitor.js';
 import { DEFAULT_SILENCE_AFTER_SECONDS } from '../daemon/silence-detector.js';
-import { DEFAULT_GEOIP_MAX_AGE_DAYS } from '../enrich/staleness.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../sinks/retention.js';
 import { GroundwatchError } from '../errors.js';
 import type { JsonValue } from '../integrity/canonical-json.js';
@@ -19,6 +18,7 @@ import type { MonitorFlags } from './monitor-command.js';
 import { printErrLine } from './print.js';
 import { wholeNumber } from './whole-number.js';
 import { deliverySetup } from './deliver-options.js';
+import { resolveGeoipMaxAgeDays } from './geoip-max-age.js';
 import type { DeliverEntry } from '../delivery/targets.js';
 
 export async function runMonitorCommand(flags: MonitorFlags): Promise<void> {
@@ -99,7 +99,7 @@ export function monitorOptions(c: MonitorConfig, env: NodeJS.ProcessEnv = proces
     keyRequired: c.key_dir !== undefined,
     effectiveConfig: JSON.parse(JSON.stringify({ command: 'monitor', ...c })) as JsonValue,
     silenceAfterSeconds: c.silence_after ?? DEFAULT_SILENCE_AFTER_SECONDS,
-    geoipMaxAgeDays: c.geoip_max_age_days ?? DEFAULT_GEOIP_MAX_AGE_DAYS,
+    geoipMaxAgeDays: resolveGeoipMaxAgeDays(c.geoip_max_age_days, env),
     retention: retentionPolicy(c.retention),
     handleSignals: true,
     warn: printErrLine,

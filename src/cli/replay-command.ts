@@ -24,6 +24,7 @@ export interface ReplayFlags {
   keyDir?: string;
   report?: string;
   unit?: string;
+  geoipMaxAgeDays?: string;
 }
 
 /** Below this Node and the loaded rules and GeoIP data alone do not fit. */
@@ -52,6 +53,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--ndjson <file>', 'also write every record to this NDJSON file')
     .option('--rules <paths...>', 'rule files or directories (default: the shipped dji and china packs)')
     .option('--geoip <dir>', 'directory with MaxMind / compatible .mmdb files (default: system GeoIP dirs, then embedded data)')
+    .option('--geoip-max-age-days <days>', 'warn once at start (stderr) when GeoIP data is older (default $GROUNDWATCH_GEOIP_MAX_AGE_DAYS, else 35; up to 3650)')
     .option('--device <spec...>', 'only judge these devices: IP, CIDR or MAC (default: every host that starts a flow)')
     .option('--fail-on <severity>', 'exit 1 when an alert reaches this severity: info|low|medium|high|critical|never', DEFAULT_FAIL_ON)
     .option('--junit <file>', 'write a JUnit XML report (one testsuite per input file, one test case per rule and destination; a missing directory is created)')

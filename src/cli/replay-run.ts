@@ -7,10 +7,12 @@ import { printErr, printErrLine, printOut } from './print.js';
 import { MIN_MEMORY_BUDGET_MB, type ReplayFlags } from './replay-command.js';
 import { progressLine } from './replay-progress.js';
 import { wholeNumber } from './whole-number.js';
+import { parseGeoipMaxAgeDays, resolveGeoipMaxAgeDays } from './geoip-max-age.js';
 
 export async function runReplayCommand(files: string[], flags: ReplayFlags): Promise<void> {
   if (!isSeverityOrNever(flags.failOn)) throw new GroundwatchError('USAGE', `--fail-on must be one of info, low, medium, high, critical, never (got ${flags.failOn})`);
   const memoryBudgetMb = memoryBudgetFlag(flags.memoryBudget);
+  const geoipMaxAgeDays = resolveGeoipMaxAgeDays(flags.geoipMaxAgeDays === undefined ? undefined : parseGeoipMaxAgeDays('--geoip-max-age-days', flags.geoipMaxAgeDays));
   const format = flags.format ?? (process.stdout.isTTY ? 'text' : 'ndjson');
   const deliverTimeoutS = wholeNumber(flags.deliverTimeout);
   if (deliverTimeoutS === undefined) throw new GroundwatchError('USAGE', `--deliver-timeout must be a whole number of seconds (got ${flags.deliverTimeout})`);
@@ -42,6 +44,7 @@ export async function runReplayCommand(files: string[], flags: ReplayFlags): Pro
     ...(flags.ndjson ? { ndjsonFile: flags.ndjson } : {}),
     ...(flags.rules ? { rulePaths: flags.rules } : {}),
     ...(flags.geoip ? { geoipDir: flags.geoip } : {}),
+    geoipMaxAgeDays,
     ...(flags.device ? { devices: flags.device } : {}),
     ...(delivery ? { delivery, deliverTimeoutMs: deliverTimeoutS * 1000 } : {}),
     evidence: { packets: flags.evidencePackets },

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { EvidenceConfigSchema } from './evidence-config.js';
 import { DESTINATION_OPTION_KEYS } from '../delivery/url.js';
+import { MAX_GEOIP_MAX_AGE_DAYS } from '../enrich/staleness.js';
 
 export const MonitorConfigSchema = z
   .object({
@@ -51,7 +52,7 @@ export const MonitorConfigSchema = z
     /** Seconds without a packet before a no_traffic capture gap opens; 0 = never (daemon/silence-detector.ts). */
     silence_after: z.number().int().min(0).max(86_400 * 7),
     /** GeoIP data older than this many days is warned about (enrich/staleness.ts). */
-    geoip_max_age_days: z.number().int().min(1).max(3650),
+    geoip_max_age_days: z.number().int().min(1).max(MAX_GEOIP_MAX_AGE_DAYS),
     /** Days each kind of row is kept in the store; 0 = forever (sinks/retention.ts). Config file only. */
     retention: z
       .object({

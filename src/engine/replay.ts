@@ -11,6 +11,7 @@ import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { Session, type SessionOptions } from './session.js';
 import type { DeliveryReport } from '../delivery/delivery.js';
 import { DEFAULT_DELIVER_TIMEOUT_MS } from './replay-defaults.js';
+import { REPLAY_ADVICE, staleWarning } from '../enrich/staleness.js';
 
 const FLUSH_EVERY_MS = 1000;
 
@@ -83,6 +84,10 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   });
   const session = await Session.open({ ...opts, mode: 'replay', counters, warn });
   session.provenance.files = input.files.map((f) => f.path);
+  // Said once, before any packet: about the data judging this replay, not about its input (no warnings entry,
+  // so it neither counts as an input problem in JUnit nor changes the exit status).
+  const stale = staleWarning(session.geo.databases(), session.geoipMaxAgeDays, REPLAY_ADVICE);
+  if (stale) opts.warn(stale);
   try {
     let lastFlush = Date.now();
     const started = Date.now();

@@ -70,7 +70,7 @@ describe('status verdict', () => {
     expect(warned.last_interval).toEqual({ seconds: 60, received: 600, dropped: 4, if_dropped: 0 });
     expect(warned.warnings).toHaveLength(3);
     expect(warned.warnings[0]).toMatch(/^4 packets dropped by the kernel/);
-    expect(warned.warnings[1]).toMatch(/^GeoIP data older than 35 days \(country 180 days\): .*npm --prefix .* update/);
+    expect(warned.warnings[1]).toMatch(/^GeoIP data older than 35 days \(country 180 days\): put newer .mmdb files in \/usr\/share\/GeoIP .*country: GeoLite2-Country.*, then restart the monitor/);
     expect(warned.warnings[2]).toBe('3 records waiting in the delivery outbox for https://siem.example/hook (oldest 50 s old; last error: HTTP 503)');
     expect(statusText(warned)).toMatch(new RegExp(`^outbox\\s+https://siem.example/hook: 3 pending, oldest ${ago(50)} \\(50 s\\), 0 disabled, last error: HTTP 503$`, 'm'));
   });
