@@ -15,6 +15,7 @@ const REGENERATE = 'regenerate with: npm run build && node scripts/write-errors-
 /** Upper-snake string literals in src/ that are not ours: environment variables and other libraries' codes. */
 const FOREIGN_CODES: Record<string, string> = {
   GROUNDWATCH_DB: 'environment variable',
+  GROUNDWATCH_GEOIP_MAX_AGE_DAYS: 'environment variable (the GeoIP age limit of monitor and replay)',
   NO_COLOR: 'environment variable (no-color.org)',
   STATE_DIRECTORY: 'environment variable (systemd)',
   SQLITE_CONSTRAINT: 'SQLite result code',
