@@ -10,7 +10,7 @@
  * last-seen time, also inside its record): those are not covered.
  */
 import type { Database } from 'better-sqlite3';
-import { statement } from './statements.js';
+import { cachedStatement } from '../util/statement-cache.js';
 import { canonicalBytes, type JsonValue } from './canonical-json.js';
 
 export const ENTRY_FORMAT_VERSION = 1;
@@ -46,7 +46,7 @@ export type StoredRow = Record<string, unknown>;
 export function readRow(db: Database, kind: EntryKind, ref: string): StoredRow | undefined {
   const spec = SPECS[kind];
   const key = spec.key === 'rowid' ? Number(ref) : ref;
-  return statement(db, `SELECT ${spec.key === 'rowid' ? 'rowid AS rowid, ' : ''}* FROM ${spec.table} WHERE ${spec.key} = ?`).get(key) as StoredRow | undefined;
+  return cachedStatement(db, `SELECT ${spec.key === 'rowid' ? 'rowid AS rowid, ' : ''}* FROM ${spec.table} WHERE ${spec.key} = ?`).get(key) as StoredRow | undefined;
 }
 
 /** The canonical bytes of the entry for this row, as logged and as verify re-derives them. */

@@ -6,7 +6,7 @@
  * covers commit together or not at all.
  */
 import type { Database } from 'better-sqlite3';
-import { statement } from './statements.js';
+import { cachedStatement } from '../util/statement-cache.js';
 import { entryBytes, readRow, type EntryKind } from './entries.js';
 import { consistencyProof, inclusionProof, leafHash, rootOf, type Hash } from './merkle.js';
 
@@ -30,11 +30,11 @@ export interface StoredCheckpoint {
 }
 
 export function hasIntegrityLog(db: Database): boolean {
-  return statement(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_log'").get() !== undefined;
+  return cachedStatement(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'integrity_log'").get() !== undefined;
 }
 
 export function logSize(db: Database): number {
-  const row = statement(db, 'SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM integrity_log').get() as { n: number };
+  const row = cachedStatement(db, 'SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM integrity_log').get() as { n: number };
   return row.n;
 }
 
@@ -46,13 +46,13 @@ export function logRow(db: Database, kind: EntryKind, ref: string, now: Date = n
   const row = readRow(db, kind, ref);
   if (!row) return undefined;
   const bytes = entryBytes(kind, ref, row);
-  const latest = statement(db, 'SELECT entry FROM integrity_log WHERE kind = ? AND ref = ? ORDER BY idx DESC LIMIT 1').get(kind, ref) as { entry: Buffer } | undefined;
+  const latest = cachedStatement(db, 'SELECT entry FROM integrity_log WHERE kind = ? AND ref = ? ORDER BY idx DESC LIMIT 1').get(kind, ref) as { entry: Buffer } | undefined;
   if (latest?.entry.equals(bytes)) return undefined;
   return appendEntry(db, kind, ref, bytes, now);
 }
 
 export function appendEntry(db: Database, kind: EntryKind | 'retention', ref: string, bytes: Buffer, now: Date = new Date()): number {
-  const insert = statement(
+  const insert = cachedStatement(
     db,
     `INSERT INTO integrity_log (idx, kind, ref, entry, leaf_hash, logged_at)
      VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM integrity_log), ?, ?, ?, ?, ?) RETURNING idx`,
@@ -63,12 +63,12 @@ export function appendEntry(db: Database, kind: EntryKind | 'retention', ref: st
 
 /** Leaf hashes as stored, from `from` on, in index order. */
 export function storedLeafHashes(db: Database, from = 0, to = Number.MAX_SAFE_INTEGER): Hash[] {
-  const rows = statement(db, 'SELECT leaf_hash FROM integrity_log WHERE idx >= ? AND idx < ? ORDER BY idx').raw().all(from, to) as [Buffer][];
+  const rows = cachedStatement(db, 'SELECT leaf_hash FROM integrity_log WHERE idx >= ? AND idx < ? ORDER BY idx').raw().all(from, to) as [Buffer][];
   return rows.map((r) => r[0]);
 }
 
 export function entryIndexForAlert(db: Database, alertId: string): number | undefined {
-  const row = statement(db, "SELECT idx FROM integrity_log WHERE kind = 'alert' AND ref = ? ORDER BY idx DESC LIMIT 1").get(alertId) as { idx: number } | undefined;
+  const row = cachedStatement(db, "SELECT idx FROM integrity_log WHERE kind = 'alert' AND ref = ? ORDER BY idx DESC LIMIT 1").get(alertId) as { idx: number } | undefined;
   return row?.idx;
 }
 
@@ -94,15 +94,15 @@ export function consistencyProofFor(db: Database, size1: number, size2: number):
 }
 
 export function latestCheckpoint(db: Database): StoredCheckpoint | undefined {
-  return statement(db, 'SELECT rowid AS id, * FROM integrity_checkpoints ORDER BY rowid DESC LIMIT 1').get() as StoredCheckpoint | undefined;
+  return cachedStatement(db, 'SELECT rowid AS id, * FROM integrity_checkpoints ORDER BY rowid DESC LIMIT 1').get() as StoredCheckpoint | undefined;
 }
 
 export function storedCheckpoints(db: Database): StoredCheckpoint[] {
-  return statement(db, 'SELECT rowid AS id, * FROM integrity_checkpoints ORDER BY rowid').all() as StoredCheckpoint[];
+  return cachedStatement(db, 'SELECT rowid AS id, * FROM integrity_checkpoints ORDER BY rowid').all() as StoredCheckpoint[];
 }
 
 export function insertCheckpoint(db: Database, cp: Omit<StoredCheckpoint, 'id'>): number {
-  const insert = statement(
+  const insert = cachedStatement(
     db,
     'INSERT INTO integrity_checkpoints (tree_size, root_hash, note, signed_by, created_at) VALUES (@tree_size, @root_hash, @note, @signed_by, @created_at)',
   );

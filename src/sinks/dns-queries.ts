@@ -1,6 +1,6 @@
 /** `dns list`: DNS queries and answers in the store, newest first, a page at a time within a run scope. */
 import type { DnsRecord } from '../records/ecs.js';
-import { addTimeRange, cachedStatement, pageSql, takePage, Where, type Page, type PageFilters } from './query-builder.js';
+import { addTimeRange, newestFirstPage, Where, type Page, type PageFilters } from './query-builder.js';
 import { addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
 
@@ -30,12 +30,5 @@ export function listDnsPage(db: StoreDb, filters: DnsFilters = {}): Page<DnsRow>
   if (filters.ip !== undefined) w.add('(source_ip = @ip OR destination_ip = @ip)', { ip: filters.ip });
   if (filters.qtype !== undefined) w.add('dns_question_type = @qtype', { qtype: filters.qtype.toUpperCase() });
   if (filters.uid !== undefined) w.add('uid = @uid', { uid: filters.uid });
-  const sql = `SELECT * FROM dns ${w.toSql()} ORDER BY ts DESC, rowid DESC ${pageSql(filters)}`;
-  const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
-  return takePage(rows.map(toDnsRow), filters);
-}
-
-function toDnsRow(r: Record<string, unknown>): DnsRow {
-  const { rowid: _rowid, ...rest } = r;
-  return { ...rest, record: JSON.parse(r['record'] as string) } as DnsRow;
+  return newestFirstPage<DnsRow>(db, 'dns', 'ts', w, filters);
 }

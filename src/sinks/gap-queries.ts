@@ -1,6 +1,6 @@
 /** `gaps list`: times the monitor was not capturing (interface down, worker restart), newest first. */
 import type { CaptureGapRecord } from '../records/ecs.js';
-import { addTimeRange, cachedStatement, pageSql, takePage, Where, type Page, type PageFilters } from './query-builder.js';
+import { addTimeRange, newestFirstPage, Where, type Page, type PageFilters } from './query-builder.js';
 import { addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
 
@@ -18,13 +18,5 @@ export function listGapsPage(db: StoreDb, filters: GapFilters = {}): Page<GapRow
   addRunScope(db, w, 'run_id', filters);
   addTimeRange(w, 'ts_start', filters);
   if (filters.interface !== undefined) w.add('interface = @interface', { interface: filters.interface });
-  const sql = `SELECT * FROM capture_gaps ${w.toSql()} ORDER BY ts_start DESC, rowid DESC ${pageSql(filters)}`;
-  const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
-  return takePage(
-    rows.map((r) => {
-      const { rowid: _rowid, ...rest } = r;
-      return { ...rest, record: JSON.parse(r['record'] as string) } as GapRow;
-    }),
-    filters,
-  );
+  return newestFirstPage<GapRow>(db, 'capture_gaps', 'ts_start', w, filters);
 }

@@ -14,7 +14,7 @@ import { ecsMac, legacyStoredMac } from '../records/mac.js';
 import type { Severity } from '../types.js';
 import { InvalidFilterError } from './filter-error.js';
 import { resolveIdPrefix } from './id-prefix.js';
-import { addTimeRange, cachedStatement, pageSql, takePage, Where, type Page, type PageFilters } from './query-builder.js';
+import { addTimeRange, cachedStatement, newestFirstPage, pageSql, takePage, Where, withParsedRecord, type Page, type PageFilters } from './query-builder.js';
 import { addAlertRunScope, addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
 
@@ -96,14 +96,11 @@ export function listFlowsPage(db: StoreDb, filters: FlowFilters = {}): Page<Flow
   if (filters.transport !== undefined) w.add('transport = @transport', { transport: filters.transport.toLowerCase() });
   if (filters.country !== undefined) w.add('country = @country', { country: filters.country.toUpperCase() });
   if (filters.asn !== undefined) w.add('asn = @asn', { asn: filters.asn });
-  const sql = `SELECT * FROM flows ${w.toSql()} ORDER BY ts_start DESC, rowid DESC ${pageSql(filters)}`;
-  const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
-  return takePage(rows.map(toFlowRow), filters);
+  return newestFirstPage<FlowRow>(db, 'flows', 'ts_start', w, filters);
 }
 
 export function toFlowRow(r: Record<string, unknown>): FlowRow {
-  const { rowid: _rowid, ...rest } = r;
-  return { ...rest, record: JSON.parse(r['record'] as string) } as FlowRow;
+  return withParsedRecord<FlowRow>(r);
 }
 
 export function listAlerts(db: StoreDb, filters: AlertFilters = {}): AlertRow[] {

@@ -1,10 +1,9 @@
 /**
- * Small WHERE-clause builder for the store's list queries, with a bounded
- * per-connection cache of prepared statements (the filter combinations a
- * user tries are few; the SQL text is the key).
+ * Small WHERE-clause builder for the store's list queries; their statements
+ * are prepared once per SQL text (util/statement-cache.ts).
  */
-import type { Statement } from 'better-sqlite3';
 import type { StoreDb } from './sqlite-store.js';
+import { cachedStatement } from '../util/statement-cache.js';
 import { foldHostName } from '../util/host-name.js';
 import { InvalidFilterError } from './filter-error.js';
 import { parseTimeFilter } from './timestamps.js';
@@ -78,6 +77,22 @@ export function takePage<T>(rows: T[], f: PageFilters): Page<T> {
   return { rows: more ? rows.slice(0, limit) : rows, more, offset: f.offset ?? 0 };
 }
 
+/**
+ * A page of one table's rows that match `w`, newest first by `tsColumn` (rowid breaks ties, so
+ * paging is stable), each as withParsedRecord gives it: flows, DNS messages, capture gaps.
+ */
+export function newestFirstPage<T>(db: StoreDb, table: string, tsColumn: string, w: Where, f: PageFilters): Page<T> {
+  const sql = `SELECT * FROM ${table} ${w.toSql()} ORDER BY ${tsColumn} DESC, rowid DESC ${pageSql(f)}`;
+  const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
+  return takePage(rows.map((r) => withParsedRecord<T>(r)), f);
+}
+
+/** A stored row for a reader: its columns, and the ECS record kept as JSON text parsed (rowid left out). */
+export function withParsedRecord<T>(r: Record<string, unknown>): T {
+  const { rowid: _rowid, ...rest } = r;
+  return { ...rest, record: JSON.parse(r['record'] as string) } as T;
+}
+
 export function normaliseDomain(domain: string): string {
   return foldHostName(domain.trim().replace(/^\*?\./, ''));
 }
@@ -87,20 +102,4 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-const STATEMENT_CACHE_LIMIT = 64;
-const cache = new WeakMap<StoreDb, Map<string, Statement>>();
-
-export function cachedStatement(db: StoreDb, sql: string): Statement {
-  let perDb = cache.get(db);
-  if (!perDb) {
-    perDb = new Map();
-    cache.set(db, perDb);
-  }
-  let stmt = perDb.get(sql);
-  if (!stmt) {
-    if (perDb.size >= STATEMENT_CACHE_LIMIT) perDb.clear();
-    stmt = db.prepare(sql);
-    perDb.set(sql, stmt);
-  }
-  return stmt;
-}
+export { cachedStatement };
