@@ -8,22 +8,23 @@
 import type { Command } from 'commander';
 import { GroundwatchError } from '../errors.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
-import { ackAlert, getAlert, listAlertsPage, type AlertFilters } from '../sinks/queries.js';
+import { ackAlert, getAlert, listAlertsPage, type AlertFilters, type AlertRow } from '../sinks/queries.js';
 import { isReadOnlyError, openStore } from '../sinks/sqlite-store.js';
 import { findStore } from './store-discovery.js';
 import { registerAlertsExport } from './alerts-export.js';
 import { ALERT_COLUMNS, ALERT_CSV_COLUMNS, alertCells, alertWithAcks, confidenceLetter } from './alert-view.js';
-import { addPageFlags, addRunFlags, DB_FLAG_HELP, pageFilters, printPage, runScope, type CliOutput, type PageFlags, type RunFlags } from './list-flags.js';
-import { OUTPUT_FORMATS, sanitizeForTerminal } from './output-format.js';
+import { DB_FLAG_HELP, type CliOutput } from './list-flags.js';
+import { registerStoreList, type StoreListFlags } from './store-list.js';
+import { registerStoreShow, type StoreShowFlags } from './store-show.js';
+import { sanitizeForTerminal } from './output-format.js';
 import { flatten, renderLines, type TextLine } from './record-text.js';
-import { dropUndefined, parseAsn, parseFormat, withReadOnlyStore } from './store-command.js';
+import { dropUndefined, parseAsn } from './store-command.js';
 import { colourSeverity, colourWanted } from './terminal-style.js';
 
 export { ALERT_COLUMNS };
 
-interface AlertListFlags extends RunFlags, PageFlags {
-  db?: string; since?: string; until?: string; severity?: string; rule?: string; device?: string;
-  country?: string; asn?: string; domain?: string; category?: string; unacked?: boolean; format: string;
+interface AlertListFlags extends StoreListFlags {
+  severity?: string; rule?: string; device?: string; country?: string; asn?: string; domain?: string; category?: string; unacked?: boolean;
 }
 
 export function registerAlertsCommands(program: Command, out: CliOutput = { stdout: process.stdout, stderr: process.stderr }): void {
@@ -35,76 +36,58 @@ export function registerAlertsCommands(program: Command, out: CliOutput = { stdo
 }
 
 function registerList(alerts: Command, out: CliOutput): void {
-  const list = alerts
-    .command('list')
-    .description('list alerts, newest first (default: those raised by the latest run of each input)')
-    .option('--db <path>', DB_FLAG_HELP)
-    .option('--since <time>', 'alerts at or after (date or ISO 8601 time, UTC if no zone)')
-    .option('--until <time>', 'alerts before')
-    .option('--severity <level>', `at least this severity (${SEVERITY_ORDER.join(', ')})`)
-    .option('--rule <id>', 'rule id')
-    .option('--device <ip-or-mac>', 'source IP or MAC of the device')
-    .option('--country <cc>', 'destination country (ISO 3166 alpha-2)')
-    .option('--asn <n>', 'destination AS number (37963 or AS37963)')
-    .option('--domain <name>', 'destination name or any subdomain of it')
-    .option('--category <name>', 'alert category (dji_endpoint, cn_located, ...)')
-    .option('--unacked', 'only alerts nobody has acknowledged');
-  addRunFlags(list);
-  addPageFlags(list)
-    .option('--format <fmt>', 'table, ndjson (records with their acknowledgements) or csv (all the evidence)', 'table')
-    .action((flags: AlertListFlags) => {
-      const format = parseFormat(flags.format, OUTPUT_FORMATS);
-      const filters = dropUndefined<AlertFilters>({
-        since: flags.since, until: flags.until, rule: flags.rule, device: flags.device, country: flags.country,
-        domain: flags.domain, category: flags.category, unacked: flags.unacked,
-        severity: flags.severity === undefined ? undefined : parseSeverity(flags.severity),
-        asn: flags.asn === undefined ? undefined : parseAsn(flags.asn),
-        ...runScope(flags),
-        ...pageFilters(flags),
-      });
-      withReadOnlyStore(flags.db, (db) => {
-        printPage(out, listAlertsPage(db, filters), {
-          columns: format === 'csv' ? ALERT_CSV_COLUMNS : ALERT_COLUMNS,
-          format,
-          toRecord: alertWithAcks,
-          toCells: alertCells,
-        });
-      });
-    });
+  registerStoreList<AlertListFlags, AlertFilters, AlertRow>(alerts, out, {
+    description: 'list alerts, newest first (default: those raised by the latest run of each input)',
+    since: 'alerts at or after (date or ISO 8601 time, UTC if no zone)',
+    until: 'alerts before',
+    options: [
+      ['--severity <level>', `at least this severity (${SEVERITY_ORDER.join(', ')})`],
+      ['--rule <id>', 'rule id'],
+      ['--device <ip-or-mac>', 'source IP or MAC of the device'],
+      ['--country <cc>', 'destination country (ISO 3166 alpha-2)'],
+      ['--asn <n>', 'destination AS number (37963 or AS37963)'],
+      ['--domain <name>', 'destination name or any subdomain of it'],
+      ['--category <name>', 'alert category (dji_endpoint, cn_located, ...)'],
+      ['--unacked', 'only alerts nobody has acknowledged'],
+    ],
+    formatHelp: 'table, ndjson (records with their acknowledgements) or csv (all the evidence)',
+    filters: (flags) => ({
+      rule: flags.rule, device: flags.device, country: flags.country, domain: flags.domain, category: flags.category, unacked: flags.unacked,
+      severity: flags.severity === undefined ? undefined : parseSeverity(flags.severity),
+      asn: flags.asn === undefined ? undefined : parseAsn(flags.asn),
+    }),
+    page: listAlertsPage,
+    print: (format) => ({ columns: format === 'csv' ? ALERT_CSV_COLUMNS : ALERT_COLUMNS, toRecord: alertWithAcks, toCells: alertCells }),
+  });
 }
 
 function registerShow(alerts: Command, out: CliOutput): void {
-  alerts
-    .command('show <id>')
-    .description('one alert (id or unique prefix) with all its evidence and acknowledgements')
-    .option('--db <path>', DB_FLAG_HELP)
-    .option('--format <fmt>', 'text or ndjson (the record with groundwatch.acknowledgements)', 'text')
-    .action((id: string, flags: { db?: string; format: string }) => {
-      const format = parseFormat(flags.format, ['text', 'ndjson'] as const);
-      withReadOnlyStore(flags.db, (db) => {
-        const alert = getAlert(db, id);
-        if (!alert) throw new GroundwatchError('NOT_FOUND', `no alert with id ${JSON.stringify(id)}`);
-        if (format === 'ndjson') {
-          out.stdout.write(`${JSON.stringify(alertWithAcks(alert))}\n`);
-          return;
-        }
-        const rec = alert.record;
-        const head: TextLine[] = [
-          ['alert', `${alert.id}  ${alert.severity}, confidence ${confidenceLetter(rec) ?? '-'}  ${rec.rule.name}`],
-        ];
-        const lines = [...head, ...flatten(rec as unknown as Record<string, unknown>)];
-        lines.push(['stored.repeats', String(alert.repeats)], ['stored.last_seen', alert.last_seen ?? '-']);
-        if (alert.acks.length === 0) lines.push(['ack', 'none']);
-        alert.acks.forEach((a, i) => lines.push([`ack.${i}`, `${a.acked_at} by ${a.acked_by}: ${a.note}`]));
-        let text = renderLines(lines);
-        if (colourWanted(out.stdout)) {
-          // The first line only; its text was neutralised by renderLines, the colour codes are ours.
-          const sev = sanitizeForTerminal(alert.severity);
-          text = text.replace(`  ${sev},`, `  ${colourSeverity(alert.severity, sev)},`);
-        }
-        out.stdout.write(text);
-      });
-    });
+  registerStoreShow<StoreShowFlags, AlertRow>(alerts, out, {
+    command: 'show <id>',
+    description: 'one alert (id or unique prefix) with all its evidence and acknowledgements',
+    formatHelp: 'text or ndjson (the record with groundwatch.acknowledgements)',
+    get: (db, id) => {
+      const alert = getAlert(db, id);
+      if (!alert) throw new GroundwatchError('NOT_FOUND', `no alert with id ${JSON.stringify(id)}`);
+      return alert;
+    },
+    records: (alert) => [alertWithAcks(alert)],
+    text: (alert) => alertText(alert, colourWanted(out.stdout)),
+  });
+}
+
+function alertText(alert: AlertRow, colour: boolean): string {
+  const rec = alert.record;
+  const head: TextLine[] = [['alert', `${alert.id}  ${alert.severity}, confidence ${confidenceLetter(rec) ?? '-'}  ${rec.rule.name}`]];
+  const lines = [...head, ...flatten(rec as unknown as Record<string, unknown>)];
+  lines.push(['stored.repeats', String(alert.repeats)], ['stored.last_seen', alert.last_seen ?? '-']);
+  if (alert.acks.length === 0) lines.push(['ack', 'none']);
+  alert.acks.forEach((a, i) => lines.push([`ack.${i}`, `${a.acked_at} by ${a.acked_by}: ${a.note}`]));
+  const text = renderLines(lines);
+  if (!colour) return text;
+  // The first line only; its text was neutralised by renderLines, the colour codes are ours.
+  const sev = sanitizeForTerminal(alert.severity);
+  return text.replace(`  ${sev},`, `  ${colourSeverity(alert.severity, sev)},`);
 }
 
 function registerAck(alerts: Command, out: CliOutput): void {

@@ -3,11 +3,13 @@
  * it parses flags, calls the store's queries and prints.
  */
 import type { Command } from 'commander';
-import { getFlowDetail } from '../sinks/flow-detail.js';
+import { getFlowDetail, type FlowDetail } from '../sinks/flow-detail.js';
 import { listFlowsPage, type FlowFilters, type FlowRow } from '../sinks/queries.js';
 import { ALERT_COLUMNS, alertCells } from './alert-view.js';
-import { addPageFlags, addRunFlags, DB_FLAG_HELP, pageFilters, printPage, runScope, type CliOutput, type PageFlags, type RunFlags } from './list-flags.js';
-import { formatRows, OUTPUT_FORMATS, type Columns, type OutputFormat } from './output-format.js';
+import type { CliOutput } from './list-flags.js';
+import { registerStoreList, type StoreListFlags } from './store-list.js';
+import { registerStoreShow, type StoreShowFlags } from './store-show.js';
+import { formatRows, type Columns, type OutputFormat } from './output-format.js';
 import { flattenForText } from './record-text.js';
 import { dropUndefined, parseAsn, parseFormat, parseWholeNumber, withReadOnlyStore } from './store-command.js';
 import { tableStyleFor } from './terminal-style.js';
@@ -52,75 +54,59 @@ function flowCells(r: FlowRow): Record<string, unknown> {
   };
 }
 
-interface FlowListFlags extends RunFlags, PageFlags {
-  db?: string; since?: string; until?: string; ip?: string; src?: string; dst?: string; domain?: string;
-  port?: string; transport?: string; country?: string; asn?: string; format: string;
+interface FlowListFlags extends StoreListFlags {
+  ip?: string; src?: string; dst?: string; domain?: string; port?: string; transport?: string; country?: string; asn?: string;
 }
 
 export function registerFlowsCommands(program: Command, out: CliOutput = defaultOutput): void {
   const flows = program.command('flows').description('flows recorded in the SQLite store');
-  const list = flows
-    .command('list')
-    .description('list flows, newest first (default: the latest run of each input)')
-    .option('--db <path>', DB_FLAG_HELP)
-    .option('--since <time>', 'flows starting at or after (date or ISO 8601 time, UTC if no zone)')
-    .option('--until <time>', 'flows starting before')
-    .option('--ip <addr>', 'either end of the flow')
-    .option('--src <addr>', 'source (client) address')
-    .option('--dst <addr>', 'destination (server) address')
-    .option('--domain <name>', 'destination name or any subdomain of it')
-    .option('--port <n>', 'destination port')
-    .option('--transport <proto>', 'tcp, udp, ...')
-    .option('--country <cc>', 'destination country (ISO 3166 alpha-2)')
-    .option('--asn <n>', 'destination AS number (37963 or AS37963)');
-  addRunFlags(list);
-  addPageFlags(list)
-    .option('--format <fmt>', 'table, ndjson or csv', 'table')
-    .action((flags: FlowListFlags) => {
-      const format = parseFormat(flags.format, OUTPUT_FORMATS);
-      const filters = dropUndefined<FlowFilters>({
-        since: flags.since, until: flags.until, ip: flags.ip, src: flags.src, dst: flags.dst,
-        domain: flags.domain, transport: flags.transport, country: flags.country,
-        port: flags.port === undefined ? undefined : parseWholeNumber('--port', flags.port, 65535),
-        asn: flags.asn === undefined ? undefined : parseAsn(flags.asn),
-        ...runScope(flags),
-        ...pageFilters(flags),
-      });
-      withReadOnlyStore(flags.db, (db) => {
-        printPage(out, listFlowsPage(db, filters), { columns: format === 'csv' ? FLOW_CSV_COLUMNS : FLOW_COLUMNS, format, toRecord: (r) => r.record, toCells: flowCells });
-      });
-    });
+  registerStoreList<FlowListFlags, FlowFilters, FlowRow>(flows, out, {
+    description: 'list flows, newest first (default: the latest run of each input)',
+    since: 'flows starting at or after (date or ISO 8601 time, UTC if no zone)',
+    until: 'flows starting before',
+    options: [
+      ['--ip <addr>', 'either end of the flow'],
+      ['--src <addr>', 'source (client) address'],
+      ['--dst <addr>', 'destination (server) address'],
+      ['--domain <name>', 'destination name or any subdomain of it'],
+      ['--port <n>', 'destination port'],
+      ['--transport <proto>', 'tcp, udp, ...'],
+      ['--country <cc>', 'destination country (ISO 3166 alpha-2)'],
+      ['--asn <n>', 'destination AS number (37963 or AS37963)'],
+    ],
+    filters: (flags) => ({
+      ip: flags.ip, src: flags.src, dst: flags.dst, domain: flags.domain, transport: flags.transport, country: flags.country,
+      port: flags.port === undefined ? undefined : parseWholeNumber('--port', flags.port, 65535),
+      asn: flags.asn === undefined ? undefined : parseAsn(flags.asn),
+    }),
+    page: listFlowsPage,
+    print: (format) => ({ columns: format === 'csv' ? FLOW_CSV_COLUMNS : FLOW_COLUMNS, toRecord: (r) => r.record, toCells: flowCells }),
+  });
 
-  flows
-    .command('show <uid>')
-    .description('one flow (uid or unique prefix) with the DNS messages it carried and the alerts raised on it')
-    .option('--db <path>', DB_FLAG_HELP)
-    .option('--run <id>', 'the flow as recorded by this run (default: the latest run that has it)')
-    .option('--format <fmt>', 'text or ndjson (flow, DNS and alert records, one per line)', 'text')
-    .action((uid: string, flags: { db?: string; run?: string; format: string }) => {
-      const format = parseFormat(flags.format, ['text', 'ndjson'] as const);
-      withReadOnlyStore(flags.db, (db) => {
-        const detail = getFlowDetail(db, uid, dropUndefined({ run: flags.run }));
-        if (format === 'ndjson') {
-          const records = [detail.flow.record, ...detail.dns, ...detail.alerts.map((a) => a.record)];
-          out.stdout.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-          return;
-        }
-        const parts = [flattenForText(detail.flow.record as unknown as Record<string, unknown>)];
-        parts.push(`\nDNS messages in this flow: ${detail.dns.length}\n`);
-        if (detail.dns.length > 0) {
-          const rows = detail.dns.map((d) => ({
-            time: readableTime(d['@timestamp']), type: d.dns.type, id: d.dns.id, name: d.dns.question.name, qtype: d.dns.question.type,
-            rcode: d.dns.response_code ?? '', answers: (d.dns.resolved_ip ?? []).join(' '),
-          }));
-          parts.push(formatRows(rows, ['time', 'type', 'id', { key: 'name', shrink: true }, 'qtype', 'rcode', { key: 'answers', shrink: true }], 'table', tableStyleFor(out.stdout)));
-        }
-        parts.push(`\nAlerts on this flow: ${detail.alerts.length}\n`);
-        if (detail.alerts.length > 0) parts.push(formatRows(detail.alerts.map(alertCells), ALERT_COLUMNS, 'table', tableStyleFor(out.stdout)));
-        out.stdout.write(parts.join(''));
-      });
-    });
+  registerStoreShow<StoreShowFlags & { run?: string }, FlowDetail>(flows, out, {
+    command: 'show <uid>',
+    description: 'one flow (uid or unique prefix) with the DNS messages it carried and the alerts raised on it',
+    options: [['--run <id>', 'the flow as recorded by this run (default: the latest run that has it)']],
+    formatHelp: 'text or ndjson (flow, DNS and alert records, one per line)',
+    get: (db, uid, flags) => getFlowDetail(db, uid, dropUndefined({ run: flags.run })),
+    records: (detail) => [detail.flow.record, ...detail.dns, ...detail.alerts.map((a) => a.record)],
+    text: (detail) => flowText(detail, out),
+  });
 }
 
+function flowText(detail: FlowDetail, out: CliOutput): string {
+  const parts = [flattenForText(detail.flow.record as unknown as Record<string, unknown>)];
+  parts.push(`\nDNS messages in this flow: ${detail.dns.length}\n`);
+  if (detail.dns.length > 0) {
+    const rows = detail.dns.map((d) => ({
+      time: readableTime(d['@timestamp']), type: d.dns.type, id: d.dns.id, name: d.dns.question.name, qtype: d.dns.question.type,
+      rcode: d.dns.response_code ?? '', answers: (d.dns.resolved_ip ?? []).join(' '),
+    }));
+    parts.push(formatRows(rows, ['time', 'type', 'id', { key: 'name', shrink: true }, 'qtype', 'rcode', { key: 'answers', shrink: true }], 'table', tableStyleFor(out.stdout)));
+  }
+  parts.push(`\nAlerts on this flow: ${detail.alerts.length}\n`);
+  if (detail.alerts.length > 0) parts.push(formatRows(detail.alerts.map(alertCells), ALERT_COLUMNS, 'table', tableStyleFor(out.stdout)));
+  return parts.join('');
+}
 
 export type { OutputFormat };

@@ -47,12 +47,15 @@ export function pageFilters(flags: PageFlags): { limit: number; offset: number }
   };
 }
 
+export interface PrintOptions<T> {
+  columns: Columns;
+  format: OutputFormat;
+  toRecord: (row: T) => unknown;
+  toCells?: (row: T) => Record<string, unknown>;
+}
+
 /** Prints one page; NDJSON rows are `toRecord(row)`, tables and CSV use the columns. */
-export function printPage<T>(
-  out: CliOutput,
-  page: Page<T>,
-  opts: { columns: Columns; format: OutputFormat; toRecord: (row: T) => unknown; toCells?: (row: T) => Record<string, unknown> },
-): void {
+export function printPage<T>(out: CliOutput, page: Page<T>, opts: PrintOptions<T>): void {
   const { columns, format } = opts;
   if (format === 'ndjson') out.stdout.write(page.rows.map((r) => `${JSON.stringify(opts.toRecord(r))}\n`).join(''));
   else out.stdout.write(formatRows(page.rows.map((r) => opts.toCells?.(r) ?? (r as Record<string, unknown>)), columns, format, tableStyleFor(out.stdout)));

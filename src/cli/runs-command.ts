@@ -12,6 +12,7 @@ import { OUTPUT_FORMATS, type Columns } from './output-format.js';
 import { renderLines, type TextLine } from './record-text.js';
 import { buildDay, databaseLabel } from '../util/db-label.js';
 import { parseFormat, withReadOnlyStore } from './store-command.js';
+import { registerStoreShow, type StoreShowFlags } from './store-show.js';
 
 const RUN_COLUMNS: Columns = [
   { key: 'started', header: 'started' },
@@ -39,18 +40,14 @@ export function registerRunsCommands(program: Command, out: CliOutput = { stdout
       });
     });
 
-  runs
-    .command('show <id>')
-    .description('one run (id or unique prefix): inputs with SHA-256, tool version, rule packs, GeoIP databases, counts')
-    .option('--db <path>', DB_FLAG_HELP)
-    .option('--format <fmt>', 'text or ndjson', 'text')
-    .action((id: string, flags: { db?: string; format: string }) => {
-      const format = parseFormat(flags.format, ['text', 'ndjson'] as const);
-      withReadOnlyStore(flags.db, (db) => {
-        const run = getRun(db, id);
-        out.stdout.write(format === 'ndjson' ? `${JSON.stringify(run)}\n` : renderLines(runLines(run)));
-      });
-    });
+  registerStoreShow<StoreShowFlags, RunRow>(runs, out, {
+    command: 'show <id>',
+    description: 'one run (id or unique prefix): inputs with SHA-256, tool version, rule packs, GeoIP databases, counts',
+    formatHelp: 'text or ndjson',
+    get: getRun,
+    records: (run) => [run],
+    text: (run) => renderLines(runLines(run)),
+  });
 }
 
 function runCells(r: RunRow): Record<string, unknown> {
