@@ -24,7 +24,7 @@ interface Dest {
   asn: number;
   org: string;
   operator: string;
-  alert?: { rule: string; category: AlertRecord['groundwatch']['category']; severity: AlertRecord['groundwatch']['severity'] };
+  alert?: { rule: string; category: NonNullable<AlertRecord['groundwatch']['category']>; severity: AlertRecord['groundwatch']['severity'] };
 }
 
 const DAY = 86_400;

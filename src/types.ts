@@ -38,8 +38,8 @@ export interface Decoded {
   tsSec: number;
   tsNsec: number;
   /** Formatted on demand: most packets never need their MAC text. */
-  readonly srcMac?: string;
-  readonly dstMac?: string;
+  readonly srcMac?: string | undefined;
+  readonly dstMac?: string | undefined;
   vlans?: number[] | undefined;
   ipVersion: 4 | 6;
   src: string;

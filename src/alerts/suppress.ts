@@ -34,7 +34,7 @@ export class AlertSuppressor {
   readonly maxKeys: number;
   /** Oldest window first (expire and evict read the front). */
   private readonly entries = new FifoMap<string, Entry>();
-  private readonly counters?: Pick<Counters, 'inc'>;
+  private readonly counters: Pick<Counters, 'inc'> | undefined;
 
   constructor(opts: SuppressorOptions = {}) {
     this.windowSec = opts.windowSec ?? 300;

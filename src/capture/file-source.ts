@@ -38,8 +38,8 @@ export interface CaptureFileSpec {
 export interface ReadOptions {
   counters: Counters;
   onWarning?: (code: ErrorCode, message: string) => void;
-  maxRecordBytes?: number;
-  chunkBytes?: number;
+  maxRecordBytes?: number | undefined;
+  chunkBytes?: number | undefined;
 }
 
 export function createParser(format: CaptureFormat, counters: Counters, sourceIndex: number, maxRecordBytes?: number): PcapParser | PcapngParser {

@@ -11,7 +11,7 @@ export interface MergeSource {
   /** Position in the input list; breaks timestamp ties. */
   index: number;
   /** Time of the first packet if known; unknown means "open at once". */
-  firstTs?: { sec: number; nsec: number };
+  firstTs?: { sec: number; nsec: number } | undefined;
   open(): AsyncIterator<RawPacket[]>;
 }
 

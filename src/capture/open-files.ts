@@ -27,7 +27,7 @@ export interface OpenCaptureOptions {
   /** Longest record read; longer ones are skipped unread and counted (bounds the one straddle copy per file). Default: a 256 KiB packet plus 64 KiB of header and options. */
   maxRecordBytes?: number;
   /** Read size; default 1 MiB. */
-  chunkBytes?: number;
+  chunkBytes?: number | undefined;
 }
 
 export async function openCaptureFiles(paths: string[], opts: OpenCaptureOptions): Promise<CaptureInput> {

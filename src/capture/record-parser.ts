@@ -23,7 +23,7 @@ export interface RecordParserOptions {
   /** Index of the input the packets come from (RawPacket.sourceIndex). */
   sourceIndex?: number;
   /** Longest record read; a longer one is skipped unread (anomaly.capture.oversized_record). Bounds the one straddle buffer. */
-  maxRecordBytes?: number;
+  maxRecordBytes?: number | undefined;
 }
 
 /** libpcap's MAXIMUM_SNAPLEN: no capture tool writes a longer packet, and libpcap refuses to read one. */

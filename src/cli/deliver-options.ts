@@ -5,8 +5,8 @@ import type { DeliverySetup } from '../delivery/delivery.js';
 import { deliveryTargets, type DeliverEntry } from '../delivery/targets.js';
 
 export interface DeliverySettings {
-  outbox_max_bytes?: number;
-  heartbeat_interval?: number;
+  outbox_max_bytes?: number | undefined;
+  heartbeat_interval?: number | undefined;
 }
 
 export function deliverySetup(entries: readonly DeliverEntry[], settings: DeliverySettings = {}): DeliverySetup {

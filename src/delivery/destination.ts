@@ -28,7 +28,7 @@ interface DestinationCommon {
    */
   readonly key: string;
   /** Only messages at or above this severity go to this destination (the outbox filters). */
-  readonly minSeverity?: Severity;
+  readonly minSeverity?: Severity | undefined;
   /** A send (connect, handshake, write, acknowledgement) that takes longer is cut and retried. */
   readonly timeoutMs: number;
 }

@@ -11,8 +11,8 @@ const PREFIX = 'whsec_';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export interface SecretSource {
-  readonly secretFile?: string;
-  readonly secretEnv?: string;
+  readonly secretFile?: string | undefined;
+  readonly secretEnv?: string | undefined;
   readonly env: NodeJS.ProcessEnv;
 }
 

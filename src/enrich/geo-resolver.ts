@@ -111,18 +111,18 @@ export class GeoResolver implements GeoLookup {
       const facts = countryFacts(safeGet(country, text));
       if (facts.countryIso) info.countryIso = facts.countryIso;
       if (facts.registeredCountryIso) info.registeredCountryIso = facts.registeredCountryIso;
-      info.countryDb = countryRef;
+      if (countryRef) info.countryDb = countryRef;
     }
     if (registrant) {
       const facts = countryFacts(safeGet(registrant, text));
       if (facts.countryIso) info.registrantCountryIso = facts.countryIso;
-      info.registrantDb = registrantRef;
+      if (registrantRef) info.registrantDb = registrantRef;
     }
     if (asn) {
       const facts = asnFacts(safeGet(asn, text));
       if (facts.asn !== undefined) info.asn = facts.asn;
       if (facts.asOrg) info.asOrg = facts.asOrg;
-      info.asnDb = asnRef;
+      if (asnRef) info.asnDb = asnRef;
     }
     const op = operators.get(info.asn);
     if (op) {

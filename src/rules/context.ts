@@ -11,7 +11,7 @@ import type { DnsQueryFacts, FlowFacts } from './types.js';
 export interface NameCandidate {
   name: string;
   /** Undefined when the caller gave a domain without saying how it was learned. */
-  source?: NameSource;
+  source?: NameSource | undefined;
   /** How the name was learned, for reasons: 'tls_sni', 'dns query for x', 'dns CNAME chain'. */
   via: string;
 }
@@ -21,20 +21,20 @@ export interface MatchContext {
   /** Word used in reasons for the remote side. */
   peer: 'destination' | 'resolver';
   ipText: string;
-  ip?: ParsedIp;
+  ip?: ParsedIp | undefined;
   port: number;
   transport: Transport;
   names: NameCandidate[];
-  qname?: string;
+  qname?: string | undefined;
   /** Said in reasons when the query name carried invisible characters that matching ignored. */
-  qnameNote?: string;
-  qtype?: string;
+  qnameNote?: string | undefined;
+  qtype?: string | undefined;
   geo: GeoInfo;
   deviceIpText: string;
-  deviceIp?: ParsedIp;
-  deviceMac?: string;
-  unknownName?: UnknownNameReason;
-  encryptedDns?: 'dot' | 'doq' | 'doh';
+  deviceIp?: ParsedIp | undefined;
+  deviceMac?: string | undefined;
+  unknownName?: UnknownNameReason | undefined;
+  encryptedDns?: 'dot' | 'doq' | 'doh' | undefined;
 }
 
 export function flowContext(f: FlowFacts): MatchContext {
@@ -85,7 +85,7 @@ function boundedName(name: string): { name: string; cut: boolean } {
   return { name: dot >= 0 ? tail.slice(dot + 1) : tail, cut: true };
 }
 
-function device(d: { ip: string; mac?: string }): Pick<MatchContext, 'deviceIpText' | 'deviceIp' | 'deviceMac'> {
+function device(d: { ip: string; mac?: string | undefined }): Pick<MatchContext, 'deviceIpText' | 'deviceIp' | 'deviceMac'> {
   return { deviceIpText: d.ip, deviceIp: parseIp(d.ip), deviceMac: d.mac ? normalizeMac(d.mac) : undefined };
 }
 

@@ -18,7 +18,7 @@ export type IndexKey =
 export interface Predicate {
   /** The match key it came from (domain_suffix, cidr, ...), for explain output. */
   key: string;
-  index?: IndexKey;
+  index?: IndexKey | undefined;
   test(ctx: MatchContext): string[] | null;
 }
 

@@ -45,24 +45,24 @@ export const CATEGORIES = [
 ] as const;
 
 export interface MatchSpec {
-  domain?: string[];
-  domain_suffix?: string[];
-  name_source?: (typeof NAME_SOURCES)[number][];
-  cidr?: string[];
-  asn?: number[];
-  country?: string[];
-  registrant_country?: string[];
-  country_disputed?: string[];
-  operator_country?: string[];
-  special?: (typeof SPECIAL_RANGES)[number][];
-  transport?: (typeof TRANSPORTS)[number][];
-  port?: (number | string)[];
-  device?: string[];
-  dns_query?: { name?: string[]; name_suffix?: string[]; type?: string[] };
-  name_unknown?: true | (typeof UNKNOWN_REASONS)[number][];
-  encrypted_dns?: true | ('dot' | 'doq' | 'doh')[];
-  any?: MatchSpec[];
-  not?: MatchSpec;
+  domain?: string[] | undefined;
+  domain_suffix?: string[] | undefined;
+  name_source?: (typeof NAME_SOURCES)[number][] | undefined;
+  cidr?: string[] | undefined;
+  asn?: number[] | undefined;
+  country?: string[] | undefined;
+  registrant_country?: string[] | undefined;
+  country_disputed?: string[] | undefined;
+  operator_country?: string[] | undefined;
+  special?: (typeof SPECIAL_RANGES)[number][] | undefined;
+  transport?: (typeof TRANSPORTS)[number][] | undefined;
+  port?: (number | string)[] | undefined;
+  device?: string[] | undefined;
+  dns_query?: { name?: string[] | undefined; name_suffix?: string[] | undefined; type?: string[] | undefined } | undefined;
+  name_unknown?: true | (typeof UNKNOWN_REASONS)[number][] | undefined;
+  encrypted_dns?: true | ('dot' | 'doq' | 'doh')[] | undefined;
+  any?: MatchSpec[] | undefined;
+  not?: MatchSpec | undefined;
 }
 
 const trueOrList = <T extends z.ZodType>(item: T) => z.union([z.literal(true), z.array(item).min(1)]);

@@ -4,23 +4,23 @@ import type { GeoInfo, NameEvidence, NameSource, Severity, SpecialRange, Transpo
 import type { Predicate } from './predicates.js';
 
 export interface FlowFacts {
-  device: { ip: string; mac?: string };
+  device: { ip: string; mac?: string | undefined };
   destination: {
     ip: string;
     port: number;
     transport: Transport;
-    domain?: string;
-    nameSource?: NameSource;
+    domain?: string | undefined;
+    nameSource?: NameSource | undefined;
     names: NameEvidence[];
-    unknownName?: UnknownNameReason;
+    unknownName?: UnknownNameReason | undefined;
     /** The flow looks like encrypted DNS (Attribution.encryptedDns). */
-    encryptedDns?: 'dot' | 'doq' | 'doh';
+    encryptedDns?: 'dot' | 'doq' | 'doh' | undefined;
   };
   geo: GeoInfo;
 }
 
 export interface DnsQueryFacts {
-  device: { ip: string; mac?: string };
+  device: { ip: string; mac?: string | undefined };
   resolver: { ip: string; port: number; transport: Transport };
   resolverGeo: GeoInfo;
   qname: string;
@@ -47,7 +47,7 @@ export interface CompiledRule {
   /** 'flow' rules see FlowFacts; 'dns_query' rules (with a dns_query matcher) see DnsQueryFacts. */
   applies: 'flow' | 'dns_query';
   /** For allow rules: ids / `prefix.*` patterns of the alert rules they silence; undefined = all. */
-  allows?: string[];
+  allows?: string[] | undefined;
   /** Conjunction: every predicate must hold. */
   predicates: Predicate[];
   /** Load order, used to keep hit order deterministic. */

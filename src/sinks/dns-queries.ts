@@ -6,13 +6,13 @@ import type { StoreDb } from './sqlite-store.js';
 
 export interface DnsFilters extends PageFilters, RunScope {
   /** The asked name or any subdomain of it. */
-  name?: string;
+  name?: string | undefined;
   /** Client (device) or resolver address. */
-  ip?: string;
+  ip?: string | undefined;
   /** Question type: A, AAAA, HTTPS, ... */
-  qtype?: string;
+  qtype?: string | undefined;
   /** The flow that carried the messages. */
-  uid?: string;
+  uid?: string | undefined;
 }
 
 export interface DnsRow {

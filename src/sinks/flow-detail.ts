@@ -18,7 +18,7 @@ export interface FlowDetail {
   alerts: AlertRow[];
 }
 
-export function getFlowDetail(db: StoreDb, uidOrPrefix: string, opts: { run?: string } = {}): FlowDetail {
+export function getFlowDetail(db: StoreDb, uidOrPrefix: string, opts: { run?: string | undefined } = {}): FlowDetail {
   const uid = resolveIdPrefix(db, 'flows', 'uid', uidOrPrefix, 'flow');
   const run = opts.run === undefined ? undefined : resolveRunId(db, opts.run);
   const row = (run === undefined

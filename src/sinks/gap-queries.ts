@@ -5,7 +5,7 @@ import { addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
 
 export interface GapFilters extends PageFilters, RunScope {
-  interface?: string;
+  interface?: string | undefined;
 }
 
 export interface GapRow {

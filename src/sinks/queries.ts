@@ -24,32 +24,32 @@ type TimeFilters = PageFilters & RunScope;
 
 export interface FlowFilters extends TimeFilters {
   /** Either side of the flow. */
-  ip?: string;
-  src?: string;
-  dst?: string;
+  ip?: string | undefined;
+  src?: string | undefined;
+  dst?: string | undefined;
   /** The name or any subdomain of it. */
-  domain?: string;
+  domain?: string | undefined;
   /** Destination (server) port. */
-  port?: number;
-  transport?: string;
+  port?: number | undefined;
+  transport?: string | undefined;
   /** Destination country, ISO 3166 alpha-2. */
-  country?: string;
+  country?: string | undefined;
   /** Destination AS number. */
-  asn?: number;
+  asn?: number | undefined;
 }
 
 export interface AlertFilters extends TimeFilters {
   /** Minimum severity. */
-  severity?: Severity;
-  rule?: string;
+  severity?: Severity | undefined;
+  rule?: string | undefined;
   /** Source IP or source MAC of the device that talked. */
-  device?: string;
-  country?: string;
-  asn?: number;
-  domain?: string;
-  category?: string;
+  device?: string | undefined;
+  country?: string | undefined;
+  asn?: number | undefined;
+  domain?: string | undefined;
+  category?: string | undefined;
   /** Only alerts nobody has acknowledged yet. */
-  unacked?: boolean;
+  unacked?: boolean | undefined;
 }
 
 export interface FlowRow {
@@ -148,7 +148,7 @@ export function resolveAlertId(db: StoreDb, idOrPrefix: string): string {
 }
 
 /** Records who acknowledged an alert and why; the alert row itself never changes. */
-export function ackAlert(db: StoreDb, idOrPrefix: string, opts: { by?: string; note: string; at?: Date }): AlertAck {
+export function ackAlert(db: StoreDb, idOrPrefix: string, opts: { by?: string | undefined; note: string; at?: Date }): AlertAck {
   const id = resolveAlertId(db, idOrPrefix);
   const ack: AlertAck = {
     alert_id: id,

@@ -11,12 +11,12 @@ import { parseTimeFilter } from './timestamps.js';
 export const DEFAULT_LIST_LIMIT = 1000;
 
 export interface PageFilters {
-  since?: string;
-  until?: string;
+  since?: string | undefined;
+  until?: string | undefined;
   /** Rows returned at most (default 1000; 0 = no limit). */
-  limit?: number;
+  limit?: number | undefined;
   /** Rows skipped first (paging: the next page starts at offset + limit). */
-  offset?: number;
+  offset?: number | undefined;
 }
 
 export type Param = string | number;

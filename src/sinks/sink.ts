@@ -24,5 +24,5 @@ export interface Sink {
   /** Reopen the file at its path (SIGHUP after logrotate moved it); what was written before stays in the old file. */
   reopen?(): Promise<void>;
   /** How often the daemon should flush this sink, in milliseconds. */
-  readonly flushIntervalMs?: number;
+  readonly flushIntervalMs?: number | undefined;
 }

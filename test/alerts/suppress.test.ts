@@ -6,7 +6,7 @@ import { hit, snapshot } from './fixtures.js';
 
 const alertFor = (uid: string, serverIp = '120.24.10.20', domain?: string) =>
   buildAlertRecord(
-    snapshot({ uid, serverIp, attribution: { host: domain, source: domain ? 'tls_sni' : undefined, names: [], conflict: false } }),
+    snapshot({ uid, serverIp, attribution: { ...(domain ? { host: domain, source: 'tls_sni' as const } : {}), names: [], conflict: false } }),
     hit(),
     'first_packet',
     '2023-11-14T22:13:21Z',

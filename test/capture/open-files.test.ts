@@ -45,7 +45,7 @@ interface Run {
   counters: Counters;
 }
 
-async function run(paths: string[], extra: { batchSize?: number; chunkBytes?: number } = {}): Promise<Run> {
+async function run(paths: string[], extra: { batchSize?: number; chunkBytes?: number | undefined } = {}): Promise<Run> {
   const counters = new Counters();
   const warnings: Array<[ErrorCode, string]> = [];
   const input = await openCaptureFiles(paths, { counters, onWarning: (c, m) => warnings.push([c, m]), ...extra });

@@ -34,9 +34,9 @@ function build(s: Subset, recordSize?: 24 | 28 | 32): AsnBuildResult {
 }
 
 /** Interior points, both ends, and the addresses just outside each picked range (gaps or neighbours). */
-function samples(s: Subset, seed: number, n4: number, n6: number): Array<{ ip: string; expect?: number }> {
+function samples(s: Subset, seed: number, n4: number, n6: number): Array<{ ip: string; expect?: number | undefined }> {
   const r = rng(seed);
-  const out: Array<{ ip: string; expect?: number }> = [];
+  const out: Array<{ ip: string; expect?: number | undefined }> = [];
   const add = (rows: OracleRow[], x: bigint, v6: boolean) => {
     if (x < 0n || x >= (v6 ? 1n << 128n : 1n << 32n)) return;
     out.push({ ip: v6 ? bigToV6(x) : bigToV4(x), expect: findRow(rows, x)?.asn });

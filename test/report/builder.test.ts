@@ -23,7 +23,7 @@ function flow(uid: string, dst: string, opts: { domain?: string; bytes?: number;
   };
 }
 
-function alert(id: string, uid: string, dst: string, category: AlertRecord['groundwatch']['category'], severity: AlertRecord['groundwatch']['severity'] = 'high'): AlertRecord {
+function alert(id: string, uid: string, dst: string, category: NonNullable<AlertRecord['groundwatch']['category']>, severity: AlertRecord['groundwatch']['severity'] = 'high'): AlertRecord {
   return {
     '@timestamp': '2026-11-23T10:00:00.000000000Z', ecs: { version: ECS_VERSION },
     event: { kind: 'alert', dataset: 'groundwatch.alert', id },

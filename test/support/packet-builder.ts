@@ -102,7 +102,7 @@ export interface EthernetOptions {
   src?: string;
   dst?: string;
   /** VLAN ids, outermost first. Two or more ids make a QinQ stack. */
-  vlans?: number[];
+  vlans?: number[] | undefined;
   /** Outer tag TPID for stacked tags (0x88a8 by default; 0x8100 is also seen). */
   outerTpid?: number;
   etherType: number;
