@@ -3,6 +3,7 @@ import type { DnsRecord } from '../records/ecs.js';
 import { addTimeRange, cachedStatement, pageSql, takePage, Where, type Page, type PageFilters } from './query-builder.js';
 import { addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
+import { decodeRecord } from './stored-record.js';
 
 export interface DnsFilters extends PageFilters, RunScope {
   /** The asked name or any subdomain of it. */
@@ -37,5 +38,5 @@ export function listDnsPage(db: StoreDb, filters: DnsFilters = {}): Page<DnsRow>
 
 function toDnsRow(r: Record<string, unknown>): DnsRow {
   const { rowid: _rowid, ...rest } = r;
-  return { ...rest, record: JSON.parse(r['record'] as string) } as DnsRow;
+  return { ...rest, record: decodeRecord(r['record']) } as DnsRow;
 }

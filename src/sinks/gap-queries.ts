@@ -3,6 +3,7 @@ import type { CaptureGapRecord } from '../records/ecs.js';
 import { addTimeRange, cachedStatement, pageSql, takePage, Where, type Page, type PageFilters } from './query-builder.js';
 import { addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
+import { decodeRecord } from './stored-record.js';
 
 export interface GapFilters extends PageFilters, RunScope {
   interface?: string;
@@ -23,7 +24,7 @@ export function listGapsPage(db: StoreDb, filters: GapFilters = {}): Page<GapRow
   return takePage(
     rows.map((r) => {
       const { rowid: _rowid, ...rest } = r;
-      return { ...rest, record: JSON.parse(r['record'] as string) } as GapRow;
+      return { ...rest, record: decodeRecord(r['record']) } as GapRow;
     }),
     filters,
   );

@@ -17,6 +17,7 @@ import { resolveIdPrefix } from './id-prefix.js';
 import { addTimeRange, cachedStatement, pageSql, takePage, Where, type Page, type PageFilters } from './query-builder.js';
 import { addAlertRunScope, addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
+import { alertRecordOfRow, decodeRecord } from './stored-record.js';
 
 export { DEFAULT_LIST_LIMIT } from './query-builder.js';
 
@@ -103,7 +104,7 @@ export function listFlowsPage(db: StoreDb, filters: FlowFilters = {}): Page<Flow
 
 export function toFlowRow(r: Record<string, unknown>): FlowRow {
   const { rowid: _rowid, ...rest } = r;
-  return { ...rest, record: JSON.parse(r['record'] as string) } as FlowRow;
+  return { ...rest, record: decodeRecord(r['record']) } as FlowRow;
 }
 
 export function listAlerts(db: StoreDb, filters: AlertFilters = {}): AlertRow[] {
@@ -210,7 +211,8 @@ function alertWhere(db: StoreDb, filters: AlertFilters): Where {
 }
 
 function toAlertRow(r: Record<string, unknown>, acks: AlertAck[]): AlertRow {
-  return { ...r, acked: r['acked'] === 1, record: JSON.parse(r['record'] as string), acks } as AlertRow;
+  const { folded: _folded, ...rest } = r;
+  return { ...rest, acked: r['acked'] === 1, record: alertRecordOfRow(r), acks } as AlertRow;
 }
 
 function currentUser(): string {

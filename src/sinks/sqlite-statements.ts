@@ -21,7 +21,7 @@ const ALERT_COLUMNS = [
   'registrant_country', 'geo_disagreement',
   'id', 'run_id', 'ts', 'severity', 'severity_num', 'rule_id', 'rule_version', 'ruleset', 'category', 'flow_uid',
   'source_ip', 'source_mac', 'destination_ip', 'destination_port', 'transport', 'destination_domain', 'name_source',
-  'country', 'asn', 'operator_country', 'repeats', 'last_seen', 'start_seen', 'orientation', 'record',
+  'country', 'asn', 'operator_country', 'repeats', 'last_seen', 'start_seen', 'orientation', 'folded', 'record',
 ];
 const RUN_COLUMNS = [
   'id', 'tool_version', 'mode', 'started_at', 'ended_at', 'interface', 'sources', 'packets', 'anomalies', 'flows',
@@ -51,10 +51,9 @@ export function prepareWriteStatements(db: StoreDb): WriteStatements {
     gap: db.prepare(insertSql('capture_gaps', GAP_COLUMNS)),
     alertRepeats: db.prepare(
       // The folded connections replace the record's list (the sink always has the whole bounded list); NULL keeps it.
-      `UPDATE alerts SET repeats = @repeats, last_seen = @last_seen,
-         record = CASE WHEN @folded IS NULL THEN json_set(record, '$.groundwatch.repeats', @repeats)
-           ELSE json_set(record, '$.groundwatch.repeats', @repeats, '$.groundwatch.folded', json(@folded)) END
-       WHERE id = @id`,
+      // The stored record stays as written (compressed, it cannot be edited in SQL): readers put these two
+      // columns into it (stored-record.ts alertRecordOfRow).
+      `UPDATE alerts SET repeats = @repeats, last_seen = @last_seen, folded = COALESCE(@folded, folded) WHERE id = @id`,
     ),
     alertRun: db.prepare('INSERT OR IGNORE INTO alert_runs (alert_id, run_id) VALUES (@alert_id, @run_id)'),
   };
