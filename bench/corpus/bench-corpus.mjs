@@ -37,6 +37,10 @@ const fail = (message) => {
   process.exit(1);
 };
 mkdirSync(WORK, { recursive: true });
+// The year estimate's rate and the shipped limits (src/sinks/retention.ts DEFAULT_RETENTION, src/evidence/evidence-options.ts).
+const FLOWS_PER_DAY = 3000;
+const RETENTION = { flowsDays: 90, statsDays: 30, alertsDays: 730 };
+const EVIDENCE_MAX_FRAME_BYTES = 256 * 1024 * 1024;
 const result = { when: new Date().toISOString(), node: process.version, loadAverageAtStart: loadAverage() };
 
 async function best(label, cmd, argv, check, keepStdout = false) {
@@ -177,9 +181,6 @@ if (ONLY === 'all' || ONLY === 'corpus') {
  * minute for 30 days, with a log entry each whose bytes retention drops with the row. Thirty tablets on
  * one port are one store: thirty times the traffic, one stats stream, one evidence bound.
  */
-const FLOWS_PER_DAY = 3000;
-const RETENTION = { flowsDays: 90, statsDays: 30, alertsDays: 730 };
-const EVIDENCE_MAX_FRAME_BYTES = 256 * 1024 * 1024;
 function yearEstimate(store) {
   const t = Object.fromEntries(store.tables.map((x) => [x.table, x]));
   const bytes = (name) => (t[name] ? t[name].tableBytes + t[name].indexBytes : 0);
