@@ -2,7 +2,8 @@
 /**
  * Issue 18: groundwatch against ndpiReader, tshark and tcpdump on the real-client corpus
  * (bench/corpus/build-corpus.sh), plus start-up time on a tiny capture and the store's size after
- * a simulated year. Every configuration checks its own output against the peers' counts, so a run
+ * a year under retention as shipped (extrapolated from the corpus store's per-table sizes, read with
+ * SQLite's dbstat). Every configuration checks its own output against the peers' counts, so a run
  * that is fast because it skipped work fails. Prints a table and one JSON line (last line).
  *
  *   node bench/corpus/bench-corpus.mjs [--corpus FILE] [--rounds N] [--only startup|corpus|year]
@@ -36,6 +37,10 @@ const fail = (message) => {
   process.exit(1);
 };
 mkdirSync(WORK, { recursive: true });
+// The year estimate's rate and the shipped limits (src/sinks/retention.ts DEFAULT_RETENTION, src/evidence/evidence-options.ts).
+const FLOWS_PER_DAY = 3000;
+const RETENTION = { flowsDays: 90, statsDays: 30, alertsDays: 730 };
+const EVIDENCE_MAX_FRAME_BYTES = 256 * 1024 * 1024;
 const result = { when: new Date().toISOString(), node: process.version, loadAverageAtStart: loadAverage() };
 
 async function best(label, cmd, argv, check, keepStdout = false) {
@@ -158,23 +163,71 @@ if (ONLY === 'all' || ONLY === 'corpus') {
     '',
     `store: ${fmt(store.dbBytes / 1e6, 1)} MB for ${fmt(store.flows, 0)} flows, ${fmt(store.dns, 0)} DNS rows, ${fmt(store.alerts, 0)} alerts: ${fmt(store.dbBytes / store.flows, 0)} B per flow (DNS and alert rows included; target <= 1,536)`,
     `store share of the full run: ${fmt(result.store.shareOfRun * 100, 1)} % (full minus all-records-no-store, over full; target <= 20 %)`,
+    '',
+    `${'table (with its indexes)'.padEnd(24)} ${'rows'.padStart(8)} ${'table MB'.padStart(9)} ${'index MB'.padStart(9)} ${'B/flow'.padStart(7)}`,
+    ...store.tables.filter((t) => t.tableBytes + t.indexBytes > 8192).map((t) => `${t.table.padEnd(24)} ${fmt(t.rows, 0).padStart(8)} ${fmt(t.tableBytes / 1e6).padStart(9)} ${fmt(t.indexBytes / 1e6).padStart(9)} ${fmt((t.tableBytes + t.indexBytes) / store.flows, 0).padStart(7)}`),
   ];
-  // A simulated year from the measured bytes per flow (DNS and alert rows in the corpus's proportion).
-  // No retention module in this tree: the figure is the store with nothing ever deleted.
-  const perFlow = store.dbBytes / store.flows;
-  const flowsPerDay = 3000;
-  result.year = { flowsPerDayPerTablet: flowsPerDay, bytesPerFlow: perFlow, oneTabletGB: (perFlow * flowsPerDay * 365) / 1e9, thirtyTabletsGB: (perFlow * flowsPerDay * 365 * 30) / 1e9, retention: 'none (not in this tree)' };
-  lines.push(
-    `simulated year at ${fmt(flowsPerDay, 0)} flows/day per tablet (DNS ${fmt(store.dns / store.flows)} and alerts ${fmt(store.alerts / store.flows)} per flow as in the corpus), no retention: ` +
-      `1 tablet ${fmt(result.year.oneTabletGB)} GB, 30 tablets on one port ${fmt(result.year.thirtyTabletsGB)} GB`,
-  );
+  result.year = yearEstimate(store);
+  lines.push('', `a year under retention as shipped (flows and DNS ${RETENTION.flowsDays} days, stats ${RETENTION.statsDays}, alerts ${RETENTION.alertsDays}), ${fmt(FLOWS_PER_DAY, 0)} flows a day per tablet, DNS, alerts and evidence per flow as in the corpus:`);
+  for (const y of result.year.rows) lines.push(`  ${y.label.padEnd(20)} ${fmt(y.GB, 2).padStart(7)} GB  (${y.parts.map((p) => `${p.what} ${fmt(p.GB, 2)}`).join(', ')})`);
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * What retention keeps after a year, from the corpus store's bytes per flow per table: flows and DNS
+ * rows for their 90 days; alerts (730 days) and their log entries, and the outbox's delivered rows (no
+ * retention) for the whole year; evidence packets up to their bound (evidence.store_max_bytes counts
+ * frame bytes: the table's bytes scale by the corpus's table-to-frame ratio); a monitor's stats record a
+ * minute for 30 days, with a log entry each whose bytes retention drops with the row. Thirty tablets on
+ * one port are one store: thirty times the traffic, one stats stream, one evidence bound.
+ */
+function yearEstimate(store) {
+  const t = Object.fromEntries(store.tables.map((x) => [x.table, x]));
+  const bytes = (name) => (t[name] ? t[name].tableBytes + t[name].indexBytes : 0);
+  const perFlow = (...names) => names.reduce((a, n) => a + bytes(n), 0) / store.flows;
+  // A replay writes one stats record, on a page of its own: its size, not its page, is what a month of them takes.
+  const statsRow = store.statsRowBytes;
+  const statsEntry = store.statsEntryBytes;
+  const droppedEntry = store.droppedEntryBytes;
+  const row = (label, tablets) => {
+    const flows = FLOWS_PER_DAY * tablets;
+    const days = (n) => Math.min(365, n);
+    const evidenceUncapped = perFlow('evidence_packets') * flows * 365;
+    const evidenceCap = store.evidenceFrameBytes > 0 ? EVIDENCE_MAX_FRAME_BYTES * (bytes('evidence_packets') / store.evidenceFrameBytes) : 0;
+    const statsPerDay = 1440;
+    const parts = [
+      { what: 'flows+DNS', GB: (perFlow('flows', 'dns') * flows * days(RETENTION.flowsDays)) / 1e9 },
+      { what: 'alerts', GB: (perFlow('alerts', 'alert_runs', 'alert_acks') * flows * days(RETENTION.alertsDays)) / 1e9 },
+      { what: 'integrity log', GB: ((perFlow('integrity_log') * flows * 365) + statsPerDay * (statsEntry * days(RETENTION.statsDays) + droppedEntry * (365 - days(RETENTION.statsDays)))) / 1e9 },
+      { what: 'outbox', GB: (perFlow('outbox') * flows * 365) / 1e9 },
+      { what: 'evidence', GB: Math.min(evidenceUncapped, evidenceCap || evidenceUncapped) / 1e9 },
+      { what: 'stats', GB: (statsRow * statsPerDay * days(RETENTION.statsDays)) / 1e9 },
+    ];
+    return { label, GB: parts.reduce((a, p) => a + p.GB, 0), parts };
+  };
+  return { flowsPerDayPerTablet: FLOWS_PER_DAY, retention: RETENTION, rows: [row('1 tablet', 1), row('30 tablets, 1 port', 30)] };
 }
 
 function checkStore(dbPath, alertLines, ndpiFlows) {
   const db = new Database(dbPath, { readonly: true });
   const count = (table) => db.prepare(`SELECT count(*) AS n FROM ${table}`).get().n;
   const s = { flows: count('flows'), dns: count('dns'), alerts: count('alerts'), integrityEntries: count('integrity_log'), outbox: count('outbox') };
+  // Bytes per table with its indexes (dbstat: pages in use, whole pages), and what the year estimate needs.
+  const pages = db.prepare("SELECT m.tbl_name AS tbl, m.type AS type, SUM(d.pgsize) AS bytes FROM dbstat d JOIN sqlite_master m ON m.name = d.name GROUP BY m.tbl_name, m.type").all();
+  const tables = new Map();
+  for (const p of pages) {
+    const e = tables.get(p.tbl) ?? { table: p.tbl, rows: 0, tableBytes: 0, indexBytes: 0 };
+    if (p.type === 'index') e.indexBytes += p.bytes;
+    else e.tableBytes += p.bytes;
+    tables.set(p.tbl, e);
+  }
+  for (const e of tables.values()) e.rows = count(e.table);
+  s.tables = [...tables.values()].sort((a, b) => b.tableBytes + b.indexBytes - a.tableBytes - a.indexBytes);
+  s.statsRowBytes = db.prepare('SELECT AVG(length(record) + length(ts) + COALESCE(length(run_id), 0)) + 16 AS n FROM stats').get().n ?? 0;
+  s.evidenceFrameBytes = db.prepare('SELECT COALESCE(SUM(length(data)), 0) AS n FROM evidence_packets').get().n;
+  // A stats entry as stored, plus the row's fixed part (idx, kind, ref, leaf hash, time: what is left once retention drops the bytes).
+  s.droppedEntryBytes = db.prepare("SELECT AVG(length(idx) + length(kind) + length(ref) + length(leaf_hash) + length(logged_at)) + 8 AS n FROM integrity_log").get().n ?? 90;
+  s.statsEntryBytes = (db.prepare("SELECT AVG(length(entry)) AS n FROM integrity_log WHERE kind = 'stats'").get().n ?? 0) + s.droppedEntryBytes;
   db.close();
   s.dbBytes = ['', '-wal'].reduce((sum, ext) => sum + (existsSync(dbPath + ext) ? statSync(dbPath + ext).size : 0), 0);
   const problems = [];

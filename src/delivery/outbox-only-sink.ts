@@ -11,7 +11,7 @@ import type { OutboxWriter } from './outbox-writer.js';
 
 interface PendingOutboxRow {
   stmt: Statement;
-  params: Record<string, string | number>;
+  params: Record<string, string | number | Buffer>;
 }
 
 export class OutboxOnlySink implements Sink {

@@ -3,11 +3,14 @@
  * (destination, message); `destination` is the URL label without secrets, so a later
  * `outbox flush` can match rows to the destinations it is given again. A re-run that
  * produces the same message id for the same destination adds nothing (ON CONFLICT DO
- * NOTHING): deterministic alert ids make the outbox idempotent too.
+ * NOTHING): deterministic alert ids make the outbox idempotent too. The payload is
+ * stored compressed like the records (sinks/stored-record.ts; rows of older stores hold
+ * it as text); `size_bytes` is the message's own size, what the byte bound counts.
  */
 import type { Statement } from 'better-sqlite3';
 import { SEVERITY_NUMBER } from '../records/ecs.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
+import { decodeStoredText, encodeStored, type StoredKind } from '../sinks/stored-record.js';
 import type { Severity } from '../types.js';
 import type { OutgoingKind, OutgoingMessage } from './transport.js';
 
@@ -21,7 +24,8 @@ export interface OutboxRow {
   readonly severity: Severity;
   readonly size_bytes: number;
   readonly ts: string;
-  readonly payload: string;
+  /** Compressed (stored-record.ts), or text in rows of older stores: read it with messageOfRow. */
+  readonly payload: string | Buffer;
   readonly summary: string;
   readonly state: OutboxState;
   readonly created_at: number;
@@ -41,7 +45,7 @@ export interface DestinationBacklog {
 }
 
 /** Parameters of one outbox insert; the SQLite sink runs it in the alert row's transaction. */
-export function outboxInsertParams(destination: string, message: OutgoingMessage, nowMs: number): Record<string, string | number> {
+export function outboxInsertParams(destination: string, message: OutgoingMessage, nowMs: number): Record<string, string | number | Buffer> {
   return {
     destination,
     message_id: message.id,
@@ -50,12 +54,21 @@ export function outboxInsertParams(destination: string, message: OutgoingMessage
     severity_num: SEVERITY_NUMBER[message.severity] ?? 0,
     size_bytes: Buffer.byteLength(message.json),
     ts: message.timestamp,
-    payload: message.json,
+    payload: encodeStored(PAYLOAD_DICTIONARY[message.kind], message.json),
     summary: JSON.stringify(message.summary),
     created_at: nowMs,
     next_attempt_at: nowMs,
   };
 }
+
+/** An alert's payload is its record; the small delivery records share the gap dictionary's ECS skeleton. */
+const PAYLOAD_DICTIONARY: Record<OutgoingKind, StoredKind> = {
+  alert: 'alert',
+  capture_gap: 'capture_gap',
+  heartbeat: 'capture_gap',
+  delivery_dropped: 'capture_gap',
+  checkpoint: 'capture_gap',
+};
 
 export const OUTBOX_INSERT_SQL = `INSERT INTO outbox
   (destination, message_id, kind, severity, severity_num, size_bytes, ts, payload, summary, created_at, next_attempt_at)
@@ -68,7 +81,7 @@ export function messageOfRow(row: OutboxRow): OutgoingMessage {
     kind: row.kind,
     severity: row.severity,
     timestamp: row.ts,
-    json: row.payload,
+    json: decodeStoredText(row.payload),
     summary: JSON.parse(row.summary) as Record<string, string>,
   };
 }

@@ -16,7 +16,7 @@ import { routeAccepts, type Route } from './route.js';
 import type { OutgoingMessage } from './transport.js';
 
 export interface OutboxRows {
-  rowsFor(rec: GroundwatchRecord): { stmt: Statement; params: Record<string, string | number> }[];
+  rowsFor(rec: GroundwatchRecord): { stmt: Statement; params: Record<string, string | number | Buffer> }[];
   /** Inside the transaction, after its rows: enforce the byte bound. */
   afterRows(): void;
 }
@@ -50,7 +50,7 @@ export class OutboxWriter implements OutboxRows {
     this.now = opts.now ?? (() => new Date());
   }
 
-  rowsFor(rec: GroundwatchRecord): { stmt: Statement; params: Record<string, string | number> }[] {
+  rowsFor(rec: GroundwatchRecord): { stmt: Statement; params: Record<string, string | number | Buffer> }[] {
     const message = messageForRecord(rec);
     if (!message) return [];
     this.opts.onMessage?.(message);

@@ -7,6 +7,7 @@ import { GroundwatchError } from '../errors.js';
 import type { AlertRecord, DnsRecord, FlowRecord } from '../records/ecs.js';
 import { getAlert, type AlertRow } from '../sinks/queries.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
+import { decodeRecord } from '../sinks/stored-record.js';
 import { foldHostName } from '../util/host-name.js';
 import { storedSlice, type SliceRow } from './slice-store.js';
 
@@ -27,11 +28,11 @@ export function readBundleContents(db: StoreDb, alertId: string): BundleContents
   const alert = getAlert(db, alertId);
   if (!alert) throw new GroundwatchError('NOT_FOUND', `no alert with id ${JSON.stringify(alertId)}`);
   const uid = alert.record.groundwatch.flow.uid;
-  const flowRow = db.prepare('SELECT record FROM flows WHERE uid = ? ORDER BY rowid DESC LIMIT 1').get(uid) as { record: string } | undefined;
+  const flowRow = db.prepare('SELECT record FROM flows WHERE uid = ? ORDER BY rowid DESC LIMIT 1').get(uid) as { record: unknown } | undefined;
   const runRow = alert.run_id === null ? undefined : (db.prepare('SELECT * FROM runs WHERE id = ?').get(alert.run_id) as Record<string, unknown> | undefined);
   return {
     alert,
-    flow: flowRow ? (JSON.parse(flowRow.record) as FlowRecord) : undefined,
+    flow: flowRow ? decodeRecord<FlowRecord>(flowRow.record) : undefined,
     dns: namingDns(db, alert.record, alert.ts),
     run: runRow ? parseJsonColumns(runRow, ['sources', 'rules', 'geoip']) : undefined,
     flowPackets: storedSlice(db, uid, 'flow'),
@@ -46,12 +47,12 @@ export function readBundleContents(db: StoreDb, alertId: string): BundleContents
  * messages when the alert is about a DNS query.
  */
 function namingDns(db: StoreDb, alert: AlertRecord, storedTs: string): DnsRecord[] {
-  const own = (db.prepare('SELECT record FROM dns WHERE uid = ? ORDER BY rowid').all(alert.groundwatch.flow.uid) as { record: string }[]).map(parse);
+  const own = (db.prepare('SELECT record FROM dns WHERE uid = ? ORDER BY rowid').all(alert.groundwatch.flow.uid) as { record: unknown }[]).map(parse);
   const address = alert.destination?.ip;
   const names = new Set(alert.groundwatch.name.evidence.filter((e) => e.source === 'dns').map((e) => foldHostName(e.dns_query ?? e.host)));
   const named: DnsRecord[] = [];
   for (const name of names) {
-    const rows = (db.prepare('SELECT record FROM dns WHERE dns_question_name = ? COLLATE NOCASE AND ts <= ? ORDER BY rowid DESC LIMIT ?').all(name, storedTs, MAX_DNS_ROWS_PER_NAME) as { record: string }[]).map(parse);
+    const rows = (db.prepare('SELECT record FROM dns WHERE dns_question_name = ? COLLATE NOCASE AND ts <= ? ORDER BY rowid DESC LIMIT ?').all(name, storedTs, MAX_DNS_ROWS_PER_NAME) as { record: unknown }[]).map(parse);
     const answers = rows.filter((r) => r.dns.type === 'answer' && address !== undefined && (r.dns.resolved_ip ?? []).includes(address));
     const ids = new Set(answers.map((r) => r.dns.id));
     named.push(...rows.filter((r) => answers.includes(r) || (r.dns.type === 'query' && ids.has(r.dns.id))).reverse());
@@ -65,8 +66,8 @@ function namingDns(db: StoreDb, alert: AlertRecord, storedTs: string): DnsRecord
   });
 }
 
-function parse(row: { record: string }): DnsRecord {
-  return JSON.parse(row.record) as DnsRecord;
+function parse(row: { record: unknown }): DnsRecord {
+  return decodeRecord<DnsRecord>(row.record);
 }
 
 function parseJsonColumns(row: Record<string, unknown>, columns: string[]): Record<string, unknown> {

@@ -6,7 +6,7 @@
  * them, the reason says why, and the bundle is written without them.
  */
 import { entryIndexForAlert, inclusionProofFor, latestCheckpoint } from '../integrity/index.js';
-import { hasIntegrityLog } from '../integrity/log-store.js';
+import { entryBytesOf, hasIntegrityLog } from '../integrity/log-store.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
 import { BUNDLE_FILES } from './bundle-manifest.js';
 
@@ -44,8 +44,8 @@ export function logEvidenceFor(db: StoreDb, alertId: string, runId: string | nul
 }
 
 function entryAt(db: StoreDb, file: string, kind: 'alert' | 'run', ref: string, index: number, size: number): LoggedEntry {
-  const row = db.prepare('SELECT entry FROM integrity_log WHERE idx = ?').get(index) as { entry: Buffer };
-  return { file, kind, ref, index, bytes: row.entry, proof: inclusionProofFor(db, index, size).proof };
+  const row = db.prepare('SELECT entry FROM integrity_log WHERE idx = ?').get(index) as { entry: unknown };
+  return { file, kind, ref, index, bytes: entryBytesOf(row.entry), proof: inclusionProofFor(db, index, size).proof };
 }
 
 function latestIndex(db: StoreDb, kind: string, ref: string): number | undefined {

@@ -7,11 +7,17 @@
  * every column of the row except NULLs (so a later migration adding a
  * nullable column leaves older entries valid) and except the few columns
  * groundwatch itself updates after the fact (an alert's repeat count and
- * last-seen time, also inside its record): those are not covered.
+ * last-seen time and folded connections, also inside its record): those are not covered.
+ *
+ * A `record` column enters the entry as the record it holds, not as its stored bytes
+ * (sinks/stored-record.ts): the JSON text for stats and gaps, the parsed record for alerts.
+ * So an entry does not depend on how the record is stored, and an entry logged when records
+ * were plain JSON text still matches its row.
  */
 import type { Database } from 'better-sqlite3';
 import { cachedStatement } from '../util/statement-cache.js';
 import { canonicalBytes, type JsonValue } from './canonical-json.js';
+import { decodeRecord, decodeStoredText } from '../sinks/stored-record.js';
 
 export const ENTRY_FORMAT_VERSION = 1;
 
@@ -29,7 +35,7 @@ interface KindSpec {
 }
 
 const SPECS: Record<EntryKind, KindSpec> = {
-  alert: { table: 'alerts', key: 'id', mutable: ['repeats', 'last_seen'] },
+  alert: { table: 'alerts', key: 'id', mutable: ['repeats', 'last_seen', 'folded'] },
   alert_ack: { table: 'alert_acks', key: 'rowid', mutable: [] },
   // A run is logged when it ends; a run killed before its end has no entry.
   run: { table: 'runs', key: 'id', mutable: [], loggedWhere: 'ended_at IS NOT NULL' },
@@ -55,7 +61,8 @@ export function entryBytes(kind: EntryKind, ref: string, row: StoredRow): Buffer
   const content: Record<string, JsonValue> = {};
   for (const [column, value] of Object.entries(row)) {
     if (value === null || value === undefined || spec.mutable.includes(column)) continue;
-    content[column] = column === 'record' && kind === 'alert' ? alertRecordContent(value) : columnValue(value);
+    if (column !== 'record') content[column] = columnValue(value);
+    else content[column] = kind === 'alert' ? alertRecordContent(value) : decodeStoredText(value);
   }
   return canonicalBytes({ kind, ref, row: content, v: ENTRY_FORMAT_VERSION });
 }
@@ -69,12 +76,13 @@ function columnValue(value: unknown): JsonValue {
 
 /** The alert record without its repeat count and folded connections (updated in place by later repeats). */
 function alertRecordContent(value: unknown): JsonValue {
-  if (typeof value !== 'string') return columnValue(value);
+  // A stored form no reader knows (a blob written by hand) throws: verify says the row cannot be read back.
+  const text = decodeStoredText(value);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
+    parsed = decodeRecord(text);
   } catch {
-    return value;
+    return text;
   }
   const gw = (parsed as { groundwatch?: Record<string, unknown> } | null)?.groundwatch;
   if (gw && typeof gw === 'object') {

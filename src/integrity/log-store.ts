@@ -1,7 +1,10 @@
 /**
  * The log's tables (schema version 5): `integrity_log`, one row per entry,
  * numbered from 0 without gaps, holding the entry's canonical bytes and leaf
- * hash; `integrity_checkpoints`, the checkpoints written. Every function that
+ * hash; `integrity_checkpoints`, the checkpoints written. Since schema 8 the
+ * bytes are stored compressed (sinks/stored-record.ts; older entries stay as
+ * written): an alert's entry holds its whole record again, and plain it was
+ * as large as the alert row itself. Every function that
  * appends runs inside the caller's transaction, so an entry and the row it
  * covers commit together or not at all.
  */
@@ -9,6 +12,7 @@ import type { Database } from 'better-sqlite3';
 import { cachedStatement } from '../util/statement-cache.js';
 import { entryBytes, readRow, type EntryKind } from './entries.js';
 import { consistencyProof, inclusionProof, leafHash, rootOf, type Hash } from './merkle.js';
+import { decodeStoredBytes, encodeStored, type StoredKind } from '../sinks/stored-record.js';
 
 export interface LogEntry {
   idx: number;
@@ -46,10 +50,29 @@ export function logRow(db: Database, kind: EntryKind, ref: string, now: Date = n
   const row = readRow(db, kind, ref);
   if (!row) return undefined;
   const bytes = entryBytes(kind, ref, row);
-  const latest = cachedStatement(db, 'SELECT entry FROM integrity_log WHERE kind = ? AND ref = ? ORDER BY idx DESC LIMIT 1').get(kind, ref) as { entry: Buffer } | undefined;
-  if (latest?.entry.equals(bytes)) return undefined;
+  const latest = cachedStatement(db, 'SELECT leaf_hash FROM integrity_log WHERE kind = ? AND ref = ? ORDER BY idx DESC LIMIT 1').get(kind, ref) as { leaf_hash: Buffer } | undefined;
+  if (latest && Buffer.isBuffer(latest.leaf_hash) && latest.leaf_hash.equals(leafHash(bytes))) return undefined;
   return appendEntry(db, kind, ref, bytes, now);
 }
+
+/** An entry's canonical bytes as stored: compressed with the dictionary of the records it is about. */
+export function storedEntry(kind: EntryKind | 'retention', bytes: Buffer): Buffer {
+  return encodeStored(ENTRY_DICTIONARY[kind], bytes.toString('utf8'));
+}
+
+/** The canonical bytes of a stored entry (compressed, or as older stores hold them). */
+export function entryBytesOf(stored: unknown): Buffer {
+  return decodeStoredBytes(stored);
+}
+
+const ENTRY_DICTIONARY: Record<EntryKind | 'retention', StoredKind> = {
+  alert: 'alert_entry',
+  alert_ack: 'alert_entry',
+  run: 'alert_entry',
+  capture_gap: 'alert_entry',
+  stats: 'stats_entry',
+  retention: 'stats_entry',
+};
 
 export function appendEntry(db: Database, kind: EntryKind | 'retention', ref: string, bytes: Buffer, now: Date = new Date()): number {
   const insert = cachedStatement(
@@ -57,7 +80,7 @@ export function appendEntry(db: Database, kind: EntryKind | 'retention', ref: st
     `INSERT INTO integrity_log (idx, kind, ref, entry, leaf_hash, logged_at)
      VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM integrity_log), ?, ?, ?, ?, ?) RETURNING idx`,
   );
-  const row = insert.get(kind, ref, bytes, leafHash(bytes), now.toISOString()) as { idx: number };
+  const row = insert.get(kind, ref, storedEntry(kind, bytes), leafHash(bytes), now.toISOString()) as { idx: number };
   return row.idx;
 }
 

@@ -10,6 +10,7 @@ import type { Database } from 'better-sqlite3';
 import { canonicalBytes, type JsonValue } from './canonical-json.js';
 import { ENTRY_FORMAT_VERSION, type EntryKind } from './entries.js';
 import { appendEntry } from './log-store.js';
+import { cachedStatement } from '../util/statement-cache.js';
 
 export const RETENTION_KIND = 'retention' as const;
 
@@ -27,10 +28,19 @@ export function retentionRef(table: string, cutoff: string): string {
   return `${table} ${cutoff}`;
 }
 
-/** Inside the batch's transaction, after its DELETEs; nothing is logged for an empty batch or a store without a log. */
+/**
+ * Inside the batch's transaction, after its DELETEs; nothing is logged for an empty batch or a store without a log.
+ * The deleted rows' own entries keep their index and leaf hash (the tree and its checkpoints are unchanged) but
+ * give up their bytes: with the row gone there is nothing left to compare them with, `verify` takes the stored
+ * leaf hash, which the signed checkpoints cover, and a year of a monitor's stats entries (one a minute) does not
+ * outweigh the month of stats kept.
+ */
 export function logRetention(db: Database, table: string, cutoff: string, deleted: RetiredRefs, now: Date = new Date()): number | undefined {
   if (!Object.values(deleted).some((refs) => refs && refs.length > 0)) return undefined;
-  return appendEntry(db, RETENTION_KIND, retentionRef(table, cutoff), retentionEntryBytes(table, cutoff, deleted), now);
+  const idx = appendEntry(db, RETENTION_KIND, retentionRef(table, cutoff), retentionEntryBytes(table, cutoff, deleted), now);
+  const drop = cachedStatement(db, "UPDATE integrity_log SET entry = X'' WHERE kind = ? AND ref IN (SELECT value FROM json_each(?)) AND idx < ?");
+  for (const [kind, refs] of Object.entries(deleted)) if (refs && refs.length) drop.run(kind, JSON.stringify(refs.map(String)), idx);
+  return idx;
 }
 
 /**

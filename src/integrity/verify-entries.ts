@@ -3,9 +3,13 @@
  * leaf hash over its bytes, each entry re-derived from the row it covers
  * (deleted or changed rows are named), and every row that should be logged
  * has an entry (a row added behind the log's back is named).
+ *
+ * An entry whose row retention deleted has no bytes any more (retention-entry.ts):
+ * its leaf is the stored leaf hash, which the checkpoints' roots cover like any other.
  */
 import type { Database } from 'better-sqlite3';
 import { entryBytes, ENTRY_KINDS, kindSpec, readRow, type EntryKind } from './entries.js';
+import { entryBytesOf } from './log-store.js';
 import { leafHash, type Hash } from './merkle.js';
 import { parseRetentionEntry, RETENTION_KIND } from './retention-entry.js';
 import type { Problem } from './verify-types.js';
@@ -14,6 +18,7 @@ interface EntryRow {
   idx: number;
   kind: string;
   ref: string;
+  /** The canonical bytes; empty when retention dropped them with the row. */
   entry: Buffer;
   leaf_hash: Buffer;
 }
@@ -40,10 +45,23 @@ export function checkEntries(db: Database): EntryCheck {
     if (r.idx !== position) {
       problems.push({ kind: 'numbering', entry: position, message: `entry ${position} is missing: the log goes from ${position - 1} to ${r.idx} (entries deleted)` });
     }
-    const entry = Buffer.isBuffer(r.entry) ? r.entry : Buffer.from(String(r.entry));
-    const leaf = leafHash(entry);
-    if (!Buffer.isBuffer(r.leaf_hash) || !leaf.equals(r.leaf_hash)) {
-      problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx} (${r.kind} ${r.ref}): stored leaf hash is not the hash of its bytes` });
+    const dropped = Buffer.isBuffer(r.entry) && r.entry.length === 0 && r.kind !== RETENTION_KIND;
+    let entry: Buffer = Buffer.alloc(0);
+    let leaf: Hash;
+    if (dropped) {
+      leaf = Buffer.isBuffer(r.leaf_hash) ? r.leaf_hash : Buffer.alloc(0);
+      if (leaf.length !== 32) problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx} (${r.kind} ${r.ref}): neither its bytes nor a leaf hash are stored` });
+    } else {
+      try {
+        entry = entryBytesOf(r.entry);
+      } catch (err) {
+        problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx} (${r.kind} ${r.ref}): its stored bytes cannot be read (${(err as Error).message})` });
+        entry = Buffer.isBuffer(r.entry) ? r.entry : Buffer.from(String(r.entry));
+      }
+      leaf = leafHash(entry);
+      if (!Buffer.isBuffer(r.leaf_hash) || !leaf.equals(r.leaf_hash)) {
+        problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx} (${r.kind} ${r.ref}): stored leaf hash is not the hash of its bytes` });
+      }
     }
     leaves.push(leaf);
     if (r.kind === RETENTION_KIND) {
@@ -57,7 +75,7 @@ export function checkEntries(db: Database): EntryCheck {
       problems.push({ kind: 'entry', entry: r.idx, message: `entry ${r.idx}: unknown kind ${JSON.stringify(r.kind)}` });
       return;
     }
-    latest.set(`${r.kind}\u0000${r.ref}`, { ...r, entry });
+    latest.set(`${r.kind}\u0000${r.ref}`, { ...r, entry, leaf_hash: leaf });
   });
   const superseded = rows.length - latest.size - retentionEntries;
   let retired = 0;
@@ -90,8 +108,10 @@ function checkAgainstRow(db: Database, r: EntryRow): Problem[] {
   } catch (err) {
     return [{ kind: 'row_changed', entry: r.idx, message: `${what}: its row cannot be read back (${(err as Error).message})` }];
   }
-  if (derived.equals(r.entry)) return [];
-  return [{ kind: 'row_changed', entry: r.idx, message: `${what}: its ${kindSpec(kind).table} row differs from what was logged (changed after logging${changedColumns(r.entry, derived)})` }];
+  // Against the leaf (the entry's bytes may be gone): a row as logged hashes to it.
+  if (leafHash(derived).equals(r.leaf_hash)) return [];
+  const which = r.entry.length > 0 ? changedColumns(r.entry, derived) : '';
+  return [{ kind: 'row_changed', entry: r.idx, message: `${what}: its ${kindSpec(kind).table} row differs from what was logged (changed after logging${which})` }];
 }
 
 /** Names the columns that differ, to point the examiner at them. */

@@ -6,6 +6,7 @@
 import { GroundwatchError } from '../errors.js';
 import type { AlertRecord, CaptureGapRecord, FlowRecord, StatsRecord } from '../records/ecs.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
+import { alertRecordOfRow, decodeRecord } from '../sinks/stored-record.js';
 import { parseTimeFilter } from '../sinks/timestamps.js';
 import type { Ack } from './alert-card.js';
 import { ReportBuilder } from './builder.js';
@@ -45,22 +46,22 @@ export function reportFromStore(db: StoreDb, opts: StoreReportOptions): ReportMo
     return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
   };
   const params = { ...(opts.runId !== undefined ? { run: opts.runId } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
-  const records = <T>(sql: string) => db.prepare(sql).pluck().iterate(params) as IterableIterator<string> as unknown as Iterable<T>;
+  const records = (sql: string) => db.prepare(sql).pluck().iterate(params) as IterableIterator<unknown>;
 
   const runIds = new Set<string>();
   if (opts.runId !== undefined) runIds.add(opts.runId);
   // The run id is a column (the sink writes it), not always a field of the stored record.
-  const rows = (sql: string) => db.prepare(sql).iterate(params) as IterableIterator<{ run_id: string | null; record: string }>;
+  const rows = (sql: string) => db.prepare(sql).iterate(params) as IterableIterator<{ run_id: string | null; record: unknown; repeats?: number; folded?: string | null }>;
   for (const row of rows(`SELECT run_id, record FROM flows ${where('ts_start')} ORDER BY ts_start, rowid`)) {
-    if (builder.addFlow(JSON.parse(row.record) as FlowRecord) && row.run_id) runIds.add(row.run_id);
+    if (builder.addFlow(decodeRecord<FlowRecord>(row.record)) && row.run_id) runIds.add(row.run_id);
   }
   const acks = acksByAlert(db, where('ts', 'a.'), params);
-  for (const row of rows(`SELECT run_id, record FROM alerts ${where('ts')} ORDER BY ts, id`)) {
-    const rec = JSON.parse(row.record) as AlertRecord;
+  for (const row of rows(`SELECT run_id, record, repeats, folded FROM alerts ${where('ts')} ORDER BY ts, id`)) {
+    const rec = alertRecordOfRow<AlertRecord>(row);
     if (builder.addAlert(rec, acks.get(rec.event.id) ?? []) && row.run_id) runIds.add(row.run_id);
   }
-  for (const text of records<string>(`SELECT record FROM capture_gaps ${where('ts_start')} ORDER BY ts_start`)) builder.addGap(JSON.parse(text) as CaptureGapRecord);
-  for (const text of records<string>(`SELECT record FROM stats ${where('ts')} ORDER BY ts`)) builder.addStats(JSON.parse(text) as StatsRecord);
+  for (const stored of records(`SELECT record FROM capture_gaps ${where('ts_start')} ORDER BY ts_start`)) builder.addGap(decodeRecord<CaptureGapRecord>(stored));
+  for (const stored of records(`SELECT record FROM stats ${where('ts')} ORDER BY ts`)) builder.addStats(decodeRecord<StatsRecord>(stored));
 
   const runs = runsByIds(db, [...runIds]);
   return builder.finish({

@@ -11,6 +11,7 @@ import { cachedStatement } from './query-builder.js';
 import { alertsOfFlow, toFlowRow, type AlertRow, type FlowRow } from './queries.js';
 import { resolveRunId } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
+import { decodeRecord } from './stored-record.js';
 
 export interface FlowDetail {
   flow: FlowRow;
@@ -28,7 +29,7 @@ export function getFlowDetail(db: StoreDb, uidOrPrefix: string, opts: { run?: st
     | undefined;
   if (!row) throw new GroundwatchError('NOT_FOUND', `flow ${uid} is not in run ${run}`);
   const flow = toFlowRow(row);
-  const dns = (cachedStatement(db, 'SELECT record FROM dns WHERE uid = ? AND run_id IS ? ORDER BY ts, rowid').all(uid, flow.run_id) as { record: string }[])
-    .map((r) => JSON.parse(r.record) as DnsRecord);
+  const dns = (cachedStatement(db, 'SELECT record FROM dns WHERE uid = ? AND run_id IS ? ORDER BY ts, rowid').pluck().all(uid, flow.run_id) as unknown[])
+    .map((r) => decodeRecord<DnsRecord>(r));
   return { flow, dns, alerts: alertsOfFlow(db, uid) };
 }

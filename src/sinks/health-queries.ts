@@ -4,6 +4,7 @@
  * the delivery outbox's backlog when the store has one.
  */
 import type { StoreDb } from './sqlite-store.js';
+import { decodeRecord } from './stored-record.js';
 
 export interface RunRow {
   id: string;
@@ -46,8 +47,8 @@ export function latestRun(db: StoreDb): RunRow | undefined {
 
 /** The run's last `n` stats records, newest first. */
 export function latestStats(db: StoreDb, runId: string, n = 2): StatsSnapshot[] {
-  const rows = db.prepare('SELECT ts, record FROM stats WHERE run_id = ? ORDER BY rowid DESC LIMIT ?').all(runId, n) as { ts: string; record: string }[];
-  return rows.map((r) => ({ ts: r.ts, stats: (JSON.parse(r.record) as { groundwatch?: { stats?: Record<string, unknown> } }).groundwatch?.stats ?? {} }));
+  const rows = db.prepare('SELECT ts, record FROM stats WHERE run_id = ? ORDER BY rowid DESC LIMIT ?').all(runId, n) as { ts: string; record: unknown }[];
+  return rows.map((r) => ({ ts: r.ts, stats: decodeRecord<{ groundwatch?: { stats?: Record<string, unknown> } }>(r.record).groundwatch?.stats ?? {} }));
 }
 
 /**

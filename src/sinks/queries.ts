@@ -17,6 +17,7 @@ import { resolveIdPrefix } from './id-prefix.js';
 import { addTimeRange, cachedStatement, newestFirstPage, pageSql, takePage, Where, withParsedRecord, type Page, type PageFilters } from './query-builder.js';
 import { addAlertRunScope, addRunScope, type RunScope } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
+import { alertRecordOfRow } from './stored-record.js';
 
 export { DEFAULT_LIST_LIMIT } from './query-builder.js';
 
@@ -207,7 +208,8 @@ function alertWhere(db: StoreDb, filters: AlertFilters): Where {
 }
 
 function toAlertRow(r: Record<string, unknown>, acks: AlertAck[]): AlertRow {
-  return { ...r, acked: r['acked'] === 1, record: JSON.parse(r['record'] as string), acks } as AlertRow;
+  const { folded: _folded, ...rest } = r;
+  return { ...rest, acked: r['acked'] === 1, record: alertRecordOfRow(r), acks } as AlertRow;
 }
 
 function currentUser(): string {

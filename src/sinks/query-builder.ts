@@ -7,6 +7,7 @@ import { cachedStatement } from '../util/statement-cache.js';
 import { foldHostName } from '../util/host-name.js';
 import { InvalidFilterError } from './filter-error.js';
 import { parseTimeFilter } from './timestamps.js';
+import { decodeRecord } from './stored-record.js';
 
 export const DEFAULT_LIST_LIMIT = 1000;
 
@@ -87,10 +88,10 @@ export function newestFirstPage<T>(db: StoreDb, table: string, tsColumn: string,
   return takePage(rows.map((r) => withParsedRecord<T>(r)), f);
 }
 
-/** A stored row for a reader: its columns, and the ECS record kept as JSON text parsed (rowid left out). */
+/** A stored row for a reader: its columns, and the ECS record decoded (compact or JSON text, src/sinks/stored-record.ts; rowid left out). */
 export function withParsedRecord<T>(r: Record<string, unknown>): T {
   const { rowid: _rowid, ...rest } = r;
-  return { ...rest, record: JSON.parse(r['record'] as string) } as T;
+  return { ...rest, record: decodeRecord(r['record']) } as T;
 }
 
 export function normaliseDomain(domain: string): string {

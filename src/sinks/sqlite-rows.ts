@@ -1,6 +1,7 @@
 /**
- * Record -> row mapping. Every row keeps the whole record as JSON in
- * `record`; the columns are the ECS fields the queries filter on.
+ * Record -> row mapping. Every row keeps the whole record in `record`, in the
+ * compact stored form (stored-record.ts: deflated JSON); the columns are the ECS
+ * fields the queries filter on.
  */
 import {
   SEVERITY_NUMBER,
@@ -12,9 +13,10 @@ import {
   type StatsRecord,
 } from '../records/ecs.js';
 import { ecsMac } from '../records/mac.js';
+import { encodeRecord } from './stored-record.js';
 import { storedTime } from './timestamps.js';
 
-export type SqlValue = string | number | null;
+export type SqlValue = string | number | Buffer | null;
 export type Row = Record<string, SqlValue>;
 
 const v = <T extends string | number>(x: T | undefined): T | null => (x === undefined ? null : x);
@@ -54,7 +56,7 @@ export function flowRow(rec: FlowRecord, runId: string | undefined): Row {
     end_reason: rec.groundwatch.flow.end_reason,
     start_seen: flag(rec.groundwatch.flow.start_seen),
     orientation: v(rec.groundwatch.flow.orientation),
-    record: JSON.stringify(rec),
+    record: encodeRecord('flow', rec),
   };
 }
 
@@ -75,7 +77,7 @@ export function dnsRow(rec: DnsRecord, runId: string | undefined): Row {
     dns_question_type: rec.dns.question.type,
     dns_response_code: v(rec.dns.response_code),
     dns_resolved_ip: json(rec.dns.resolved_ip),
-    record: JSON.stringify(rec),
+    record: encodeRecord('dns', rec),
   };
 }
 
@@ -109,12 +111,14 @@ export function alertRow(rec: AlertRecord, runId: string | undefined): Row {
     last_seen: storedTime(rec['@timestamp']),
     start_seen: flag(gw.flow.start_seen),
     orientation: v(gw.flow.orientation),
-    record: JSON.stringify(rec),
+    // Later repeats update `repeats` and `folded` (SqliteSink.updateAlertRepeats), never the stored record.
+    folded: null,
+    record: encodeRecord('alert', rec),
   };
 }
 
 export function statsRow(rec: StatsRecord, runId: string | undefined): Row {
-  return { run_id: v(rec.groundwatch.run_id ?? runId), ts: storedTime(rec['@timestamp']), record: JSON.stringify(rec) };
+  return { run_id: v(rec.groundwatch.run_id ?? runId), ts: storedTime(rec['@timestamp']), record: encodeRecord('stats', rec) };
 }
 
 export function gapRow(rec: CaptureGapRecord, runId: string | undefined): Row {
@@ -125,7 +129,7 @@ export function gapRow(rec: CaptureGapRecord, runId: string | undefined): Row {
     ts_end: storedTime(gap.end),
     interface: gap.interface,
     reason: gap.reason,
-    record: JSON.stringify(rec),
+    record: encodeRecord('capture_gap', rec),
   };
 }
 

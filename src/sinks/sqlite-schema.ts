@@ -179,6 +179,24 @@ UPDATE runs SET input_key = (
   AND id IN (SELECT ref FROM integrity_baseline WHERE kind = 'run');
 `;
 
+/**
+ * The lean store (issue 18). Records are stored compressed from now on (sinks/stored-record.ts);
+ * rows written before keep their JSON text, which every reader still accepts, and age out under
+ * retention: converting them here would rewrite the whole file inside one start-up transaction.
+ * An alert's later repeats no longer rewrite its record (it is compressed): they set `repeats`
+ * and the new `folded` column (the folded connections' JSON), which readers put into the record.
+ * Three indexes no query can use go (checked with EXPLAIN QUERY PLAN over every statement the
+ * readers, retention, verify and the writers prepare, bench/store-plans.mjs): the domain filters
+ * match `name = ? OR name LIKE '%.suffix'`, which no index serves, and nothing filters on
+ * geo_disagreement. The DNS question-name index stays: the evidence bundle's lookup uses it.
+ */
+const V8_LEAN_STORE = `
+ALTER TABLE alerts ADD COLUMN folded TEXT;
+DROP INDEX IF EXISTS flows_domain;
+DROP INDEX IF EXISTS alerts_domain;
+DROP INDEX IF EXISTS alerts_geo_disagreement;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
@@ -187,6 +205,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, up: V5_INTEGRITY_LOG },
   { version: 6, up: V6_RUN_PROVENANCE },
   { version: 7, up: V7_EVIDENCE_PACKETS },
+  { version: 8, up: V8_LEAN_STORE },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -30,8 +30,8 @@ import type {
 } from '../records/ecs.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Sink } from './sink.js';
-import { alertRow, alertRunRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row } from './sqlite-rows.js';
-import { prepareWriteStatements, type WriteStatements } from './sqlite-statements.js';
+import { alertRow, alertRunRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row, type SqlValue } from './sqlite-rows.js';
+import { DNS_COLUMNS, FLOW_COLUMNS, positionalRow, prepareWriteStatements, type WriteStatements } from './sqlite-statements.js';
 import { closeStore, type StoreDb } from './sqlite-store.js';
 import { storedTime } from './timestamps.js';
 
@@ -63,7 +63,8 @@ export interface CoCommittedRows {
 
 interface PendingRow {
   stmt: Statement;
-  params: Row;
+  /** Named, or (flows, DNS) in the statement's column order. */
+  params: Row | SqlValue[];
   /** Log an entry for this row (docs/integrity.md). */
   log?: EntryKind;
 }
@@ -77,7 +78,7 @@ export class SqliteSink implements Sink {
   private readonly pending: BoundedQueue<PendingRow>;
   private readonly commit: (rows: PendingRow[]) => void;
   private runId: string | undefined;
-  private readonly queuedRepeats = new Map<string, PendingRow>();
+  private readonly queuedRepeats = new Map<string, PendingRow & { params: Row }>();
   /** The last commit failed for the database's state (disk full...); cleared by the next success. */
   private failing = false;
   private readonly onDrop: ((count: number) => void) | undefined;
@@ -141,7 +142,7 @@ export class SqliteSink implements Sink {
       queued.params['folded'] = foldedJson;
       return;
     }
-    const row: PendingRow = { stmt: this.statements.alertRepeats, params: { id: alertId, repeats, last_seen: storedTime(lastSeen), folded: foldedJson } };
+    const row: PendingRow & { params: Row } = { stmt: this.statements.alertRepeats, params: { id: alertId, repeats, last_seen: storedTime(lastSeen), folded: foldedJson } };
     this.queuedRepeats.set(alertId, row);
     this.enqueue(row);
   }
@@ -242,8 +243,8 @@ export class SqliteSink implements Sink {
     const s = this.statements;
     try {
       switch (rec.event.dataset) {
-        case 'groundwatch.flow': return { stmt: s.flow, params: flowRow(rec as FlowRecord, this.runId) };
-        case 'groundwatch.dns': return { stmt: s.dns, params: dnsRow(rec as DnsRecord, this.runId) };
+        case 'groundwatch.flow': return { stmt: s.flow, params: positionalRow(FLOW_COLUMNS, flowRow(rec as FlowRecord, this.runId)) };
+        case 'groundwatch.dns': return { stmt: s.dns, params: positionalRow(DNS_COLUMNS, dnsRow(rec as DnsRecord, this.runId)) };
         case 'groundwatch.alert': return { stmt: s.alert, params: alertRow(rec as AlertRecord, this.runId), log: 'alert' };
         case 'groundwatch.stats': return { stmt: s.stats, params: statsRow(rec as StatsRecord, this.runId), log: 'stats' };
         case 'groundwatch.capture_gap': return { stmt: s.gap, params: gapRow(rec as CaptureGapRecord, this.runId), log: 'capture_gap' };
@@ -259,7 +260,7 @@ export class SqliteSink implements Sink {
 
 /** The logged row's key: the id of alerts and runs, the rowid SQLite gave the others. */
 function entryRef(row: PendingRow, info: RunResult): string {
-  const id = row.params['id'];
+  const id = Array.isArray(row.params) ? undefined : row.params['id'];
   return typeof id === 'string' ? id : String(info.lastInsertRowid);
 }
 

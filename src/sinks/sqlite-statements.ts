@@ -1,19 +1,21 @@
 /**
  * The store's write statements, prepared once per connection. Alerts and
  * runs are upserts keyed by id, so replaying the same write (a retried batch,
- * a re-run replay with deterministic ids) never duplicates them.
+ * a re-run replay with deterministic ids) never duplicates them. Flow and DNS
+ * rows, most of the store's inserts, bind by position (positionalRow): binding
+ * an object looks each of their 15-27 names up on every row.
  */
 import type { Statement } from 'better-sqlite3';
 import type { StoreDb } from './sqlite-store.js';
 
-const FLOW_COLUMNS = [
+export const FLOW_COLUMNS = [
   'registrant_country', 'geo_disagreement',
   'uid', 'run_id', 'ts_start', 'ts_end', 'transport', 'community_id', 'source_ip', 'source_port', 'source_mac',
   'destination_ip', 'destination_port', 'destination_domain', 'name_source', 'country', 'asn', 'as_org',
   'operator_country', 'source_bytes', 'source_packets', 'destination_bytes', 'destination_packets', 'end_reason',
   'start_seen', 'orientation', 'record',
 ];
-const DNS_COLUMNS = [
+export const DNS_COLUMNS = [
   'uid', 'run_id', 'ts', 'transport', 'source_ip', 'source_port', 'destination_ip', 'destination_port', 'dns_id',
   'dns_type', 'dns_question_name', 'dns_question_type', 'dns_response_code', 'dns_resolved_ip', 'record',
 ];
@@ -21,7 +23,7 @@ const ALERT_COLUMNS = [
   'registrant_country', 'geo_disagreement',
   'id', 'run_id', 'ts', 'severity', 'severity_num', 'rule_id', 'rule_version', 'ruleset', 'category', 'flow_uid',
   'source_ip', 'source_mac', 'destination_ip', 'destination_port', 'transport', 'destination_domain', 'name_source',
-  'country', 'asn', 'operator_country', 'repeats', 'last_seen', 'start_seen', 'orientation', 'record',
+  'country', 'asn', 'operator_country', 'repeats', 'last_seen', 'start_seen', 'orientation', 'folded', 'record',
 ];
 const RUN_COLUMNS = [
   'id', 'tool_version', 'mode', 'started_at', 'ended_at', 'interface', 'sources', 'packets', 'anomalies', 'flows',
@@ -43,18 +45,17 @@ export interface WriteStatements {
 
 export function prepareWriteStatements(db: StoreDb): WriteStatements {
   return {
-    flow: db.prepare(insertSql('flows', FLOW_COLUMNS)),
-    dns: db.prepare(insertSql('dns', DNS_COLUMNS)),
+    flow: db.prepare(positionalInsertSql('flows', FLOW_COLUMNS)),
+    dns: db.prepare(positionalInsertSql('dns', DNS_COLUMNS)),
     alert: db.prepare(upsertSql('alerts', ALERT_COLUMNS)),
     run: db.prepare(upsertSql('runs', RUN_COLUMNS)),
     stats: db.prepare(insertSql('stats', STATS_COLUMNS)),
     gap: db.prepare(insertSql('capture_gaps', GAP_COLUMNS)),
     alertRepeats: db.prepare(
       // The folded connections replace the record's list (the sink always has the whole bounded list); NULL keeps it.
-      `UPDATE alerts SET repeats = @repeats, last_seen = @last_seen,
-         record = CASE WHEN @folded IS NULL THEN json_set(record, '$.groundwatch.repeats', @repeats)
-           ELSE json_set(record, '$.groundwatch.repeats', @repeats, '$.groundwatch.folded', json(@folded)) END
-       WHERE id = @id`,
+      // The stored record stays as written (compressed, it cannot be edited in SQL): readers put these two
+      // columns into it (stored-record.ts alertRecordOfRow).
+      `UPDATE alerts SET repeats = @repeats, last_seen = @last_seen, folded = COALESCE(@folded, folded) WHERE id = @id`,
     ),
     alertRun: db.prepare('INSERT OR IGNORE INTO alert_runs (alert_id, run_id) VALUES (@alert_id, @run_id)'),
   };
@@ -62,6 +63,15 @@ export function prepareWriteStatements(db: StoreDb): WriteStatements {
 
 function insertSql(table: string, columns: string[]): string {
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+}
+
+/** A row's values in the order of `columns`, for a statement from positionalInsertSql. */
+export function positionalRow<T>(columns: readonly string[], row: Record<string, T>): T[] {
+  return columns.map((c) => row[c] as T);
+}
+
+function positionalInsertSql(table: string, columns: string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 }
 
 function upsertSql(table: string, columns: string[]): string {

@@ -14,6 +14,7 @@ import { HeartbeatTimer } from '../../src/delivery/heartbeat-timer.js';
 import { OutboxStore } from '../../src/delivery/outbox-store.js';
 import { alertMessage } from '../../src/delivery/outgoing.js';
 import { openStore, type StoreDb } from '../../src/sinks/sqlite-store.js';
+import { decodeStoredText } from '../../src/sinks/stored-record.js';
 import { ecsViolations } from '../support/ecs-conformance.js';
 import { makeAlert } from '../sinks/fixtures.js';
 import { ScriptedTransport } from './fake-transport.js';
@@ -44,12 +45,12 @@ describe('heartbeats', () => {
     expect(dispatcher.queues[2]!.disabled).toBe(true);
     const timer = new HeartbeatTimer(store, dispatcher.queues, { intervalMs: 60_000, runId: 'R1', mode: 'monitor', interfaceName: 'eth1', counters, maxBytes: 1 << 20, openGaps: () => 1, atStart: false });
     timer.beat(new Date(t0));
-    const rows = db.prepare("SELECT destination, severity, ts, payload FROM outbox WHERE kind = 'heartbeat' ORDER BY destination").all() as { destination: string; severity: string; ts: string; payload: string }[];
+    const rows = db.prepare("SELECT destination, severity, ts, payload FROM outbox WHERE kind = 'heartbeat' ORDER BY destination").all() as { destination: string; severity: string; ts: string; payload: unknown }[];
     expect(rows.map((r) => [r.destination, r.severity, r.ts])).toEqual([
       ['a', 'info', '2026-01-01T00:00:00.000Z'],
       ['b', 'info', '2026-01-01T00:00:00.000Z'],
     ]);
-    const record = JSON.parse(rows[0]!.payload) as Record<string, any>;
+    const record = JSON.parse(decodeStoredText(rows[0]!.payload)) as Record<string, any>;
     expect(record['event']).toMatchObject({ kind: 'state', dataset: 'groundwatch.heartbeat' });
     expect(record['observer']).toMatchObject({ ingress: { interface: { name: 'eth1' } } });
     expect(record['groundwatch']).toEqual({

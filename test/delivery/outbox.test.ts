@@ -13,6 +13,7 @@ import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { enforceOutboxLimit } from '../../src/delivery/outbox-limit.js';
 import { OutboxStore } from '../../src/delivery/outbox-store.js';
 import { OutboxWriter } from '../../src/delivery/outbox-writer.js';
+import { decodeStoredText } from '../../src/sinks/stored-record.js';
 import { alertMessage } from '../../src/delivery/outgoing.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore, type StoreDb } from '../../src/sinks/sqlite-store.js';
@@ -68,8 +69,9 @@ describe('outbox rows commit with the alert row', () => {
       { destination: 'all', message_id: 'A-low', kind: 'alert', severity: 'low', state: 'pending' },
       { destination: 'high-only', message_id: 'A-crit', kind: 'alert', severity: 'critical', state: 'pending' },
     ]);
-    // The payload is the alert record as stored (the alerts table keeps the same JSON).
-    expect(rawRows(path, "SELECT o.payload = a.record AS same, o.size_bytes = length(CAST(a.record AS BLOB)) AS size FROM outbox o JOIN alerts a ON a.id = o.message_id WHERE o.destination = 'all' AND a.id = 'A-crit'")).toEqual([{ same: 1, size: 1 }]);
+    // The payload is the alert record as stored (the alerts table keeps the same JSON; both compressed, stored-record.ts).
+    const stored = rawRows(path, "SELECT o.payload, o.size_bytes, a.record FROM outbox o JOIN alerts a ON a.id = o.message_id WHERE o.destination = 'all' AND a.id = 'A-crit'") as { payload: unknown; size_bytes: number; record: unknown }[];
+    expect(stored.map((r) => ({ same: Number(decodeStoredText(r.payload) === decodeStoredText(r.record)), size: Number(r.size_bytes === Buffer.byteLength(decodeStoredText(r.record))) }))).toEqual([{ same: 1, size: 1 }]);
     expect(counters.get('delivery.queued')).toBe(3);
   });
 
@@ -199,12 +201,12 @@ describe('byte bound', () => {
     const result = enforceOutboxLimit(s, max + 2 * 1024, new Date(t0 + 1000), counters);
     expect(result?.rows).toBe(3);
     expect(s.db.prepare("SELECT message_id FROM outbox WHERE kind = 'alert' ORDER BY message_id").all().map((r) => (r as { message_id: string }).message_id)).toEqual(['H1', 'L3', 'M1', 'M2']);
-    const dropped = s.db.prepare("SELECT destination, severity, payload FROM outbox WHERE kind = 'delivery_dropped' ORDER BY destination").all() as { destination: string; severity: string; payload: string }[];
-    expect(dropped.map((r) => [r.destination, r.severity, JSON.parse(r.payload).groundwatch.delivery.dropped])).toEqual([
+    const dropped = s.db.prepare("SELECT destination, severity, payload FROM outbox WHERE kind = 'delivery_dropped' ORDER BY destination").all() as { destination: string; severity: string; payload: unknown }[];
+    expect(dropped.map((r) => [r.destination, r.severity, JSON.parse(decodeStoredText(r.payload)).groundwatch.delivery.dropped])).toEqual([
       ['d', 'high', { total: 2, by_severity: { low: 2 } }],
       ['e', 'high', { total: 1, by_severity: { info: 1 } }],
     ]);
-    expect(JSON.parse(dropped[0]!.payload).event).toMatchObject({ kind: 'event', dataset: 'groundwatch.delivery', action: 'delivery-dropped' });
+    expect(JSON.parse(decodeStoredText(dropped[0]!.payload)).event).toMatchObject({ kind: 'event', dataset: 'groundwatch.delivery', action: 'delivery-dropped' });
     expect(counters.get('delivery.dropped')).toBe(3);
     expect(s.pendingTotals().bytes).toBeLessThanOrEqual(max + 2 * 1024);
   });
@@ -227,8 +229,8 @@ describe('byte bound', () => {
     // Every low went before any critical.
     expect(kept.map((k) => k.severity)).toEqual(['critical']);
     expect(counters.get('delivery.dropped')).toBe(200 - kept[0]!.n);
-    const dropped = rawRows(path, "SELECT payload FROM outbox WHERE kind = 'delivery_dropped'") as { payload: string }[];
-    const total = dropped.reduce((a, r) => a + (JSON.parse(r.payload).groundwatch.delivery.dropped.total as number), 0);
+    const dropped = rawRows(path, "SELECT payload FROM outbox WHERE kind = 'delivery_dropped'") as { payload: unknown }[];
+    const total = dropped.reduce((a, r) => a + (JSON.parse(decodeStoredText(r.payload)).groundwatch.delivery.dropped.total as number), 0);
     expect(total).toBe(200 - kept[0]!.n);
   });
 

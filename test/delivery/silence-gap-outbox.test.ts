@@ -15,6 +15,7 @@ import { SilenceDetector } from '../../src/daemon/silence-detector.js';
 import { OutboxWriter } from '../../src/delivery/outbox-writer.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
+import { decodeStoredText } from '../../src/sinks/stored-record.js';
 import { makeRun } from '../sinks/fixtures.js';
 
 describe('silence gaps go to the outbox', () => {
@@ -36,7 +37,7 @@ describe('silence gaps go to the outbox', () => {
     await sink.close();
     const raw = new Database(path, { readonly: true });
     const rows = raw.prepare('SELECT destination, message_id, kind, severity, state, payload FROM outbox ORDER BY destination, rowid').all() as
-      { destination: string; message_id: string; kind: string; severity: string; state: string; payload: string }[];
+      { destination: string; message_id: string; kind: string; severity: string; state: string; payload: unknown }[];
     const gapRows = raw.prepare("SELECT reason, ts_start, ts_end FROM capture_gaps ORDER BY rowid").all();
     raw.close();
     expect(gapRows).toEqual([
@@ -49,7 +50,7 @@ describe('silence gaps go to the outbox', () => {
       ['critical-only', 'capture_gap', 'medium', 'pending', 'open'],
       ['critical-only', 'capture_gap', 'medium', 'pending', 'closed'],
     ]);
-    const sent = JSON.parse(rows[1]!.payload) as { event: { dataset: string }; groundwatch: { gap: { reason: string; interface: string; start: string; end?: string } } };
+    const sent = JSON.parse(decodeStoredText(rows[1]!.payload)) as { event: { dataset: string }; groundwatch: { gap: { reason: string; interface: string; start: string; end?: string } } };
     expect(sent.event.dataset).toBe('groundwatch.capture_gap');
     expect(sent.groundwatch.gap).toMatchObject({ reason: 'no_traffic', interface: 'eth7' });
     expect(Date.parse(sent.groundwatch.gap.start)).toBe(t0);

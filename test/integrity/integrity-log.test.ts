@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCheckpoint } from '../../src/integrity/checkpoint.js';
 import { checkpointMessage } from '../../src/integrity/checkpoint-message.js';
 import { IntegrityLog } from '../../src/integrity/integrity-log.js';
-import { entryIndexForAlert, inclusionProofFor, latestCheckpoint, logSize, storedCheckpoints } from '../../src/integrity/log-store.js';
+import { entryBytesOf, entryIndexForAlert, inclusionProofFor, latestCheckpoint, logSize, storedCheckpoints } from '../../src/integrity/log-store.js';
 import { leafHash, rootOf, verifyInclusion } from '../../src/integrity/merkle.js';
 import { generateSigner } from '../../src/integrity/note-keys.js';
 import { verifyNote } from '../../src/integrity/signed-note.js';
@@ -63,7 +63,8 @@ describe('IntegrityLog', () => {
     expect(logSize(db)).toBe(4);
     expect((db.prepare('SELECT idx FROM integrity_log ORDER BY idx').raw().all() as number[][]).flat()).toEqual([0, 1, 2, 3]);
     const cp = log.checkpoint();
-    const entries = (db.prepare('SELECT entry FROM integrity_log ORDER BY idx').raw().all() as Buffer[][]).map(([e]) => leafHash(e as Buffer));
+    // Entries are stored compressed (stored-record.ts): the leaf is the hash of their canonical bytes.
+    const entries = (db.prepare('SELECT entry FROM integrity_log ORDER BY idx').raw().all() as Buffer[][]).map(([e]) => leafHash(entryBytesOf(e)));
     expect(cp?.root_hash.equals(rootOf(entries))).toBe(true);
   });
 

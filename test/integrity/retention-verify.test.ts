@@ -18,6 +18,7 @@ import { ackAlert } from '../../src/sinks/queries.js';
 import { StoreRetention } from '../../src/sinks/retention.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
+import { entryBytesOf } from '../../src/integrity/log-store.js';
 import { makeAlert, makeRun } from '../sinks/fixtures.js';
 import { runCli } from '../support/cli.js';
 
@@ -65,7 +66,8 @@ describe('retention and the integrity log', () => {
     const db = openStore(path);
     // Small batches: several retention entries per table.
     new StoreRetention(db, { flowsDays: 3, statsDays: 3, alertsDays: 5 }, new Counters(), { batchRows: 7, maxMillis: 1000, vacuumPages: 0 }).runUntilCaughtUp(NOW);
-    const entries = db.prepare("SELECT entry FROM integrity_log WHERE kind = 'retention' ORDER BY idx").pluck().all() as Buffer[];
+    // Stored compressed (stored-record.ts): their canonical bytes are what the log hashed.
+    const entries = (db.prepare("SELECT entry FROM integrity_log WHERE kind = 'retention' ORDER BY idx").pluck().all() as unknown[]).map(entryBytesOf);
     db.close();
     const after = rows(path);
     const gone = [...before].filter((r) => !after.has(r)).sort();

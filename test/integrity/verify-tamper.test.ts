@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatCheckpoint, parseCheckpoint } from '../../src/integrity/checkpoint.js';
 import { encodeVerifierKey, generateSigner } from '../../src/integrity/note-keys.js';
+import { entryBytesOf } from '../../src/integrity/log-store.js';
+import { decodeStoredText, encodeStored } from '../../src/sinks/stored-record.js';
 import { runCli } from '../support/cli.js';
 import { FIXTURES_DIR } from '../support/fixture-paths.js';
 
@@ -67,7 +69,8 @@ describe('verify on an untouched store', () => {
   });
 
   it("logs the run with its rule pack files' SHA-256 (sha256sum as oracle) and a config hash", () => {
-    const entry = attack(base, (db) => (db.prepare("SELECT entry FROM integrity_log WHERE kind = 'run'").get() as { entry: Buffer }).entry);
+    // Stored compressed (stored-record.ts): the canonical bytes are what the log hashed.
+    const entry = entryBytesOf(attack(base, (db) => (db.prepare("SELECT entry FROM integrity_log WHERE kind = 'run'").get() as { entry: unknown }).entry));
     const row = (JSON.parse(entry.toString('utf8')) as { row: { rule_files: string; config_sha256: string } }).row;
     const files = JSON.parse(row.rule_files) as { path: string; sha256: string }[];
     expect(files.length).toBeGreaterThan(0);
@@ -90,9 +93,12 @@ describe('verify finds an attacker', () => {
   it('one byte changed inside an alert record', () => {
     const path = copy();
     const id = attack(path, (db) => {
-      const row = db.prepare("SELECT id, record FROM alerts WHERE record LIKE '%\"203.107.1.1\"%' LIMIT 1").get() as { id: string; record: string };
+      // The record is stored compressed (stored-record.ts): the attacker decodes, edits one byte and encodes again.
+      const row = (db.prepare('SELECT id, record FROM alerts').all() as { id: string; record: unknown }[])
+        .map((r) => ({ id: r.id, record: decodeStoredText(r.record) }))
+        .find((r) => r.record.includes('"203.107.1.1"'))!;
       const at = row.record.indexOf('203.107.1.1');
-      db.prepare('UPDATE alerts SET record = ? WHERE id = ?').run(`${row.record.slice(0, at)}204${row.record.slice(at + 3)}`, row.id);
+      db.prepare('UPDATE alerts SET record = ? WHERE id = ?').run(encodeStored('alert', `${row.record.slice(0, at)}204${row.record.slice(at + 3)}`), row.id);
       return row.id;
     });
     const r = verify(path, '--key', pub, '--format', 'json');
@@ -154,7 +160,7 @@ describe('verify finds an attacker', () => {
 
   it('an alert row inserted behind the log (a copy of one under a new id)', () => {
     const path = copy();
-    attack(path, (db) => db.exec("INSERT INTO alerts SELECT 'f00dfeedf00dfeed', run_id, ts, severity, severity_num, rule_id, rule_version, ruleset, category, flow_uid, source_ip, source_mac, destination_ip, destination_port, transport, destination_domain, name_source, country, asn, operator_country, repeats, last_seen, record, registrant_country, geo_disagreement, start_seen, orientation FROM alerts LIMIT 1"));
+    attack(path, (db) => db.exec("INSERT INTO alerts SELECT 'f00dfeedf00dfeed', run_id, ts, severity, severity_num, rule_id, rule_version, ruleset, category, flow_uid, source_ip, source_mac, destination_ip, destination_port, transport, destination_domain, name_source, country, asn, operator_country, repeats, last_seen, record, registrant_country, geo_disagreement, start_seen, orientation, folded FROM alerts LIMIT 1"));
     const r = verify(path, '--key', pub);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("FAIL         alert f00dfeedf00dfeed (alerts) has no log entry (added behind the log's back)");

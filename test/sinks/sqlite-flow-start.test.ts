@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src/sinks/sqlite-schema.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
+import { decodeStoredText } from '../../src/sinks/stored-record.js';
 import { makeAlert, makeFlow, makeRun } from './fixtures.js';
 
 const sqlite3 = (path: string, sql: string) => execFileSync('sqlite3', ['-readonly', '-separator', '|', path, sql], { encoding: 'utf8' }).trim().split('\n');
@@ -39,6 +40,9 @@ describe('start_seen and orientation columns', () => {
       "Cold|NULL|NULL",
       "Csyn|1|'syn'",
     ]);
-    expect(sqlite3(path, "SELECT id, start_seen, orientation, json_extract(record, '$.groundwatch.flow.orientation') FROM alerts")).toEqual(['A-mid|0|device|device']);
+    // The record is stored compressed (stored-record.ts): the shell gives its bytes, decoded here.
+    const [columns, recordHex] = sqlite3(path, 'SELECT id, start_seen, orientation, hex(record) FROM alerts')[0]!.split(/\|(?=[0-9A-F]+$)/);
+    const orientation = (JSON.parse(decodeStoredText(Buffer.from(recordHex!, 'hex'))) as { groundwatch: { flow: { orientation: string } } }).groundwatch.flow.orientation;
+    expect([`${columns}|${orientation}`]).toEqual(['A-mid|0|device|device']);
   });
 });

@@ -8,6 +8,7 @@ import { ECS_VERSION, type CaptureGapRecord, type StatsRecord } from '../../src/
 import { getAlert, listAlerts, listFlows } from '../../src/sinks/queries.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
+import { decodeRecord } from '../../src/sinks/stored-record.js';
 import { makeAlert, makeDns, makeFlow, makeRun } from './fixtures.js';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'gw-sqlite-')), 'store.db');
@@ -63,10 +64,10 @@ describe('SqliteSink round trip', () => {
 
     const db = new Database(path, { readonly: true });
     const dns = db.prepare('SELECT * FROM dns').get() as Record<string, unknown>;
-    expect(JSON.parse(dns['record'] as string)).toEqual(makeDns('Cd'));
+    expect(decodeRecord(dns['record'])).toEqual(makeDns('Cd'));
     expect(dns).toMatchObject({ uid: 'Cd', run_id: 'R2', dns_question_name: 'mydjiflight.dji.com', dns_question_type: 'A', dns_id: 4660, dns_response_code: 'NOERROR' });
     expect(JSON.parse(dns['dns_resolved_ip'] as string)).toEqual(['47.88.1.2']);
-    expect(JSON.parse((db.prepare('SELECT record FROM stats').get() as { record: string }).record)).toEqual(stats);
+    expect(decodeRecord((db.prepare('SELECT record FROM stats').get() as { record: unknown }).record)).toEqual(stats);
     expect(db.prepare('SELECT run_id, interface, reason, ts_start, ts_end FROM capture_gaps').get()).toEqual({
       run_id: 'R2', interface: 'eth0', reason: 'interface_down', ts_start: gap.groundwatch.gap.start, ts_end: gap.groundwatch.gap.end,
     });

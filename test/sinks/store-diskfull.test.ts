@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeStoredText } from '../../src/sinks/stored-record.js';
 import { runCli } from '../support/cli.js';
 import { writeSteadyCapture } from './burst-capture.js';
 
@@ -118,7 +119,8 @@ describe('a full disk under a sink', () => {
     expect(lines(failing.stderr, /^groundwatch: SINK_FAILED: sink ndjson-file: .*ENOSPC/)).toHaveLength(1);
     expect(lines(failing.stderr, /sink ndjson-file: records are being dropped/)).toHaveLength(1);
     // The healthy store has every record; the last stats row is the final one, written after the count.
-    const finalStats = JSON.parse(spawnSync('sqlite3', [db, 'SELECT record FROM stats ORDER BY rowid DESC LIMIT 1'], { encoding: 'utf8' }).stdout) as {
+    const finalStatsHex = spawnSync('sqlite3', [db, 'SELECT hex(record) FROM stats ORDER BY rowid DESC LIMIT 1'], { encoding: 'utf8' }).stdout.trim();
+    const finalStats = JSON.parse(decodeStoredText(Buffer.from(finalStatsHex, 'hex'))) as {
       groundwatch: { stats: { sinks: Record<string, number> } };
     };
     const dropped = finalStats.groundwatch.stats.sinks['sink.ndjson-file.dropped'] ?? 0;
