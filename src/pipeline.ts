@@ -1,6 +1,7 @@
 /**
  * The one place that wires the stages in order, per packet:
  *   decode -> flow table -> geo (new flows) -> attribution -> judge (rules, alerts) -> sinks
+ * Attribution runs the analyzers of src/attribution/registry.ts (TLS, QUIC, HTTP, DNS).
  * Everything runs on packet time; the daemon drives `tick` from its clock.
  */
 import { Attributor, type InspectedFlow } from './attribution/attributor.js';
