@@ -1,10 +1,13 @@
 /**
  * The one place that wires the stages in order, per packet:
  *   decode -> flow table -> geo (new flows) -> attribution -> judge (rules, alerts) -> sinks
+ * Attribution runs the analyzers of src/attribution/registry.ts (TLS, QUIC, HTTP, DNS).
  * Everything runs on packet time; the daemon drives `tick` from its clock.
  */
-import { Attributor, type DnsSeen } from './attribution/attributor.js';
-import { DnsNameCache } from './attribution/dns/index.js';
+import { Attributor, type InspectedFlow } from './attribution/attributor.js';
+import { DnsNameCache, type DnsSeen } from './attribution/dns/index.js';
+import type { FlowInspection } from './attribution/flow-inspection.js';
+import { builtInAnalyzers } from './attribution/registry.js';
 import type { Counters } from './counters.js';
 import { decodeFrame, type FragmentReassembler } from './decode/decode.js';
 import type { DeviceSelector } from './detect/devices.js';
@@ -45,7 +48,7 @@ const SHED_FRACTION = 0.25;
 const SHED_MIN_FLOWS = 1000;
 
 export class Pipeline {
-  readonly flows: FlowTable;
+  readonly flows: FlowTable<FlowInspection>;
   readonly otherConversations: OtherIpConversations;
   private readonly attributor: Attributor;
   private readonly pendingJudgement = new Set<Flow>();
@@ -58,17 +61,17 @@ export class Pipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     const { counters, limits } = deps;
-    this.flows = new FlowTable(limits.flows, counters, (flow, reason) => this.onFlowEnd(flow, reason), {
+    this.flows = new FlowTable<FlowInspection>(limits.flows, counters, (flow, reason) => this.onFlowEnd(flow, reason), {
       devices: deps.devices,
       isLocalAddress,
     });
     this.otherConversations = new OtherIpConversations(limits.otherConversations, counters);
     const dnsCache = new DnsNameCache({ ...limits.dnsCache, counters });
-    this.attributor = new Attributor(dnsCache, limits.attribution, counters, {
+    const analyzers = builtInAnalyzers({ cache: dnsCache, onDns: (seen) => this.onDns(seen) });
+    this.attributor = new Attributor(analyzers, limits.attribution, counters, {
       onName: (flow, evidence) => {
         if (flow.evaluated) deps.judge.judgeFlow(flow, evidence.source);
       },
-      onDns: (seen) => this.onDns(seen),
     });
   }
 
@@ -119,7 +122,7 @@ export class Pipeline {
     return this.flows.endSome(reason, max);
   }
 
-  private onFlowStart(flow: Flow): void {
+  private onFlowStart(flow: InspectedFlow): void {
     flow.judged = this.deps.devices.matches(flow.clientIp, flow.clientMac);
     if (!flow.judged) {
       this.deps.counters.inc('flow.not_judged');
@@ -136,7 +139,7 @@ export class Pipeline {
     this.deps.judge.judgeFlow(flow, trigger);
   }
 
-  private onFlowEnd(flow: Flow, reason: FlowEndReason): void {
+  private onFlowEnd(flow: InspectedFlow, reason: FlowEndReason): void {
     this.pendingJudgement.delete(flow);
     if (!flow.judged) return;
     this.attributor.finish(flow);

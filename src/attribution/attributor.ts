@@ -1,219 +1,130 @@
 /**
- * Learns each flow's name from what its packets show (TLS SNI, QUIC SNI, HTTP
- * Host) and from DNS answers seen earlier, and says why when no name can be
- * learned. Analyzers report what they saw; rules/ decides what it means.
+ * Learns each flow's name through the analyzers it is given (src/attribution/registry.ts) and
+ * says why when no name can be learned. It knows transports, not protocols: an analyzer claims a
+ * flow by its ports at the start, or is recognised on the client's first bytes (TCP, put in order
+ * here) or first datagram (UDP), and then follows the flow alone until it is done. Analyzers
+ * report what they saw; rules/ decides what it means.
  */
-import { countAnomaly, type Counters } from '../counters.js';
+import type { Counters } from '../counters.js';
 import type { Direction, Flow } from '../flow/flow.js';
-import { TcpStreamAssembler, type TcpStreamLimits } from '../flow/tcp-stream.js';
-import type { Decoded, NameEvidence } from '../types.js';
-import { DnsNameCache, DnsTcpFramer, parseDnsMessage, resolveAnswers, type DnsMessage } from './dns/index.js';
-import { encryptedDnsByPort, looksLikeDoh } from './encrypted-dns.js';
-import { looksLikeHttpRequest, parseHttpRequestHead } from './http/index.js';
-import { newInspection, type Inspection } from './inspection.js';
-import { addNameEvidence } from './names.js';
-import { looksLikeQuicInitial, QUIC_REASONS_COUNTED_HERE, QuicInitialTracker } from './quic/index.js';
-import { looksLikeTls, TLS_REASONS_COUNTED_HERE, TlsClientHelloAssembler, type ClientHelloInfo } from './tls/index.js';
-
-export interface DnsSeen {
-  flow: Flow;
-  direction: Direction;
-  message: DnsMessage;
-  packet: Decoded;
-}
+import { TcpStreamAssembler } from '../flow/tcp-stream.js';
+import type { Decoded, NameEvidence, NameSource } from '../types.js';
+import type { Analyzer, AnalyzerContext, AnalyzerSession, AttributorLimits, InspectVerdict, PayloadAnalyzer, PortAnalyzer } from './analyzer.js';
+import { FlowInspection } from './flow-inspection.js';
+import { addNameEvidence, type NameRank } from './names.js';
 
 export interface AttributorEvents {
   /** The flow's chosen name changed (rules may now match). */
   onName(flow: Flow, evidence: NameEvidence): void;
-  onDns(seen: DnsSeen): void;
 }
 
-export interface AttributorLimits {
-  stream: TcpStreamLimits;
-  maxHttpHeadBytes: number;
-  /** Client datagrams of a UDP flow inspected for a QUIC Initial before giving up. */
-  maxQuicDatagrams: number;
-}
-
-const DNS_PORT = 53;
+/** A flow as the attributor sees it: its inspection state rides on the flow (no lookup per packet). */
+export type InspectedFlow = Flow<FlowInspection>;
 
 export class Attributor {
+  private readonly atFlowStart: Analyzer[];
+  private readonly byPort: PortAnalyzer[];
+  private readonly byStream: PayloadAnalyzer[];
+  private readonly byDatagram: PayloadAnalyzer[];
+  private readonly rank: NameRank;
+  private readonly ctx: AnalyzerContext;
+
   constructor(
-    private readonly dnsCache: DnsNameCache,
+    analyzers: readonly Analyzer[],
     private readonly limits: AttributorLimits,
     private readonly counters: Counters,
-    private readonly events: AttributorEvents,
-  ) {}
+    events: AttributorEvents,
+  ) {
+    this.atFlowStart = analyzers.filter((a) => a.onFlowStart !== undefined);
+    this.byPort = analyzers.filter((a): a is PortAnalyzer => a.input === 'claimed_packets');
+    this.byStream = analyzers.filter((a): a is PayloadAnalyzer => a.input === 'client_stream');
+    this.byDatagram = analyzers.filter((a): a is PayloadAnalyzer => a.input === 'client_datagrams');
+    const rank: Partial<Record<NameSource, number>> = {};
+    analyzers.forEach((a, i) => (rank[a.yields] ??= i));
+    this.rank = rank;
+    this.ctx = {
+      counters,
+      limits,
+      learn: (flow, evidence) => {
+        if (addNameEvidence(flow.attribution, evidence, this.rank)) events.onName(flow, evidence);
+      },
+    };
+  }
 
-  onFlowStart(flow: Flow): void {
-    const ins = newInspection();
+  onFlowStart(flow: InspectedFlow): void {
+    const ins = new FlowInspection();
     flow.inspection = ins;
-    const byPort = encryptedDnsByPort(flow.transport, flow.serverPort);
-    if (byPort) flow.attribution.encryptedDns = byPort;
-    if (flow.serverPort === DNS_PORT || flow.clientPort === DNS_PORT) ins.mode = 'dns';
-    const cached = this.dnsCache.lookup(flow.clientIp, flow.serverIp, flow.firstTs);
-    if (cached) this.learn(flow, cached);
+    for (const analyzer of this.atFlowStart) analyzer.onFlowStart?.(flow, this.ctx);
+    for (const analyzer of this.byPort) {
+      if (!analyzer.claims(flow)) continue;
+      ins.session = analyzer.open(flow, this.ctx);
+      ins.claimed = true;
+      return;
+    }
   }
 
-  onPacket(flow: Flow, direction: Direction, p: Decoded): void {
-    const ins = flow.inspection as Inspection;
-    if (ins.mode === 'done') return;
-    if (ins.mode === 'dns') return this.onDnsPacket(flow, ins, direction, p);
-    if (flow.transport === 'tcp') this.onTcp(flow, ins, direction, p);
-    else if (flow.transport === 'udp' && direction === 'to_server') this.onUdp(flow, ins, p);
+  onPacket(flow: InspectedFlow, direction: Direction, p: Decoded): void {
+    const ins = flow.inspection;
+    if (ins === undefined || ins.done) return;
+    const session = ins.session;
+    if (session !== undefined && ins.claimed) return this.apply(ins, session.inspect(flow, direction, p, p.payload));
+    if (flow.transport === 'tcp') this.onClientStream(flow, ins, direction, p);
+    else if (flow.transport === 'udp' && direction === 'to_server') this.onClientDatagram(flow, ins, p);
   }
 
-  /** At the end of a flow: say why it has no name, when it has none. */
-  finish(flow: Flow): void {
+  /** At the end of a flow: say why it has no name (or why its name may not be the real one). */
+  finish(flow: InspectedFlow): void {
     const a = flow.attribution;
-    const ins = flow.inspection as Inspection | undefined;
-    if (a.tls?.ech) a.unknownReason = 'tls_ech';
-    if (a.host !== undefined) return;
-    if (a.encryptedDns) a.unknownReason = 'encrypted_dns';
-    else if (ins?.mode === 'dns') a.unknownReason = 'not_inspected';
-    else if (ins?.sawTlsWithoutSni) a.unknownReason = 'tls_no_sni';
-    else if (ins?.sawQuicWithoutSni) a.unknownReason = 'quic_no_sni';
-    else a.unknownReason = 'no_handshake_seen';
+    const session = flow.inspection?.session;
+    if (a.host !== undefined) {
+      const doubt = session?.unknownReason(true);
+      if (doubt !== undefined) a.unknownReason = doubt;
+      return;
+    }
+    a.unknownReason = a.encryptedDns ? 'encrypted_dns' : (session?.unknownReason(false) ?? 'no_handshake_seen');
   }
 
-  isSettled(flow: Flow): boolean {
-    return (flow.inspection as Inspection | undefined)?.settled ?? true;
+  isSettled(flow: InspectedFlow): boolean {
+    return flow.inspection?.settled ?? true;
   }
 
-  private onTcp(flow: Flow, ins: Inspection, direction: Direction, p: Decoded): void {
+  private onClientStream(flow: InspectedFlow, ins: FlowInspection, direction: Direction, p: Decoded): void {
     if (direction !== 'to_server') return;
-    ins.clientStream ??= new TcpStreamAssembler(this.limits.stream, this.counters);
-    const bytes = ins.clientStream.push(p.tcpSeq, p.tcpFlags, p.payload);
-    if (!bytes || bytes.length === 0) {
-      if (ins.clientStream.overflowed) this.stop(ins);
-      return;
-    }
-    if (ins.mode === 'undecided') ins.mode = looksLikeTls(bytes) ? 'tls' : looksLikeHttpRequest(bytes) ? 'http' : 'done';
-    if (ins.mode === 'tls') this.onTlsBytes(flow, ins, bytes);
-    else if (ins.mode === 'http') this.onHttpBytes(flow, ins, bytes);
-    else this.stop(ins);
-  }
-
-  private onTlsBytes(flow: Flow, ins: Inspection, bytes: Uint8Array): void {
-    ins.tls ??= new TlsClientHelloAssembler({ maxBytes: this.limits.stream.maxBytes, counters: this.counters });
-    const r = ins.tls.push(bytes);
-    if (r.status === 'need_more') return;
-    this.stop(ins);
-    if (r.status === 'invalid') {
-      this.countInvalid('tls', r.reason, TLS_REASONS_COUNTED_HERE);
-      return;
-    }
-    this.onClientHello(flow, ins, r.value, 'tls_sni', flow.lastTs);
-  }
-
-  private onClientHello(flow: Flow, ins: Inspection, hello: ClientHelloInfo, source: 'tls_sni' | 'quic_sni', ts: number): void {
-    const a = flow.attribution;
-    const facts = { version: hello.version, alpn: hello.alpn, ...(hello.sni !== undefined ? { sni: hello.sni } : {}) };
-    if (source === 'tls_sni') a.tls = { ...facts, ech: hello.hasEch };
-    else a.quic = { ...facts, version: a.quic?.version ?? hello.version };
-    if (looksLikeDoh(flow.serverIp, flow.serverPort, hello.sni?.toLowerCase())) a.encryptedDns = 'doh';
-    if (hello.sni === undefined || hello.sni === '') {
-      if (source === 'tls_sni') ins.sawTlsWithoutSni = true;
-      else ins.sawQuicWithoutSni = true;
-      return;
-    }
-    this.counters.inc(`names.${source}`);
-    this.learn(flow, { host: hello.sni, source, ts });
-  }
-
-  private onHttpBytes(flow: Flow, ins: Inspection, bytes: Uint8Array): void {
-    (ins.http ??= []).push(bytes);
-    ins.httpBytes = (ins.httpBytes ?? 0) + bytes.length;
-    const head = ins.http.length === 1 ? ins.http[0]! : Buffer.concat(ins.http);
-    ins.http = [head];
-    const r = parseHttpRequestHead(head);
-    if (r.status === 'need_more' && ins.httpBytes < this.limits.maxHttpHeadBytes) return;
-    this.stop(ins);
-    ins.http = undefined;
-    if (r.status !== 'found') {
-      countAnomaly(this.counters, 'http', r.status === 'invalid' ? r.reason : 'too_large');
-      return;
-    }
-    flow.attribution.http = { method: r.value.method, ...(r.value.host !== undefined ? { host: r.value.host } : {}) };
-    if (r.value.host !== undefined && !r.value.hostIsIpLiteral) {
-      this.counters.inc('names.http_host');
-      this.learn(flow, { host: r.value.host, source: 'http_host', ts: flow.lastTs });
-    }
-  }
-
-  private onUdp(flow: Flow, ins: Inspection, p: Decoded): void {
-    if (ins.mode === 'undecided') {
-      if (!looksLikeQuicInitial(p.payload)) return this.stop(ins);
-      ins.mode = 'quic';
-    }
-    ins.quic ??= new QuicInitialTracker({ counters: this.counters });
-    ins.quicDatagrams = (ins.quicDatagrams ?? 0) + 1;
-    const r = ins.quic.pushClientDatagram(p.payload);
-    // A datagram that fails to decrypt (e.g. keys of an unseen Retry) does not end the search; later Initials may.
-    if (r.status === 'invalid' && !ins.quic.done) {
-      this.countInvalid('quic', r.reason, QUIC_REASONS_COUNTED_HERE);
-      if (ins.quicDatagrams >= this.limits.maxQuicDatagrams) this.stop(ins);
-      return;
-    }
-    if (r.status === 'need_more') {
-      if (ins.quicDatagrams >= this.limits.maxQuicDatagrams) {
-        this.counters.inc('anomaly.quic.gave_up');
-        this.stop(ins);
-      }
-      return;
-    }
-    this.stop(ins);
-    if (r.status === 'invalid') {
-      this.countInvalid('quic', r.reason, QUIC_REASONS_COUNTED_HERE);
-      return;
-    }
-    flow.attribution.quic = { version: r.value.version };
-    this.onClientHello(flow, ins, r.value.clientHello, 'quic_sni', p.ts);
-  }
-
-  private onDnsPacket(flow: Flow, ins: Inspection, direction: Direction, p: Decoded): void {
-    ins.settled = true;
-    if (flow.transport === 'udp') return this.onDnsMessage(flow, direction, p, p.payload);
-    if (flow.transport !== 'tcp') return;
-    const side = direction === 'to_server' ? 'clientStream' : 'serverStream';
-    const stream = (ins[side] ??= new TcpStreamAssembler({ ...this.limits.stream, maxBytes: Number.MAX_SAFE_INTEGER }, this.counters));
+    const stream = (ins.clientStream ??= new TcpStreamAssembler(this.limits.stream, this.counters));
     const bytes = stream.push(p.tcpSeq, p.tcpFlags, p.payload);
-    if (!bytes) return;
-    const framer = direction === 'to_server' ? (ins.dnsToServer ??= new DnsTcpFramer({ counters: this.counters })) : (ins.dnsToClient ??= new DnsTcpFramer({ counters: this.counters }));
-    for (const msg of framer.push(bytes)) this.onDnsMessage(flow, direction, p, msg);
-  }
-
-  private onDnsMessage(flow: Flow, direction: Direction, p: Decoded, bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    const r = parseDnsMessage(bytes);
-    if (r.status !== 'found') {
-      countAnomaly(this.counters, 'dns', r.status === 'invalid' ? r.reason : 'truncated');
+    if (!bytes || bytes.length === 0) {
+      if (stream.overflowed) this.stop(ins);
       return;
     }
-    const message = r.value;
-    // The answers present are used all the same (tshark decodes them too); the shortfall is an anomaly.
-    if (message.answersMissing > 0) this.counters.inc('anomaly.dns.answers_missing');
-    this.counters.inc(message.isResponse ? 'dns.responses' : 'dns.queries');
-    if (message.isResponse) {
-      for (const resolution of resolveAnswers(message, this.counters)) this.dnsCache.learn(p.dst, resolution, p.ts, p.src);
+    const session = ins.session ?? this.recognise(flow, ins, this.byStream, bytes);
+    if (session === undefined) return this.stop(ins);
+    this.apply(ins, session.inspect(flow, direction, p, bytes));
+  }
+
+  private onClientDatagram(flow: InspectedFlow, ins: FlowInspection, p: Decoded): void {
+    const session = ins.session ?? this.recognise(flow, ins, this.byDatagram, p.payload);
+    if (session === undefined) return this.stop(ins);
+    this.apply(ins, session.inspect(flow, 'to_server', p, p.payload));
+  }
+
+  /** The first analyzer, in registry order, that knows the flow's first payload starts following it. */
+  private recognise(flow: Flow, ins: FlowInspection, candidates: readonly PayloadAnalyzer[], first: Uint8Array): AnalyzerSession | undefined {
+    for (const analyzer of candidates) {
+      if (analyzer.recognises(first)) return (ins.session = analyzer.open(flow, this.ctx));
     }
-    this.events.onDns({ flow, direction, message, packet: p });
+    return undefined;
   }
 
-  /** Limit hits are counted by the parsers themselves; everything else is counted here, once. */
-  private countInvalid(stage: string, reason: string, countedThere: ReadonlySet<string>): void {
-    if (!countedThere.has(reason)) countAnomaly(this.counters, stage, reason);
+  private apply(ins: FlowInspection, verdict: InspectVerdict): void {
+    if (verdict === 'more') return;
+    if (verdict === 'done') return this.stop(ins);
+    ins.settled = true;
   }
 
-  private learn(flow: Flow, evidence: NameEvidence): void {
-    if (addNameEvidence(flow.attribution, evidence)) this.events.onName(flow, evidence);
-  }
-
-  private stop(ins: Inspection): void {
-    ins.mode = 'done';
+  private stop(ins: FlowInspection): void {
+    ins.done = true;
     ins.settled = true;
     ins.clientStream = undefined;
-    ins.tls = undefined;
-    ins.quic = undefined;
+    ins.session?.stop();
   }
 }

@@ -2,7 +2,7 @@
  * Every table, buffer and cache has a limit; these are the largest defaults.
  * A run scales them down to its memory (src/config/memory-budget.ts).
  */
-import type { AttributorLimits } from '../attribution/attributor.js';
+import type { AttributorLimits } from '../attribution/analyzer.js';
 import type { DnsNameCacheOptions } from '../attribution/dns/index.js';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from '../flow/flow-table.js';
 import { DEFAULT_TCP_STREAM_LIMITS } from '../flow/tcp-stream.js';

@@ -3,7 +3,7 @@
  * soon as the evidence is known. One alert per (flow, rule); repeats of the
  * same (device, destination, rule) inside the window are folded into the first.
  */
-import type { DnsSeen } from '../attribution/attributor.js';
+import type { DnsSeen } from '../attribution/dns/index.js';
 import type { Counters } from '../counters.js';
 import type { Flow } from '../flow/flow.js';
 import type { AlertRecord, FoldedFlows } from '../records/ecs.js';

@@ -25,8 +25,8 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = {
   closedLingerSeconds: 5,
 };
 
-export interface TrackResult {
-  flow: Flow;
+export interface TrackResult<Inspection = unknown> {
+  flow: Flow<Inspection>;
   direction: Direction;
   isNew: boolean;
 }
@@ -43,11 +43,12 @@ function flowKey(p: Decoded): string {
     : p.dst + '|' + p.src + String.fromCharCode(p.protocol, p.dstPort, p.srcPort);
 }
 
-export type FlowEndHandler = (flow: Flow, reason: FlowEndReason) => void;
+export type FlowEndHandler<Inspection = unknown> = (flow: Flow<Inspection>, reason: FlowEndReason) => void;
 
-export class FlowTable {
+/** `Inspection`: the per-flow state the inspecting stage keeps on each flow (Flow.inspection). */
+export class FlowTable<Inspection = unknown> {
   /** Creation order: the oldest flow is evicted first, in O(1) however many there are. */
-  private readonly flows = new FifoMap<string, Flow>();
+  private readonly flows = new FifoMap<string, Flow<Inspection>>();
   private seq = 0;
   /** Lowered when memory pressure shed flows; the configured limits (shared objects) are left alone. */
   private shedBound = Infinity;
@@ -55,7 +56,7 @@ export class FlowTable {
   constructor(
     private readonly limits: FlowLimits,
     private readonly counters: Counters,
-    private readonly onEnd: FlowEndHandler,
+    private readonly onEnd: FlowEndHandler<Inspection>,
     /** Devices and local ranges, for flows whose handshake was not seen; without them only SYNs and ports orient. */
     private readonly orientation: OrientationEvidence = {},
   ) {}
@@ -69,7 +70,7 @@ export class FlowTable {
     return Math.min(this.limits.maxFlows, this.shedBound);
   }
 
-  track(p: Decoded): TrackResult {
+  track(p: Decoded): TrackResult<Inspection> {
     const key = flowKey(p);
     let flow = this.flows.get(key);
     let direction: Direction = 'to_server';
@@ -122,7 +123,7 @@ export class FlowTable {
     return count;
   }
 
-  private end(flow: Flow, reason: FlowEndReason): void {
+  private end(flow: Flow<Inspection>, reason: FlowEndReason): void {
     if (!this.flows.delete(flow.key)) return;
     this.onEnd(flow, reason);
   }
@@ -134,11 +135,11 @@ export class FlowTable {
     return (syn && direction === 'to_server') || p.ts - flow.lastTs >= this.limits.closedLingerSeconds;
   }
 
-  private create(p: Decoded, key: string): { flow: Flow; direction: Direction } {
+  private create(p: Decoded, key: string): { flow: Flow<Inspection>; direction: Direction } {
     if (this.flows.size >= this.limits.maxFlows) this.evictOldest();
     const { fromServer, orientation, startSeen } = orientFirstPacket(p, this.orientation);
     if (!startSeen) this.counters.inc(`flow.start_not_seen.${orientation}`);
-    const flow = new Flow({
+    const flow = new Flow<Inspection>({
       key,
       seq: this.seq++,
       protocol: p.protocol,

@@ -5,7 +5,11 @@ import { communityId } from './community-id.js';
 
 export type Direction = 'to_server' | 'to_client';
 
-export class Flow {
+/**
+ * `Inspection` is the type of the per-flow state the inspecting stage keeps here (attribution/'s
+ * FlowInspection); flow/ only holds it, so it never imports the stage above it.
+ */
+export class Flow<Inspection = unknown> {
   readonly key: string;
   private readonly seq: number;
   private cachedUid?: string;
@@ -42,8 +46,8 @@ export class Flow {
   closeReason?: 'fin' | 'rst';
   attribution: Attribution = { names: [], conflict: false };
   geo: GeoInfo = {};
-  /** Per-protocol inspection state, owned by attribution/. */
-  inspection: unknown;
+  /** Per-flow inspection state, owned by the stage that inspects the flow (attribution/). */
+  inspection: Inspection | undefined;
   /** Rule ids already alerted for this flow: one alert per (flow, rule). Made on the first alert: most flows never alert. */
   alertedRules: Set<string> | undefined;
   /** What the rules last saw of this flow (detect/judge.ts): unchanged facts are not judged again. */

@@ -1,4 +1,4 @@
-import type { DnsSeen } from '../attribution/attributor.js';
+import type { DnsSeen } from '../attribution/dns/index.js';
 import { resolveAnswers } from '../attribution/dns/index.js';
 import { ECS_VERSION, type DnsRecord } from './ecs.js';
 import { macField } from './mac.js';

@@ -23,7 +23,7 @@ const CASES: Array<[string, string]> = [
 
 function attributed(host: string): string | undefined {
   const a: Attribution = { names: [], conflict: false };
-  addNameEvidence(a, { host, source: 'tls_sni', ts: 1_700_000_000 });
+  addNameEvidence(a, { host, source: 'tls_sni', ts: 1_700_000_000 }, { tls_sni: 0 });
   return a.host;
 }
 

@@ -4,3 +4,5 @@ export { DnsTcpFramer, DEFAULT_DNS_TCP_BUFFER, type DnsTcpFramerOptions } from '
 export { DnsNameCache, DNS_CACHE_DEFAULTS, type DnsNameCacheOptions } from './dns-name-cache.js';
 export { dnsTypeName, dnsTypeNumber, dnsOpcodeName, dnsRcodeName } from './dns-codes.js';
 export { normaliseDnsName } from './dns-rdata.js';
+export { dnsAnalyzer, type DnsAnalyzerDeps } from './analyzer.js';
+export type { DnsSeen } from './dns-seen.js';

@@ -8,3 +8,4 @@ export {
 } from './initial-tracker.js';
 export { looksLikeQuicInitial } from './looks-like.js';
 export { QUIC_V1, QUIC_V2, quicVersionName, quicVersionParams } from './versions.js';
+export { quicAnalyzer } from './analyzer.js';
