@@ -2,7 +2,7 @@
 /**
  * Start-up cost of the CLI: median wall and CPU time (user + system) of N runs of a tiny
  * `replay --no-db` against bare `node -e 0`, interleaved so every variant sees the same machine
- * load, with `--version` (the CLI's code loaded, no command run) to split loading from running.
+ * load, with `replay --help` (the CLI's code loaded, replay registered, nothing run) to split loading from running.
  * Usage: node bench/startup/measure-startup.mjs [runs] [other-main.js ...]
  * (other builds of dist/cli/main.js, e.g. the previous commit's, are timed in the same rounds: A/B).
  * `npm run bench` (bench/corpus/bench-corpus.mjs --only startup) reports the same figures.
@@ -18,7 +18,7 @@ const replayArgs = ['replay', fixture, '--no-db', '--format', 'ndjson', '--fail-
 const variants = [
   ['node -e 0', ['-e', '0']],
   ...mains.flatMap((m) => [
-    [`${m} --version`, [m, '--version']],
+    [`${m} replay --help`, [m, 'replay', '--help']],
     [`${m} replay`, [m, ...replayArgs]],
   ]),
 ];
