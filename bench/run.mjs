@@ -267,7 +267,7 @@ if (delivery) {
   if (r) lines.push(`  replay (${fmt(r.alerts)} alerts): ${fmt(r.no_destination, 2)} s without destination, ${fmt(r.healthy_destination, 2)} s with a healthy one, ${fmt(r.hanging_destination, 2)} s with a hanging one (hanging/healthy ${fmt(r.hanging_vs_healthy, 2)}, hanging/none ${fmt(r.hanging_vs_none, 2)})`);
 }
 if (report) lines.push('', reportLine(report));
-if (corpus) lines.push('', 'real-client corpus (issue 18):', ...corpus.table.map((l) => `  ${l}`), `  start-up (tiny capture, --no-db, median of 10): ${fmt(corpus.startup.medianMs)} ms, bare node ${fmt(corpus.startup.bareNodeMedianMs)} ms (target <= 150 ms)`);
+if (corpus) lines.push('', 'real-client corpus (issue 18):', ...corpus.table.map((l) => `  ${l}`), `  start-up (tiny capture, --no-db, median of 10): ${fmt(corpus.startup.medianMs)} ms, bare node ${fmt(corpus.startup.bareNodeMedianMs)} ms (x${fmt(corpus.startup.ratioToBareNode, 2)}; target <= 150 ms); CPU ${fmt(corpus.startup.cpuMs)} ms, bare node ${fmt(corpus.startup.bareNodeCpuMs)} ms (x${fmt(corpus.startup.cpuRatioToBareNode, 2)})`);
 const previousFile = join(RESULTS, 'latest.json');
 if (existsSync(previousFile)) {
   const prev = JSON.parse(readFileSync(previousFile, 'utf8'));

@@ -139,7 +139,7 @@ export class GeoResolver implements GeoLookup {
    */
   contentSha256(path: string): string | undefined {
     const db = [this.loaded.country, this.loaded.registrant, this.loaded.asn].find((d) => d?.path === path);
-    return db ? createHash('sha256').update(db.bytes).digest('hex') : undefined;
+    return db ? createHash('sha256').update(db.contents()).digest('hex') : undefined;
   }
 
   databases(now: Date = new Date()): GeoDatabaseInfo[] {

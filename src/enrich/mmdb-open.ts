@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Reader } from 'maxmind';
-import { checkDataBounds, checkMetadataBounds } from './mmdb-bounds.js';
+import { LazyFileBytes } from './lazy-file-bytes.js';
+import { checkDataBounds, checkMetadataBounds, METADATA_MARKER } from './mmdb-bounds.js';
 import { recordRole } from './record-shape.js';
 
 /** country = where the address is; registrant = who registered the block (whois); asn = who announces it. */
@@ -21,9 +22,15 @@ export interface OpenedDb {
   recordSize: number;
   ipVersion: number;
   fileSize: number;
-  /** The file's contents as read at open: the reader decodes from this very buffer (no extra memory). */
-  bytes: Buffer;
+  /**
+   * The file's contents as they were at open: the buffer the reader decodes from (no extra
+   * memory). An embedded database is read on demand (lazy-file-bytes.ts); this reads the rest.
+   */
+  contents(): Buffer;
 }
+
+/** The MMDB format keeps its metadata within the file's last 128 KiB. */
+const METADATA_MAX_BYTES = 128 * 1024;
 
 const PROBE_ADDRESSES = ['1.1.1.1', '8.8.8.8', '81.2.69.160', '89.160.20.128', '120.24.10.20', '2001:4860:4860::8888'];
 
@@ -33,7 +40,10 @@ const PROBE_ADDRESSES = ['1.1.1.1', '8.8.8.8', '81.2.69.160', '89.160.20.128', '
  * one-line reason; callers decide how loud to be.
  */
 export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): OpenedDb {
-  const buf = bytes ?? readFileSync(path);
+  // Embedded databases are read as lookups need them (start-up time); anything else is read whole,
+  // because its data is walked in full below before any lookup.
+  const lazy = bytes === undefined && origin === 'embedded' ? openLazy(path) : undefined;
+  const buf = bytes ?? lazy?.bytes ?? readFileSync(path);
   const metaProblem = checkMetadataBounds(buf);
   if (metaProblem) throw new Error(`${path}: MaxMind DB metadata refused: ${metaProblem}`);
   let reader: Reader<Record<string, unknown>>;
@@ -45,6 +55,10 @@ export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): Opened
   const m = reader.metadata;
   if (m.binaryFormatMajorVersion !== 2 || m.searchTreeSize + 16 > buf.length || !(m.nodeCount > 0)) {
     throw new Error(`${path}: MaxMind DB metadata inconsistent with file size`);
+  }
+  if (lazy && !readTreeOnDemand(reader, lazy, m.searchTreeSize)) {
+    lazy.readAll();
+    reader = new Reader<Record<string, unknown>>(buf);
   }
   // Before any lookup: the role probes below decode with the reader's unbounded decoder. The
   // embedded databases are installed with the code (and checked by test/enrich/mmdb-bounds.test.ts);
@@ -65,11 +79,53 @@ export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): Opened
     nodeCount: m.nodeCount,
     recordSize: m.recordSize,
     ipVersion: m.ipVersion,
-    fileSize: bytes ? bytes.length : statSync(path).size,
-    bytes: buf,
+    fileSize: bytes ? bytes.length : (lazy?.size ?? statSync(path).size),
+    contents: () => lazy?.readAll() ?? buf,
   };
   probeMmdb(db);
   return db;
+}
+
+/** The file with its metadata read (the reader parses it at once); the rest is read on demand. */
+function openLazy(path: string): LazyFileBytes {
+  const lazy = new LazyFileBytes(path);
+  lazy.preload(lazy.size - METADATA_MAX_BYTES, METADATA_MAX_BYTES);
+  // A file whose metadata is not where the format puts it is read whole, as any other file.
+  if (lazy.bytes.lastIndexOf(METADATA_MARKER) < 0) lazy.readAll();
+  return lazy;
+}
+
+/** The reader's internals this relies on (mmdb-lib 3): its tree walker and the IPv4 subtree's start node. */
+interface ReaderInternals {
+  walker?: { left(offset: number): number; right(offset: number): number };
+  ipv4Start?: () => number;
+  ipv4StartNodeNumber?: number;
+}
+
+/**
+ * Makes the reader read each search-tree node from the file before it reads the node from the
+ * buffer: the walker is the only code that reads the tree (mmdb-lib's Reader), so wrapping it
+ * covers every lookup exactly, with no second copy of the tree-walking rules. The data section is
+ * read now, whole: records follow pointers anywhere in it (it is small but for the ASN
+ * database's names). Once the file is complete the reader gets its own walker back. False when
+ * the reader does not look as expected (another mmdb-lib): the caller then reads the file whole.
+ */
+function readTreeOnDemand(reader: Reader<Record<string, unknown>>, lazy: LazyFileBytes, treeSize: number): boolean {
+  const internals = reader as unknown as ReaderInternals;
+  const walker = internals.walker;
+  if (!walker || typeof walker.left !== 'function' || typeof walker.right !== 'function') return false;
+  if (typeof internals.ipv4Start !== 'function' || typeof internals.ipv4StartNodeNumber !== 'number') return false;
+  lazy.preload(treeSize, lazy.size - treeSize);
+  const nodeBytes = reader.metadata.nodeByteSize;
+  const onDemand = (read: (offset: number) => number) => (offset: number) => {
+    lazy.ensure(offset, nodeBytes);
+    if (lazy.complete) internals.walker = walker;
+    return read(offset);
+  };
+  internals.walker = { left: onDemand(walker.left), right: onDemand(walker.right) };
+  // The constructor found the IPv4 subtree on a tree not read yet: find it again, reading as it goes.
+  internals.ipv4StartNodeNumber = internals.ipv4Start.call(reader);
+  return true;
 }
 
 /**

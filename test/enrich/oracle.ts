@@ -109,7 +109,8 @@ export function mmdblookupString(file: string, ip: string, path: string[]): stri
   if (r.error) throw r.error;
   const out = `${r.stdout}${r.stderr}`;
   if (/Could not find an entry|The lookup path does not match/.test(out)) return undefined;
-  const m = /"([^"]*)" <utf8_string>/.exec(out);
+  // mmdblookup prints the string between quotes without escaping any inside it (PJSC "Vimpelcom").
+  const m = /"(.*)" <utf8_string>/.exec(out);
   if (!m) throw new Error(`unexpected mmdblookup output for ${ip}: ${out}`);
   return m[1];
 }
