@@ -14,7 +14,7 @@ import { FlowTable } from './flow/flow-table.js';
 import { HeapPressure } from './util/heap-pressure.js';
 import type { PipelineLimits } from './config/limits.js';
 import { buildDnsRecord } from './records/dns-record.js';
-import type { FlowEndReason, GroundwatchRecord } from './records/ecs.js';
+import type { Dataset, FlowEndReason, GroundwatchRecord } from './records/ecs.js';
 import { buildFlowRecord } from './records/flow-record.js';
 import type { GeoLookup, PacketOrigin, RawPacket } from './types.js';
 import { originOf, type RunProvenance } from './records/provenance.js';
@@ -31,6 +31,8 @@ export interface PipelineDeps {
   devices: DeviceSelector;
   reassembler: FragmentReassembler & { expire(now: number): void };
   write(record: GroundwatchRecord): void;
+  /** False: nothing takes records of this dataset, so they are not built (absent: all are taken). */
+  accepts?(dataset: Dataset): boolean;
   runId?: string;
   /** Keeps packets of judged flows as evidence candidates (evidence/recorder.ts). */
   packets?: PacketKeeper;
@@ -55,9 +57,14 @@ export class Pipeline {
   now = 0;
   /** The packet being processed: a new flow's first packet, a DNS message's packet. */
   private origin: PacketOrigin | undefined;
+  /** Some sink takes flow / DNS records: building one costs more than the rest of a flow's end. */
+  private readonly writesFlows: boolean;
+  private readonly writesDns: boolean;
 
   constructor(private readonly deps: PipelineDeps) {
     const { counters, limits } = deps;
+    this.writesFlows = deps.accepts?.('groundwatch.flow') ?? true;
+    this.writesDns = deps.accepts?.('groundwatch.dns') ?? true;
     this.flows = new FlowTable(limits.flows, counters, (flow, reason) => this.onFlowEnd(flow, reason), {
       devices: deps.devices,
       isLocalAddress,
@@ -144,11 +151,11 @@ export class Pipeline {
     this.deps.judge.judgeFlow(flow, flow.evaluated ? 'flow_end' : (flow.attribution.source ?? 'flow_end'));
     flow.evaluated = true;
     recordCoverage(this.deps.counters, flow);
-    this.deps.write(buildFlowRecord(flow, reason, this.deps.provenance));
+    if (this.writesFlows) this.deps.write(buildFlowRecord(flow, reason, this.deps.provenance));
   }
 
   private onDns(seen: DnsSeen): void {
-    this.deps.write(buildDnsRecord(seen, this.deps.provenance, this.origin));
+    if (this.writesDns) this.deps.write(buildDnsRecord(seen, this.deps.provenance, this.origin));
     if (!seen.message.isResponse && seen.direction === 'to_server') this.deps.judge.judgeDnsQuery(seen, this.origin);
   }
 }
