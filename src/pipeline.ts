@@ -17,7 +17,7 @@ import { buildDnsRecord } from './records/dns-record.js';
 import type { Dataset, FlowEndReason, GroundwatchRecord } from './records/ecs.js';
 import { buildFlowRecord } from './records/flow-record.js';
 import type { GeoLookup, PacketOrigin, RawPacket } from './types.js';
-import { originOf, type RunProvenance } from './records/provenance.js';
+import type { RunProvenance } from './records/provenance.js';
 import { OtherIpConversations } from './flow/other-conversations.js';
 import { recordCoverage } from './detect/coverage.js';
 import { isLocalAddress } from './detect/local-address.js';
@@ -57,6 +57,9 @@ export class Pipeline {
   now = 0;
   /** The packet being processed: a new flow's first packet, a DNS message's packet. */
   private origin: PacketOrigin | undefined;
+  /** Where the packet being processed is in its file; its PacketOrigin is made only when a flow starts or a DNS message is seen on it. */
+  private originSource = 0;
+  private originPacket: number | undefined;
   /** Some sink takes flow / DNS records: building one costs more than the rest of a flow's end. */
   private readonly writesFlows: boolean;
   private readonly writesDns: boolean;
@@ -88,7 +91,9 @@ export class Pipeline {
   processPacket(raw: RawPacket): void {
     const { counters } = this.deps;
     counters.inc('packets.received');
-    this.origin = originOf(raw);
+    this.origin = undefined;
+    this.originSource = raw.sourceIndex;
+    this.originPacket = raw.packetNumber;
     const p = decodeFrame(raw, { counters, reassembler: this.deps.reassembler });
     if (p === undefined) return;
     counters.inc('packets.decoded');
@@ -100,7 +105,8 @@ export class Pipeline {
     }
     const { flow, direction, isNew } = this.flows.track(p);
     if (isNew) {
-      if (this.origin) flow.origin = this.origin;
+      const origin = this.packetOrigin();
+      if (origin) flow.origin = origin;
       this.onFlowStart(flow);
     }
     if (!flow.judged) return;
@@ -124,6 +130,13 @@ export class Pipeline {
   /** End of input (or shutdown): open flows are written, `max` at a time so the caller can flush between rounds; returns how many are left. */
   finishSome(reason: FlowEndReason, max: number): number {
     return this.flows.endSome(reason, max);
+  }
+
+  /** The packet being processed as a PacketOrigin (one object per packet, made on first use). */
+  private packetOrigin(): PacketOrigin | undefined {
+    // A packet without a number (live capture) has no origin.
+    if (this.origin === undefined && this.originPacket !== undefined) this.origin = { sourceIndex: this.originSource, packetNumber: this.originPacket };
+    return this.origin;
   }
 
   private onFlowStart(flow: Flow): void {
@@ -155,7 +168,8 @@ export class Pipeline {
   }
 
   private onDns(seen: DnsSeen): void {
-    if (this.writesDns) this.deps.write(buildDnsRecord(seen, this.deps.provenance, this.origin));
-    if (!seen.message.isResponse && seen.direction === 'to_server') this.deps.judge.judgeDnsQuery(seen, this.origin);
+    const origin = this.packetOrigin();
+    if (this.writesDns) this.deps.write(buildDnsRecord(seen, this.deps.provenance, origin));
+    if (!seen.message.isResponse && seen.direction === 'to_server') this.deps.judge.judgeDnsQuery(seen, origin);
   }
 }
