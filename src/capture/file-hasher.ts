@@ -43,9 +43,10 @@ const COPY_BUFFER_BYTES = 1024 * 1024;
 const MAX_POOLED_BUFFERS = 8;
 /**
  * Copies the thread has not hashed yet before the reader waits for it: a thread starved of CPU
- * (a busy machine) otherwise let copies of the whole file pile up (seen: 535 MB peak on a 275 MB capture).
+ * (a busy machine) otherwise let copies of the whole file pile up (seen: 535 MB peak on a 275 MB
+ * capture). As many as the pool keeps, so no more than that many copy buffers ever exist.
  */
-export const MAX_COPIES_IN_FLIGHT = 16;
+export const MAX_COPIES_IN_FLIGHT = MAX_POOLED_BUFFERS;
 
 type Reply = { op: 'free'; buffer: ArrayBuffer } | { op: 'digest'; id: number; sha256: string };
 
