@@ -17,10 +17,10 @@ import { FlowTable } from './flow/flow-table.js';
 import { HeapPressure } from './util/heap-pressure.js';
 import type { PipelineLimits } from './config/limits.js';
 import { buildDnsRecord } from './records/dns-record.js';
-import type { FlowEndReason, GroundwatchRecord } from './records/ecs.js';
+import type { Dataset, FlowEndReason, GroundwatchRecord } from './records/ecs.js';
 import { buildFlowRecord } from './records/flow-record.js';
 import type { GeoLookup, PacketOrigin, RawPacket } from './types.js';
-import { originOf, type RunProvenance } from './records/provenance.js';
+import type { RunProvenance } from './records/provenance.js';
 import { OtherIpConversations } from './flow/other-conversations.js';
 import { recordCoverage } from './detect/coverage.js';
 import { isLocalAddress } from './detect/local-address.js';
@@ -34,6 +34,8 @@ export interface PipelineDeps {
   devices: DeviceSelector;
   reassembler: FragmentReassembler & { expire(now: number): void };
   write(record: GroundwatchRecord): void;
+  /** False: nothing takes records of this dataset, so they are not built (absent: all are taken). */
+  accepts?(dataset: Dataset): boolean;
   runId?: string;
   /** Keeps packets of judged flows as evidence candidates (evidence/recorder.ts). */
   packets?: PacketKeeper;
@@ -58,9 +60,17 @@ export class Pipeline {
   now = 0;
   /** The packet being processed: a new flow's first packet, a DNS message's packet. */
   private origin: PacketOrigin | undefined;
+  /** Where the packet being processed is in its file; its PacketOrigin is made only when a flow starts or a DNS message is seen on it. */
+  private originSource = 0;
+  private originPacket: number | undefined;
+  /** Some sink takes flow / DNS records: building one costs more than the rest of a flow's end. */
+  private readonly writesFlows: boolean;
+  private readonly writesDns: boolean;
 
   constructor(private readonly deps: PipelineDeps) {
     const { counters, limits } = deps;
+    this.writesFlows = deps.accepts?.('groundwatch.flow') ?? true;
+    this.writesDns = deps.accepts?.('groundwatch.dns') ?? true;
     this.flows = new FlowTable<FlowInspection>(limits.flows, counters, (flow, reason) => this.onFlowEnd(flow, reason), {
       devices: deps.devices,
       isLocalAddress,
@@ -84,7 +94,9 @@ export class Pipeline {
   processPacket(raw: RawPacket): void {
     const { counters } = this.deps;
     counters.inc('packets.received');
-    this.origin = originOf(raw);
+    this.origin = undefined;
+    this.originSource = raw.sourceIndex;
+    this.originPacket = raw.packetNumber;
     const p = decodeFrame(raw, { counters, reassembler: this.deps.reassembler });
     if (p === undefined) return;
     counters.inc('packets.decoded');
@@ -96,7 +108,8 @@ export class Pipeline {
     }
     const { flow, direction, isNew } = this.flows.track(p);
     if (isNew) {
-      if (this.origin) flow.origin = this.origin;
+      const origin = this.packetOrigin();
+      if (origin) flow.origin = origin;
       this.onFlowStart(flow);
     }
     if (!flow.judged) return;
@@ -120,6 +133,13 @@ export class Pipeline {
   /** End of input (or shutdown): open flows are written, `max` at a time so the caller can flush between rounds; returns how many are left. */
   finishSome(reason: FlowEndReason, max: number): number {
     return this.flows.endSome(reason, max);
+  }
+
+  /** The packet being processed as a PacketOrigin (one object per packet, made on first use). */
+  private packetOrigin(): PacketOrigin | undefined {
+    // A packet without a number (live capture) has no origin.
+    if (this.origin === undefined && this.originPacket !== undefined) this.origin = { sourceIndex: this.originSource, packetNumber: this.originPacket };
+    return this.origin;
   }
 
   private onFlowStart(flow: InspectedFlow): void {
@@ -147,11 +167,12 @@ export class Pipeline {
     this.deps.judge.judgeFlow(flow, flow.evaluated ? 'flow_end' : (flow.attribution.source ?? 'flow_end'));
     flow.evaluated = true;
     recordCoverage(this.deps.counters, flow);
-    this.deps.write(buildFlowRecord(flow, reason, this.deps.provenance));
+    if (this.writesFlows) this.deps.write(buildFlowRecord(flow, reason, this.deps.provenance));
   }
 
   private onDns(seen: DnsSeen): void {
-    this.deps.write(buildDnsRecord(seen, this.deps.provenance, this.origin));
-    if (!seen.message.isResponse && seen.direction === 'to_server') this.deps.judge.judgeDnsQuery(seen, this.origin);
+    const origin = this.packetOrigin();
+    if (this.writesDns) this.deps.write(buildDnsRecord(seen, this.deps.provenance, origin));
+    if (!seen.message.isResponse && seen.direction === 'to_server') this.deps.judge.judgeDnsQuery(seen, origin);
   }
 }

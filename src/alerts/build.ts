@@ -16,8 +16,6 @@ import { ruleFields } from './rule-fields.js';
 
 export type AlertTime = { tsSec: number; tsNsec: number } | string;
 
-/** `{ key: value }` when value is defined, else `{}`: records carry no undefined keys (SQLite binds them as NULL columns). */
-
 /**
  * The id's first part: once the run id, which was never set, so every id ever written hashed ''.
  * Kept empty for good: an alert's id must not depend on the run, or a re-replay of the same
@@ -27,6 +25,12 @@ const NO_RUN = '';
 
 function timestamp(ts: AlertTime): string {
   return typeof ts === 'string' ? ts : isoFromSecNsec(ts.tsSec, ts.tsNsec);
+}
+
+/** What the rule concluded: the first fields of every alert's groundwatch block, flow or DNS query. */
+function verdictFields(hit: RuleHit): Pick<AlertRecord['groundwatch'], 'severity' | 'confidence' | 'reasons' | 'category'> {
+  const rule = hit.rule;
+  return { severity: rule.severity, confidence: rule.confidence, reasons: [...hit.reasons], category: rule.category };
 }
 
 export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: string, ts: AlertTime, run?: RunProvenance): AlertRecord {
@@ -53,10 +57,7 @@ export function buildAlertRecord(flow: FlowSnapshot, hit: RuleHit, trigger: stri
     network: { transport: flow.transport, iana_number: String(flow.protocol), community_id: flow.communityId },
     rule: ruleFields(rule),
     groundwatch: {
-      severity: rule.severity,
-      confidence: rule.confidence,
-      reasons: [...hit.reasons],
-      category: rule.category,
+      ...verdictFields(hit),
       flow: { uid: flow.uid, start_seen: flow.startSeen, orientation: flow.orientation },
       name: nameFields(a),
       ...optional('jurisdiction', jurisdiction(flow.geo)),
@@ -103,10 +104,7 @@ export function buildDnsQueryAlertRecord(origin: DnsQueryOrigin, q: DnsQueryFact
     network: { transport: q.resolver.transport, protocol: 'dns', ...(origin.communityId ? { community_id: origin.communityId } : {}) },
     rule: ruleFields(rule),
     groundwatch: {
-      severity: rule.severity,
-      confidence: rule.confidence,
-      reasons: [...hit.reasons],
-      category: rule.category,
+      ...verdictFields(hit),
       flow: {
         uid: origin.flowUid,
         ...(origin.startSeen !== undefined ? { start_seen: origin.startSeen } : {}),

@@ -41,6 +41,12 @@ parentPort.on('message', ({ id, op, buffer, length }) => {
 /** Copy buffers go to the thread and come back to be reused: garbage buffers waiting for the thread's GC cost ~70 MB on a 160 MB file. */
 const COPY_BUFFER_BYTES = 1024 * 1024;
 const MAX_POOLED_BUFFERS = 8;
+/**
+ * Copies the thread has not hashed yet before the reader waits for it: a thread starved of CPU
+ * (a busy machine) otherwise let copies of the whole file pile up (seen: 535 MB peak on a 275 MB
+ * capture). As many as the pool keeps, so no more than that many copy buffers ever exist.
+ */
+export const MAX_COPIES_IN_FLIGHT = MAX_POOLED_BUFFERS;
 
 type Reply = { op: 'free'; buffer: ArrayBuffer } | { op: 'digest'; id: number; sha256: string };
 
@@ -52,6 +58,8 @@ class HashThread {
   private active = 0;
   private readonly waiting = new Map<number, Waiter>();
   private readonly pool: ArrayBuffer[] = [];
+  private inFlight = 0;
+  private catchingUp: (() => void)[] = [];
 
   start(): number {
     const id = this.nextId++;
@@ -67,6 +75,24 @@ class HashThread {
     const buffer = this.copyBuffer(bytes.length);
     new Uint8Array(buffer).set(bytes);
     this.thread().postMessage({ id, op: 'update', buffer, length: bytes.length }, [buffer]);
+    this.inFlight++;
+  }
+
+  /** Resolves once the thread is within MAX_COPIES_IN_FLIGHT copies of the reader; undefined when it already is. */
+  caughtUp(): Promise<void> | undefined {
+    if (this.inFlight < MAX_COPIES_IN_FLIGHT) return undefined;
+    return new Promise((resolve) => this.catchingUp.push(resolve));
+  }
+
+  private copyReturned(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (this.inFlight < MAX_COPIES_IN_FLIGHT) this.releaseReaders();
+  }
+
+  private releaseReaders(): void {
+    const waiting = this.catchingUp;
+    this.catchingUp = [];
+    for (const resolve of waiting) resolve();
   }
 
   private copyBuffer(length: number): ArrayBuffer {
@@ -86,8 +112,12 @@ class HashThread {
     if (this.worker) return this.worker;
     const worker = new Worker(THREAD_SOURCE, { eval: true });
     worker.on('message', (reply: Reply) => {
-      if (reply.op === 'digest') this.settle(reply);
-      else if (this.pool.length < MAX_POOLED_BUFFERS) this.pool.push(reply.buffer);
+      if (reply.op === 'digest') {
+        this.settle(reply);
+        return;
+      }
+      if (this.pool.length < MAX_POOLED_BUFFERS) this.pool.push(reply.buffer);
+      this.copyReturned();
     });
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', () => {
@@ -109,6 +139,9 @@ class HashThread {
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
     this.active = 0;
+    // The digest reports the failure; readers go on without waiting for a thread that is gone.
+    this.inFlight = 0;
+    this.releaseReaders();
   }
 }
 
@@ -139,6 +172,11 @@ export class ReadDigest {
     this.position = end;
     if (this.inline) this.inline.update(fresh);
     else shared.update(this.threadId!, fresh);
+  }
+
+  /** Before reading on: resolves once the hash thread has caught up enough (undefined when it has, or hashing is inline). */
+  caughtUp(): Promise<void> | undefined {
+    return this.threadId === undefined ? undefined : shared.caughtUp();
   }
 
   /** Reading was abandoned: release the thread's state (it would otherwise keep the process alive). */

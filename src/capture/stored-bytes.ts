@@ -29,13 +29,17 @@ export class StoredBytes {
   async *content(): AsyncGenerator<Uint8Array> {
     if (this.compressed) {
       const onRead = (chunk: Uint8Array, at: number) => this.digest.update(chunk, at);
-      for await (const chunk of gunzipMembers({ path: this.path, size: this.size, chunkBytes: this.chunkBytes, onRead })) yield plainView(chunk);
+      for await (const chunk of gunzipMembers({ path: this.path, size: this.size, chunkBytes: this.chunkBytes, onRead })) {
+        await this.digest.caughtUp();
+        yield plainView(chunk);
+      }
       return;
     }
     let at = 0;
     for await (const chunk of this.stream(0) as AsyncIterable<Buffer> | Iterable<Buffer>) {
       this.digest.update(chunk, at);
       at += chunk.length;
+      await this.digest.caughtUp();
       yield plainView(chunk);
     }
   }

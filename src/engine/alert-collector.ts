@@ -3,7 +3,7 @@
  * the total, and (replay) a bounded list with repeat counts for JUnit. With
  * keep = 0 (the daemon) nothing grows with the number of alerts.
  */
-import type { AlertRecord, GroundwatchRecord } from '../records/ecs.js';
+import type { AlertRecord, Dataset, GroundwatchRecord } from '../records/ecs.js';
 import type { Sink } from '../sinks/sink.js';
 import { SEVERITY_ORDER, type Severity } from '../types.js';
 
@@ -17,6 +17,10 @@ export class AlertCollector implements Sink {
   total = 0;
 
   constructor(private readonly keep = DEFAULT_KEPT_ALERTS) {}
+
+  accepts(dataset: Dataset): boolean {
+    return dataset === 'groundwatch.alert';
+  }
 
   write(rec: GroundwatchRecord): void {
     if (rec.event.dataset !== 'groundwatch.alert') return;

@@ -22,7 +22,7 @@ import type { PacketKeeper } from '../evidence/recorder.js';
 import { GeoResolver } from '../enrich/index.js';
 import { DEFAULT_GEOIP_MAX_AGE_DAYS } from '../enrich/staleness.js';
 import { Pipeline } from '../pipeline.js';
-import type { CaptureRun, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
+import type { CaptureRun, Dataset, GroundwatchRecord, StatsRecord } from '../records/ecs.js';
 import type { RunProvenance } from '../records/provenance.js';
 import { RuleEngine } from '../rules/engine.js';
 import { defaultRulePaths, loadRules } from '../rules/load.js';
@@ -30,7 +30,7 @@ import type { RuleSet } from '../rules/types.js';
 import { dropReporter, type DropReport } from '../sinks/drop-report.js';
 import { SinkFanout } from '../sinks/fanout.js';
 import type { Sink } from '../sinks/sink.js';
-import { TextSink, wantedOnStdout, type StdoutEvents } from '../sinks/text-sink.js';
+import { datasetOnStdout, TextSink, wantedOnStdout, type StdoutEvents } from '../sinks/text-sink.js';
 import type { Delivery, DeliveryReport, DeliverySetup } from '../delivery/delivery.js';
 import { AlertCollector, DEFAULT_KEPT_ALERTS } from './alert-collector.js';
 import { runGeoDatabases } from './run-geoip.js';
@@ -153,6 +153,7 @@ export class Session {
       devices: new DeviceSelector(options.devices ?? []),
       reassembler: new IpReassembler(this.counters, limits.fragments),
       write: (record: GroundwatchRecord) => this.sinks.write(record),
+      accepts: (dataset: Dataset) => this.sinks.accepts(dataset),
       ...(packetKeeper ? { packets: packetKeeper } : {}),
       provenance: this.provenance,
     });
@@ -326,6 +327,9 @@ class FilteredSink implements Sink {
     private readonly events: StdoutEvents,
   ) {
     this.name = inner.name;
+  }
+  accepts(dataset: Dataset): boolean {
+    return datasetOnStdout(dataset, this.events) && (this.inner.accepts?.(dataset) ?? true);
   }
   write(rec: GroundwatchRecord): void {
     if (wantedOnStdout(rec, this.events)) this.inner.write(rec);

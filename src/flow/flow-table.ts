@@ -6,6 +6,7 @@ import type { CounterName, Counters } from '../counters.js';
 import type { FlowEndReason } from '../records/ecs.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Decoded } from '../types.js';
 import { FifoMap } from '../util/fifo-map.js';
+import { ExpiryQueue } from './expiry-queue.js';
 import { Flow, type Direction } from './flow.js';
 import { orientFirstPacket, type OrientationEvidence } from './orientation.js';
 
@@ -43,12 +44,23 @@ function flowKey(p: Decoded): string {
     : p.dst + '|' + p.src + String.fromCharCode(p.protocol, p.dstPort, p.srcPort);
 }
 
+/**
+ * Queued times are this much early: the sweep decides with the exact test below, and a time
+ * rounded the other way must not make it see a due flow one sweep late.
+ */
+const EXPIRY_SLACK_SECONDS = 1e-3;
+/** The expiry queue is rebuilt from the open flows once it holds this many entries per open flow (and this many more). */
+const EXPIRY_REBUILD_FACTOR = 4;
+const EXPIRY_REBUILD_MIN = 4096;
+
 export type FlowEndHandler<Inspection = unknown> = (flow: Flow<Inspection>, reason: FlowEndReason) => void;
 
 /** `Inspection`: the per-flow state the inspecting stage keeps on each flow (Flow.inspection). */
 export class FlowTable<Inspection = unknown> {
   /** Creation order: the oldest flow is evicted first, in O(1) however many there are. */
   private readonly flows = new FifoMap<string, Flow<Inspection>>();
+  /** Every open flow has an entry no later than when it can time out. */
+  private readonly expiry = new ExpiryQueue();
   private seq = 0;
   /** Lowered when memory pressure shed flows; the configured limits (shared objects) are left alone. */
   private shedBound = Infinity;
@@ -89,16 +101,51 @@ export class FlowTable<Inspection = unknown> {
     return { flow, direction, isNew };
   }
 
-  /** End flows idle past their timeout, and closed flows past their linger. */
+  /** End flows idle past their timeout, and closed flows past their linger, in creation order. */
   expire(now: number): void {
-    for (const flow of this.flows.values()) {
-      if (flow.closedAt !== undefined && now - flow.lastTs >= this.limits.closedLingerSeconds) {
-        this.end(flow, flow.closeReason ?? 'fin');
-        continue;
-      }
-      const idle = flow.transport === 'tcp' ? this.limits.tcpIdleSeconds : this.limits.udpIdleSeconds;
-      if (now - flow.lastTs >= idle) this.end(flow, 'idle_timeout');
+    if (this.expiry.nextDue > now) return;
+    const due: Flow<Inspection>[] = [];
+    const notYet: Flow<Inspection>[] = [];
+    while (this.expiry.nextDue <= now) {
+      const key = this.expiry.nextKey;
+      const seq = this.expiry.nextSeq;
+      this.expiry.pop();
+      const flow = this.flows.get(key);
+      // Ended since, or the key now names a newer flow (which has its own entry).
+      if (flow === undefined || flow.seq !== seq) continue;
+      if (this.expiryReason(flow, now) !== undefined) due.push(flow);
+      else notYet.push(flow);
     }
+    // Queued again only now: one whose new time is within the slack would come straight back up.
+    for (const flow of notYet) this.queueExpiry(flow);
+    // Creation order is the order a walk over the whole table ends them in; a flow queued twice (opened, then closed) comes up twice.
+    due.sort((a, b) => a.seq - b.seq);
+    let previous: Flow<Inspection> | undefined;
+    for (const flow of due) {
+      if (flow === previous) continue;
+      previous = flow;
+      this.end(flow, this.expiryReason(flow, now)!);
+    }
+  }
+
+  /** Why the flow ends at `now`, or undefined while it is neither idle past its timeout nor closed past its linger. */
+  private expiryReason(flow: Flow, now: number): FlowEndReason | undefined {
+    if (flow.closedAt !== undefined && now - flow.lastTs >= this.limits.closedLingerSeconds) return flow.closeReason ?? 'fin';
+    const idle = flow.transport === 'tcp' ? this.limits.tcpIdleSeconds : this.limits.udpIdleSeconds;
+    return now - flow.lastTs >= idle ? 'idle_timeout' : undefined;
+  }
+
+  /** Entries of ended flows wait until their time comes up: when they outnumber the open flows (eviction, shedding), start afresh from the open ones. */
+  private rebuildExpiry(): void {
+    this.expiry.clear();
+    for (const flow of this.flows.values()) this.queueExpiry(flow);
+  }
+
+  /** Queues the earliest time the flow can end by itself, as it stands (later packets only move that time on; closing brings it forward and queues it again). */
+  private queueExpiry(flow: Flow): void {
+    const idle = flow.transport === 'tcp' ? this.limits.tcpIdleSeconds : this.limits.udpIdleSeconds;
+    const timeout = flow.closedAt !== undefined ? Math.min(idle, this.limits.closedLingerSeconds) : idle;
+    this.expiry.push(flow.lastTs + timeout - EXPIRY_SLACK_SECONDS, flow.key, flow.seq);
   }
 
   /** End up to `max` open flows, oldest first; returns how many are still open. */
@@ -155,6 +202,8 @@ export class FlowTable<Inspection = unknown> {
       ts: p.ts,
     });
     this.flows.set(key, flow);
+    if (this.expiry.size > EXPIRY_REBUILD_FACTOR * this.flows.size + EXPIRY_REBUILD_MIN) this.rebuildExpiry();
+    this.queueExpiry(flow);
     this.counters.inc('flow.created');
     return { flow, direction: fromServer ? 'to_client' : 'to_server' };
   }
@@ -195,6 +244,7 @@ export class FlowTable<Inspection = unknown> {
     if (p.tcpFlags & TCP_RST) {
       flow.closedAt = p.ts;
       flow.closeReason = 'rst';
+      this.queueExpiry(flow);
       return;
     }
     if (p.tcpFlags & TCP_FIN) {
@@ -203,6 +253,7 @@ export class FlowTable<Inspection = unknown> {
       if (flow.finFromClient && flow.finFromServer) {
         flow.closedAt = p.ts;
         flow.closeReason = 'fin';
+        this.queueExpiry(flow);
       }
     }
   }

@@ -11,7 +11,8 @@ export type Direction = 'to_server' | 'to_client';
  */
 export class Flow<Inspection = unknown> {
   readonly key: string;
-  private readonly seq: number;
+  /** Creation order within the table (the order a walk over the table visits flows). */
+  readonly seq: number;
   private cachedUid?: string;
   readonly protocol: number;
   readonly transport: Transport;

@@ -5,10 +5,20 @@
  */
 import { isMac } from '../address/mac.js';
 
+/** Every flow and DNS record converts its MACs, and a network has few: converted ones are kept (bounded). */
+const converted = new Map<string, string>();
+const CONVERTED_MAX = 1024;
+
 /** The ECS form of a 48-bit MAC written with ':' or '-', or undefined when the text is not one. */
 export function ecsMac(text: string): string | undefined {
+  const known = converted.get(text);
+  if (known !== undefined) return known;
   const t = text.trim();
-  return isMac(t) ? t.toUpperCase().replace(/:/g, '-') : undefined;
+  if (!isMac(t)) return undefined;
+  const ecs = t.toUpperCase().replace(/:/g, '-');
+  if (converted.size >= CONVERTED_MAX) converted.clear();
+  converted.set(text, ecs);
+  return ecs;
 }
 
 /** The form stores written before ECS conformance held (`02:00:00:00:02:14`), still matched on read. */

@@ -33,8 +33,3 @@ export function provenanceFields(run: RunProvenance | undefined, origin: PacketO
   if (origin !== undefined && file !== undefined) fields.capture = { file, packet: origin.packetNumber };
   return fields;
 }
-
-/** The origin of a raw packet, when it has a number (file input). */
-export function originOf(packet: { sourceIndex: number; packetNumber?: number }): PacketOrigin | undefined {
-  return packet.packetNumber === undefined ? undefined : { sourceIndex: packet.sourceIndex, packetNumber: packet.packetNumber };
-}

@@ -8,7 +8,7 @@
  * here throws into the capture path.
  */
 import type { Counters } from '../counters.js';
-import type { CaptureRun, FoldedFlows, GroundwatchRecord } from '../records/ecs.js';
+import type { CaptureRun, Dataset, FoldedFlows, GroundwatchRecord } from '../records/ecs.js';
 import { Backoff } from '../util/backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { Sink } from './sink.js';
@@ -49,6 +49,7 @@ export class SinkFanout implements Sink {
   private readonly onDrop: ((sink: string, count: number) => void) | undefined;
   private readonly now: () => number;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly taken = new Map<Dataset, boolean>();
 
   constructor(sinks: Sink[], opts: SinkFanoutOptions) {
     const limit = opts.queueLimit ?? DEFAULT_SINK_QUEUE_LIMIT;
@@ -62,6 +63,16 @@ export class SinkFanout implements Sink {
   get flushIntervalMs(): number | undefined {
     const intervals = this.slots.map((s) => s.sink.flushIntervalMs).filter((v): v is number => v !== undefined);
     return intervals.length > 0 ? Math.min(...intervals) : undefined;
+  }
+
+  /** Some sink takes records of this dataset (sinks are fixed at construction, so the answer is kept). */
+  accepts(dataset: Dataset): boolean {
+    let taken = this.taken.get(dataset);
+    if (taken === undefined) {
+      taken = this.slots.some((slot) => slot.sink.accepts?.(dataset) ?? true);
+      this.taken.set(dataset, taken);
+    }
+    return taken;
   }
 
   write(rec: GroundwatchRecord): void {

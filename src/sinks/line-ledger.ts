@@ -18,9 +18,9 @@ export class LineLedger {
     this.lengths.push(bytes);
   }
 
-  /** The newest line never entered the writer (it dropped it). */
-  droppedNewest(): void {
-    if (this.unwritten > 0) this.lengths.pop();
+  /** The newest `count` lines never entered the writer (it dropped them). */
+  droppedNewest(count = 1): void {
+    for (let i = 0; i < count && this.unwritten > 0; i++) this.lengths.pop();
   }
 
   written(bytes: number): void {

@@ -3,11 +3,17 @@
  * caller decides when to flush (every N records or T ms). A sink is allowed
  * to throw or reject: SinkFanout isolates failures from the capture path.
  */
-import type { CaptureRun, FoldedFlows, GroundwatchRecord } from '../records/ecs.js';
+import type { CaptureRun, Dataset, FoldedFlows, GroundwatchRecord } from '../records/ecs.js';
 
 export interface Sink {
   readonly name: string;
   write(rec: GroundwatchRecord): void;
+  /**
+   * False when the sink ignores every record of this dataset: when no sink takes a dataset, the
+   * pipeline does not build its records at all (`--events alerts` without a store builds no flow
+   * or DNS record). Absent: the sink takes every dataset.
+   */
+  accepts?(dataset: Dataset): boolean;
   flush(): Promise<void>;
   close(): Promise<void>;
   startRun?(run: CaptureRun): void;

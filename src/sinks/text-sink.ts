@@ -2,7 +2,7 @@
  * Human-readable lines for a terminal. Every string from a packet goes through
  * sanitizeForTerminal: a hostname may carry ANSI escapes or bidi overrides.
  */
-import type { AlertRecord, FlowRecord, GroundwatchRecord } from '../records/ecs.js';
+import type { AlertRecord, Dataset, FlowRecord, GroundwatchRecord } from '../records/ecs.js';
 import type { Sink } from './sink.js';
 import { neutralizeTerminalText, sanitizeForTerminal as safe } from '../util/terminal-text.js';
 import { plainReason } from '../util/db-label.js';
@@ -12,7 +12,10 @@ import { cutToWidth, wrapWords } from '../util/text-width.js';
 export type StdoutEvents = 'alerts' | 'flows' | 'all';
 
 export function wantedOnStdout(rec: GroundwatchRecord, events: StdoutEvents): boolean {
-  const dataset = rec.event.dataset;
+  return datasetOnStdout(rec.event.dataset, events);
+}
+
+export function datasetOnStdout(dataset: Dataset, events: StdoutEvents): boolean {
   if (events === 'all') return true;
   if (dataset === 'groundwatch.alert') return true;
   return events === 'flows' && dataset === 'groundwatch.flow';
@@ -26,6 +29,10 @@ export class TextSink implements Sink {
     private readonly out: NodeJS.WritableStream,
     private readonly events: StdoutEvents,
   ) {}
+
+  accepts(dataset: Dataset): boolean {
+    return datasetOnStdout(dataset, this.events);
+  }
 
   write(rec: GroundwatchRecord): void {
     if (!wantedOnStdout(rec, this.events)) return;

@@ -150,3 +150,24 @@ describe('SinkFanout', () => {
     expect(() => fanout.write(alert('1'))).not.toThrow();
   });
 });
+
+describe('SinkFanout.accepts', () => {
+  const only = (name: string, taken: string[]): Sink => ({
+    name,
+    accepts: (dataset) => taken.includes(dataset),
+    write: () => undefined,
+    flush: async () => undefined,
+    close: async () => undefined,
+  });
+  const opts = { counters: new Counters(), onError: () => undefined };
+
+  it('takes a dataset when some sink does; a sink that does not say takes every dataset', () => {
+    const fanout = new SinkFanout([only('alerts', ['groundwatch.alert']), only('flows', ['groundwatch.flow'])], opts);
+    expect(fanout.accepts('groundwatch.alert')).toBe(true);
+    expect(fanout.accepts('groundwatch.flow')).toBe(true);
+    expect(fanout.accepts('groundwatch.dns')).toBe(false);
+    const withPlain = new SinkFanout([only('alerts', ['groundwatch.alert']), new MemorySink('plain')], opts);
+    expect(withPlain.accepts('groundwatch.dns')).toBe(true);
+    expect(new SinkFanout([], opts).accepts('groundwatch.alert')).toBe(false);
+  });
+});

@@ -63,6 +63,35 @@ describe('NdjsonSink', () => {
     expect(written + counters.get('sink.ndjson.dropped')).toBe(200);
   });
 
+  it('counts every line of what the bound drops, lines of several bytes per character included', async () => {
+    const file = join(tmp(), 'bounded-utf8.ndjson');
+    const counters = new Counters();
+    // 64 KiB: the first few batches fit while the file is being written, the rest of the burst does not.
+    const sink = new NdjsonSink({ dest: file, counters, maxBufferBytes: 64 * 1024 });
+    for (let i = 0; i < 400; i++) sink.write(makeAlert({ id: `U${i}`, domain: `d${i}.b\u00fccher-\u4e2d\u6587.example` }));
+    await sink.close();
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const ids = lines.map((l) => (JSON.parse(l) as { event: { id: string } }).event.id);
+    expect(counters.get('sink.ndjson.dropped')).toBeGreaterThan(0);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.length + counters.get('sink.ndjson.dropped')).toBe(400);
+    expect(ids).toEqual(ids.map((_, i) => `U${i}`)); // the oldest kept, whole lines, in order
+  });
+
+  it('hands lines to the file by the end of the burst that wrote them, without a flush', async () => {
+    const file = join(tmp(), 'no-flush.ndjson');
+    const sink = new NdjsonSink({ dest: file });
+    await sink.ready();
+    for (const id of ['N1', 'N2', 'N3']) sink.write(makeAlert({ id }));
+    let text = '';
+    for (let waited = 0; waited < 5000 && text.split('\n').length < 4; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      text = readFileSync(file, 'utf8');
+    }
+    expect(text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { event: { id: string } }).event.id)).toEqual(['N1', 'N2', 'N3']);
+    await sink.close();
+  });
+
   it('a full disk (/dev/full) rejects flush and makes later writes throw, for the fan-out to queue', async () => {
     const sink = new NdjsonSink({ dest: '/dev/full' });
     sink.write(makeAlert({ id: 'D1' }));
