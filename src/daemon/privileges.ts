@@ -95,9 +95,19 @@ function switchUser(runAs: RunAs, caps?: CaptureCapabilities): void {
     process.setuid!(runAs.uid);
     caps?.restore();
   } catch (err) {
-    throw new GroundwatchError('USAGE', `cannot switch to user ${runAs.user}: ${err instanceof Error ? err.message : String(err)}`);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new GroundwatchError('USAGE', `cannot switch to user ${runAs.user}: ${reason}${IO_URING_GUARD.test(reason) ? IO_URING_ADVICE : ''}`);
   }
 }
+
+/**
+ * Node.js refuses setuid/setgid/initgroups when it cannot rule out that libuv uses io_uring
+ * (CVE-2024-22017): always so where it links a system libuv without Node's own patch, as
+ * Debian 13's nodejs does. Such a Node can only be started as the user, never switch to it.
+ */
+const IO_URING_GUARD = /CVE-2024-22017/;
+const IO_URING_ADVICE =
+  ' (this Node.js cannot change user: start groundwatch as that user instead, as the systemd unit deploy/groundwatch.service does with User= and AmbientCapabilities=CAP_NET_RAW; docs/monitor.md)';
 
 /** The user's uid and primary group from the passwd database (the group need not share the user's name). */
 export function passwdEntry(user: string, passwd = readPasswd()): RunAs {
