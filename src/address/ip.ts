@@ -44,9 +44,17 @@ export function formatIPv6(b: Uint8Array, off: number): string {
  * of 1-4 digits, an embedded dotted quad only at the end. A zone (%eth0) is
  * ignored. Hand-written: rules and flow ids parse addresses on the hot path.
  */
+/** What node:net's isIPv6 accepts after '%'. */
+const ZONE_ID = /^[0-9a-zA-Z.:-]+$/;
+
 export function parseIp(text: string): Uint8Array | undefined {
   const zone = text.indexOf('%');
-  const s = zone >= 0 ? text.slice(0, zone) : text;
+  if (zone >= 0) {
+    // A zone belongs to IPv6 only and names something (node:net and inet_pton alike refuse '::%').
+    const s = text.slice(0, zone);
+    return s.includes(':') && ZONE_ID.test(text.slice(zone + 1)) ? parseIPv6(s) : undefined;
+  }
+  const s = text;
   if (s.includes(':')) return parseIPv6(s);
   const out = new Uint8Array(4);
   return parseIPv4Into(s, 0, s.length, out, 0) ? out : undefined;

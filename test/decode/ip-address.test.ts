@@ -49,6 +49,8 @@ describe('parseIp (the one address parser)', () => {
     expect(parseIp('010.1.1.1')).toBeUndefined();
     expect(parseIp('10.1.1.01')).toBeUndefined();
     expect(hex(parseIp('fe80::1%eth0'))).toBe('fe800000000000000000000000000001');
+    // node:net isIP answers 0 for each (seen as a random counterexample: '::%').
+    for (const t of ['::%', 'fe80::1%', '192.0.2.1%eth0', 'fe80::1%eth 0']) expect(parseIp(t), t).toBeUndefined();
   });
 
   it('folds IPv4-mapped IPv6 to IPv4 and trims', () => {
