@@ -117,7 +117,7 @@ function checkStore(dbPath, alertLines) {
   const by = (source) => db.prepare('SELECT count(*) AS n FROM flows WHERE name_source = ?').get(source).n;
   const tls = by('tls_sni');
   const http = by('http_host');
-  const dnsAnswers = db.prepare("SELECT count(*) AS n FROM dns WHERE json_extract(record, '$.dns.type') = 'answer'").get().n;
+  const dnsAnswers = db.prepare("SELECT count(*) AS n FROM dns WHERE dns_type = 'answer'").get().n;
   const alerts = db.prepare('SELECT count(*) AS n FROM alerts').get().n;
   db.close();
   const problems = [];
