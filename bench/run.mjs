@@ -10,12 +10,13 @@
  *   npm run bench -- --only-report       # only the report over a month of stored records (--skip-report to leave it out)
  *   npm run bench -- --skip-corpus     # without the real-client corpus part (issue 18)
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { measure as measureIn, median } from './process-measure.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -50,44 +51,8 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Runs a command, polling /proc for its peak RSS (VmHWM); returns wall seconds, peak MB, stdout. */
-function measure(cmd, argv, { stdoutFile } = {}) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let peakKb = 0;
-    let stdoutBytes = 0;
-    let stdoutLines = 0;
-    const keep = [];
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    }, 10);
-    child.stdout.on('data', (d) => {
-      stdoutBytes += d.length;
-      for (const b of d) if (b === 10) stdoutLines++;
-      if (stdoutFile) keep.push(d);
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (stdoutFile) writeFileSync(stdoutFile, Buffer.concat(keep));
-      resolve({ code, seconds, peakMb: peakKb / 1024, stdoutBytes, stdoutLines, stderr });
-    });
-  });
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+/** Every command here runs from the project root. */
+const measure = (cmd, argv) => measureIn(cmd, argv, { cwd: ROOT });
 
 // 1. The capture (deterministic; regenerated when missing or of another size).
 const capture = join(WORK, `bench-${PACKETS}.pcap`);
