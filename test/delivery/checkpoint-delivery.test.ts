@@ -5,7 +5,6 @@
  * size) and the public key `keys init` wrote, read with the integrity module's own verifier.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseCheckpoint } from '../../src/integrity/checkpoint.js';
 import { parseVerifierKey } from '../../src/integrity/note-keys.js';
 import { verifyNote } from '../../src/integrity/signed-note.js';
-import { CLI, REPO_ROOT, runCli } from '../support/cli.js';
+import { REPO_ROOT, runCli, runCliAsync } from '../support/cli.js';
 import { HttpReceiver } from './http-receiver.js';
 
 const FIXTURE = join(REPO_ROOT, 'fixtures/session-dji-mixed.pcapng');
@@ -21,17 +20,6 @@ const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
 });
-
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe('checkpoints go off the box through the outbox', () => {
   it('replay --deliver delivers the final checkpoint; its note verifies against the key used', async () => {
@@ -42,7 +30,7 @@ describe('checkpoints go off the box through the outbox', () => {
     const keys = join(dir, 'keys');
     expect(runCli(['keys', 'init', '--dir', keys, '--name', 'groundwatch/cp-deliver-test']).status).toBe(0);
     const db = join(dir, 'store.db');
-    const run = await cli(['replay', FIXTURE, '--db', db, '--key-dir', keys, '--format', 'text', '--fail-on', 'never', '--deliver', `http://127.0.0.1:${port}/hook`]);
+    const run = await runCliAsync(['replay', FIXTURE, '--db', db, '--key-dir', keys, '--format', 'text', '--fail-on', 'never', '--deliver', `http://127.0.0.1:${port}/hook`]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
 

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT, runCli } from '../support/cli.js';
+import { CLI, REPO_ROOT, runCliAsync } from '../support/cli.js';
 import { HttpReceiver } from './http-receiver.js';
 
 const FIXTURE = join(REPO_ROOT, 'fixtures/session-dji-mixed.pcapng');
@@ -60,25 +60,13 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-/** runCli is synchronous (spawnSync) and would block the in-process receiver: spawn and await instead. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 const tmp = () => mkdtempSync(join(tmpdir(), 'gw-deliver-cli-'));
 
 describe('replay --deliver (webhook) from the CLI', () => {
   it('delivers every alert of the run exactly once, and says so in the summary', async () => {
     const { r, port } = await receiver();
     const db = join(tmp(), 'store.db');
-    const run = await cli(['replay', FIXTURE, '--db', db, '--format', 'text', '--fail-on', 'never', '--deliver', `http://127.0.0.1:${port}/hook`]);
+    const run = await runCliAsync(['replay', FIXTURE, '--db', db, '--format', 'text', '--fail-on', 'never', '--deliver', `http://127.0.0.1:${port}/hook`]);
     expect(run.status).toBe(0);
     const ids = messageIds(db);
     expect(alertIds(db).length).toBeGreaterThan(10);
@@ -90,7 +78,7 @@ describe('replay --deliver (webhook) from the CLI', () => {
   it('the groundwatch.stats record carries the delivery counters (queued = alerts of the store)', async () => {
     const { port } = await receiver();
     const db = join(tmp(), 'store.db');
-    const run = await cli(['replay', FIXTURE, '--db', db, '--format', 'ndjson', '--events', 'all', '--fail-on', 'never', '--deliver', `http://127.0.0.1:${port}/hook`]);
+    const run = await runCliAsync(['replay', FIXTURE, '--db', db, '--format', 'ndjson', '--events', 'all', '--fail-on', 'never', '--deliver', `http://127.0.0.1:${port}/hook`]);
     expect(run.status).toBe(0);
     const stats = run.stdout.split('\n').filter((l) => l.includes('"groundwatch.stats"')).map((l) => JSON.parse(l) as { groundwatch: { stats: Record<string, any> } });
     const final = stats.at(-1)!.groundwatch.stats;
@@ -106,15 +94,15 @@ describe('replay --deliver (webhook) from the CLI', () => {
     const port = await deadPort();
     const db = join(tmp(), 'store.db');
     const url = `http://127.0.0.1:${port}/hook`;
-    const run = await cli(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url, '--deliver-timeout', '1']);
+    const run = await runCliAsync(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url, '--deliver-timeout', '1']);
     expect(run.status).toBe(3);
     const ids = messageIds(db);
     expect(run.stderr).toContain(`groundwatch: DELIVERY_INCOMPLETE: ${ids.length} messages not delivered`);
-    const list = await cli(['outbox', 'list', '--db', db, '--format', 'ndjson']);
+    const list = await runCliAsync(['outbox', 'list', '--db', db, '--format', 'ndjson']);
     const rows = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows).toEqual([expect.objectContaining({ destination: url, pending: ids.length, delivered: 0, disabled: 0, last_error: expect.stringMatching(/ECONNREFUSED|refused/) })]);
 
-    const flushDown = await cli(['outbox', 'flush', '--db', db, '--deliver', url, '--timeout', '1']);
+    const flushDown = await runCliAsync(['outbox', 'flush', '--db', db, '--deliver', url, '--timeout', '1']);
     expect(flushDown.status).toBe(3);
     const { r } = await (async () => {
       const rec = new HttpReceiver();
@@ -122,11 +110,11 @@ describe('replay --deliver (webhook) from the CLI', () => {
       cleanup.push(() => rec.close());
       return { r: rec };
     })();
-    const flush = await cli(['outbox', 'flush', '--db', db, '--deliver', url]);
+    const flush = await runCliAsync(['outbox', 'flush', '--db', db, '--deliver', url]);
     expect(flush.stderr).toBe('');
     expect(flush.status).toBe(0);
     expect([...r.accepted].sort()).toEqual(ids);
-    const again = await cli(['outbox', 'flush', '--db', db, '--deliver', url]);
+    const again = await runCliAsync(['outbox', 'flush', '--db', db, '--deliver', url]);
     expect(again.status).toBe(0);
     expect(r.accepted).toHaveLength(ids.length);
   });
@@ -134,7 +122,7 @@ describe('replay --deliver (webhook) from the CLI', () => {
   it('--no-db: direct delivery within the wait; what could not be delivered is named as lost, exit 3', async () => {
     const port = await deadPort();
     const dir = tmp();
-    const run = await cli(['replay', FIXTURE, '--no-db', '--ndjson', join(dir, 'out.ndjson'), '--fail-on', 'never', '--format', 'text', '--deliver', `http://127.0.0.1:${port}/hook`, '--deliver-timeout', '1']);
+    const run = await runCliAsync(['replay', FIXTURE, '--no-db', '--ndjson', join(dir, 'out.ndjson'), '--fail-on', 'never', '--format', 'text', '--deliver', `http://127.0.0.1:${port}/hook`, '--deliver-timeout', '1']);
     expect(run.status).toBe(3);
     expect(run.stdout).toMatch(/delivery .* undelivered, not delivered and lost \(--no-db: no outbox\)/);
     expect(run.stderr).toMatch(/DELIVERY_INCOMPLETE: \d+ messages not delivered .*with --no-db there is no outbox: they are lost/);
@@ -153,7 +141,7 @@ describe('replay --deliver (webhook) from the CLI', () => {
     const ids = messageIds(db);
     expect(ids).toContain(inFlight);
     // "Restart": the outbox still has the row in flight as pending; flushing sends it again, same id.
-    const flush = await cli(['outbox', 'flush', '--db', db, '--deliver', url]);
+    const flush = await runCliAsync(['outbox', 'flush', '--db', db, '--deliver', url]);
     expect(flush.status).toBe(0);
     expect(r.requests.filter((id) => id === inFlight).length).toBeGreaterThanOrEqual(2);
     expect([...new Set(r.accepted)].sort()).toEqual(ids);
@@ -165,22 +153,22 @@ describe('outbox commands', () => {
     const { r, port } = await receiver([{ status: 410 }]);
     const db = join(tmp(), 'store.db');
     const url = `http://127.0.0.1:${port}/hook`;
-    const run = await cli(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url, '--deliver-timeout', '2']);
+    const run = await runCliAsync(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url, '--deliver-timeout', '2']);
     expect(run.status).toBe(3);
     expect(run.stderr.match(/DELIVERY_DISABLED/g)).toHaveLength(1);
     const first = r.requests[0]!;
-    expect((await cli(['outbox', 'retry', 'no-such-id', '--db', db])).stderr).toMatch(/^groundwatch: NOT_FOUND: /);
-    expect((await cli(['outbox', 'retry', first, '--db', db])).status).toBe(0);
-    expect((await cli(['outbox', 'purge', '--all', '--db', db])).stderr).toMatch(/^groundwatch: USAGE: .*--yes/);
-    const flush = await cli(['outbox', 'flush', '--db', db, '--deliver', url, '--timeout', '5']);
+    expect((await runCliAsync(['outbox', 'retry', 'no-such-id', '--db', db])).stderr).toMatch(/^groundwatch: NOT_FOUND: /);
+    expect((await runCliAsync(['outbox', 'retry', first, '--db', db])).status).toBe(0);
+    expect((await runCliAsync(['outbox', 'purge', '--all', '--db', db])).stderr).toMatch(/^groundwatch: USAGE: .*--yes/);
+    const flush = await runCliAsync(['outbox', 'flush', '--db', db, '--deliver', url, '--timeout', '5']);
     // Pending: the retried row, and the run's final checkpoint, queued as the store closed after
     // the 410 had disabled what was pending then. The others stay disabled: exit 3.
     const finalCheckpoint = checkpointIds(db).at(-1)!;
     expect([...r.accepted].sort()).toEqual([first, finalCheckpoint].sort());
     expect(flush.status).toBe(3);
-    expect((await cli(['outbox', 'purge', '--db', db])).stdout).toBe('2 outbox rows removed\n');
-    const all = await cli(['outbox', 'purge', '--all', '--yes', '--db', db]);
+    expect((await runCliAsync(['outbox', 'purge', '--db', db])).stdout).toBe('2 outbox rows removed\n');
+    const all = await runCliAsync(['outbox', 'purge', '--all', '--yes', '--db', db]);
     expect(all.stdout).toBe(`${messageIds(db).length - 2} outbox rows removed\n`);
-    expect((await cli(['outbox', 'flush', '--db', db, '--deliver', url])).status).toBe(0);
+    expect((await runCliAsync(['outbox', 'flush', '--db', db, '--deliver', url])).status).toBe(0);
   });
 });

@@ -7,12 +7,11 @@
  * received ids from rsyslog's own parse of the structured data (mmpstrucdata).
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT } from '../support/cli.js';
+import { REPO_ROOT, runCliAsync } from '../support/cli.js';
 import { startRsyslog, type RsyslogMessage, type RsyslogServer } from '../support/rsyslog.js';
 
 const FIXTURE = join(REPO_ROOT, 'fixtures/session-dji-mixed.pcapng');
@@ -21,17 +20,6 @@ const servers: RsyslogServer[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.stop();
 });
-
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 function alertIds(dbPath: string): string[] {
   const db = new Database(dbPath, { readonly: true });
@@ -62,7 +50,7 @@ describe.each(protocols)('replay --deliver to a real rsyslog: $name', ({ options
     const rsyslog = await startRsyslog(options);
     servers.push(rsyslog);
     const db = join(mkdtempSync(join(tmpdir(), 'gw-e2e-')), 'store.db');
-    const run = await cli(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url(rsyslog)]);
+    const run = await runCliAsync(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url(rsyslog)]);
     // The summary goes to stderr with --format ndjson: no warning line, and it says all were delivered.
     expect(run.stderr, rsyslog.diagnostics()).not.toMatch(/^groundwatch: /m);
     expect(run.stderr).toMatch(/  delivery  queued \d+, delivered \d+, retried 0, dropped 0, disabled 0; .* all delivered/);
@@ -81,13 +69,13 @@ describe.each(protocols)('replay --deliver to a real rsyslog: $name', ({ options
     servers.push(rsyslog);
     await rsyslog.stopProcess();
     const db = join(mkdtempSync(join(tmpdir(), 'gw-e2e-')), 'store.db');
-    const run = await cli(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url(rsyslog), '--deliver-timeout', '2']);
+    const run = await runCliAsync(['replay', FIXTURE, '--db', db, '--fail-on', 'never', '--format', 'ndjson', '--deliver', url(rsyslog), '--deliver-timeout', '2']);
     expect(run.status).toBe(3);
     expect(run.stderr).toMatch(/DELIVERY_INCOMPLETE/);
     const ids = alertIds(db);
     expect(rsyslog.readMessages()).toEqual([]);
     await rsyslog.startProcess();
-    const flush = await cli(['outbox', 'flush', '--db', db, '--deliver', url(rsyslog), '--timeout', '30']);
+    const flush = await runCliAsync(['outbox', 'flush', '--db', db, '--deliver', url(rsyslog), '--timeout', '30']);
     expect(flush.stderr, rsyslog.diagnostics()).toBe('');
     expect(flush.status).toBe(0);
     await rsyslog.waitForMessages(ids.length);
