@@ -3,7 +3,9 @@
  *
  * - The capture worker (the only process that touches libpcap) opens the
  *   interface as root, then switches to the user itself and drops every
- *   capability (dropWorkerPrivileges), so even the first worker holds nothing.
+ *   capability, so even the first worker holds nothing: the C worker
+ *   (native/pcap/capture_worker.c) on its only thread, the Node fallback
+ *   with dropWorkerPrivileges (on its main thread only).
  * - The daemon (which parses hostile packets) switches once the first capture
  *   is open and keeps CAP_NET_RAW permitted and ambient but not effective:
  *   nothing is in force while it runs, yet a worker it restarts after the
