@@ -354,15 +354,23 @@ static void fail(worker *w) {
   stop(w, 3);
 }
 
-/* Waits up to wait_ms for the capture socket to become readable; a signal ends the wait early. */
+/* Waits up to wait_ms for the capture socket to become readable. A signal ends the wait early
+ * (the loop then stops), except while already draining: a second SIGINT/SIGTERM (Ctrl-C reaches
+ * the daemon and the worker, then the daemon asks again) must not cut the drain short. */
 static bool wait_readable(worker *w, int wait_ms) {
   struct pollfd fd = {.fd = pcap_get_selectable_fd(w->capture.pcap), .events = POLLIN, .revents = 0};
   if (fd.fd < 0) return true;
-  if (poll(&fd, 1, wait_ms) < 0 && errno != EINTR) {
-    snprintf(w->failure, sizeof w->failure, "poll on the capture socket failed: %s", strerror(errno));
-    return false;
+  int64_t until = now_ms() + wait_ms;
+  for (;;) {
+    if (poll(&fd, 1, wait_ms) >= 0) return true;
+    if (errno != EINTR) {
+      snprintf(w->failure, sizeof w->failure, "poll on the capture socket failed: %s", strerror(errno));
+      return false;
+    }
+    int64_t left = until - now_ms();
+    if (!w->stopping || left <= 0) return true;
+    wait_ms = (int)left;
   }
-  return true;
 }
 
 /* One dispatch into out[*used..]: the bytes written, or -1 when the capture failed (w->failure says why). */
