@@ -11,7 +11,6 @@
 /* Marks externals made here, so a foreign External is refused rather than misread. */
 static const napi_type_tag CAPTURE_TAG = {0x8f1c2a7e5d3b4c69ULL, 0xa0b1c2d3e4f50617ULL};
 
-
 static void close_capture(gw_capture *capture) {
   if (capture->pcap != NULL) {
     pcap_close(capture->pcap);
