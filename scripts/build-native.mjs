@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Builds the libpcap binding (native/pcap) with node-gyp. A failed build is
+ * Builds the libpcap binding (native/pcap) and the C capture worker beside it
+ * (an executable target of the same binding.gyp) with node-gyp. A failed build is
  * not fatal: replay works without libpcap, so this prints one warning (and the
  * compiler's last lines) and exits 0; `monitor` then says how to fix it.
  * node-gyp never downloads headers here: it uses npm's nodedir or /usr.
@@ -43,4 +44,4 @@ if (!nodeGyp) fail('node-gyp not found (it ships with npm)');
 const result = spawnSync(process.execPath, nodeGypArgs(nodeGyp), { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
 if (result.error) fail(result.error.message);
 if (result.status !== 0) fail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`);
-process.stdout.write('groundwatch: built native/pcap/build/Release/groundwatch_pcap.node\n');
+process.stdout.write('groundwatch: built native/pcap/build/Release/groundwatch_pcap.node and groundwatch-capture-worker\n');

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * Last step of `prepack`: the tarball must carry what an installation without a
- * compiler and without install scripts needs (the prebuilt binding, the ASN
+ * compiler and without install scripts needs (the prebuilt binding and C capture worker, the ASN
  * database, the parsed rule cache). A missing one fails the pack with its name.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const prebuildDir = join(ROOT, 'native/pcap/prebuilds', `${process.platform}-${process.arch}`);
 const needed = [
   ['prebuilt libpcap binding', prebuildDir, (p) => readdirSync(p).some((n) => n.endsWith('.node'))],
+  ['prebuilt C capture worker', join(prebuildDir, 'groundwatch-capture-worker'), (p) => (statSync(p).mode & 0o111) !== 0],
   ['better-sqlite3 compiled module', join(ROOT, 'native/sqlite/better_sqlite3.node'), () => true],
   ['ASN database', join(ROOT, 'geoip/groundwatch-asn.mmdb'), () => true],
   ['ASN build info', join(ROOT, 'geoip/build-info.json'), () => true],
@@ -22,4 +23,4 @@ if (missing.length > 0) {
   process.stderr.write(`groundwatch: cannot pack: missing ${missing.join(', ')}\n`);
   process.exit(1);
 }
-process.stdout.write('groundwatch: package data present (prebuilt binding, ASN database, rule cache)\n');
+process.stdout.write('groundwatch: package data present (prebuilt binding and capture worker, ASN database, rule cache)\n');

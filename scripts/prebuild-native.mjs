@@ -8,13 +8,16 @@
  * Node-API (--napi): one build serves every Node >= 20. Headers come from the system's Node
  * (Debian's nodejs-dev, --nodedir=/usr) when present, so nothing is downloaded.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NATIVE = join(ROOT, 'native/pcap');
+/** The C capture worker (native/pcap/capture_worker.c), an executable target of binding.gyp. */
+const WORKER = 'groundwatch-capture-worker';
 const require = createRequire(import.meta.url);
 
 function fail(message) {
@@ -64,6 +67,15 @@ prebuildify(
     const dir = join(builds, `${process.platform}-${process.arch}`);
     const files = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.node')) : [];
     if (files.length === 0) fail(`no .node file in ${dir}`);
+    // The same node-gyp run built the C capture worker beside the binding: ship it next to the prebuilt binding,
+    // where src/daemon/worker-command.ts looks (prebuildify itself copies .node files only).
+    const worker = join(NATIVE, 'build/Release', WORKER);
+    if (!existsSync(worker)) fail(`the C capture worker was not built (${worker})`);
+    copyFileSync(worker, join(dir, WORKER));
+    chmodSync(join(dir, WORKER), 0o755);
+    // Like prebuildify's strip of the binding; a missing strip(1) only leaves it larger.
+    spawnSync('strip', [join(dir, WORKER)]);
+    files.push(WORKER);
     process.stdout.write(`groundwatch: prebuilt ${files.map((f) => join('native/pcap/prebuilds', `${process.platform}-${process.arch}`, f)).join(', ')}\n`);
   },
 );

@@ -25,17 +25,6 @@ static napi_value fail_errno(napi_env env, const char *what) {
   return NULL;
 }
 
-/* Sets this thread's capability sets (the low 32 capabilities; CAP_NET_RAW is bit 13). */
-static int set_thread_capabilities(__u32 permitted, __u32 inheritable, __u32 effective) {
-  struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
-  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-  memset(data, 0, sizeof data);
-  data[0].permitted = permitted;
-  data[0].inheritable = inheritable;
-  data[0].effective = effective;
-  return (int)syscall(SYS_capset, &header, data);
-}
-
 /* Before setgid/setuid: this thread (the one that spawns workers) keeps its permitted set. */
 napi_value gw_keep_capabilities(napi_env env, napi_callback_info info) {
   (void)info;
@@ -49,7 +38,7 @@ napi_value gw_keep_capabilities(napi_env env, napi_callback_info info) {
 napi_value gw_restore_capture_capabilities(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value undefined;
-  if (set_thread_capabilities(CAPTURE_CAPS, CAPTURE_CAPS, 0) != 0) return fail_errno(env, "capset(CAP_NET_RAW)");
+  if (gw_set_thread_capabilities(CAPTURE_CAPS, CAPTURE_CAPS, 0) != 0) return fail_errno(env, "capset(CAP_NET_RAW)");
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)CAP_NET_RAW, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_CAP_AMBIENT_RAISE, CAP_NET_RAW)");
   if (prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_SET_KEEPCAPS, 0)");
   GW_CALL(env, napi_get_undefined(env, &undefined));
@@ -62,9 +51,8 @@ napi_value gw_restore_capture_capabilities(napi_env env, napi_callback_info info
 napi_value gw_drop_all_capabilities(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value undefined;
-  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-  if (set_thread_capabilities(0, 0, 0) != 0) return fail_errno(env, "capset(none)");
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) != 0) return fail_errno(env, "prctl(PR_SET_NO_NEW_PRIVS)");
+  const char *failed = gw_drop_every_capability();
+  if (failed != NULL) return fail_errno(env, failed);
   GW_CALL(env, napi_get_undefined(env, &undefined));
   return undefined;
 }

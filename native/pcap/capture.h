@@ -3,23 +3,9 @@
 #define GW_CAPTURE_H
 
 #include <node_api.h>
-#include <pcap/pcap.h>
-#include <stdbool.h>
+#include "capture_core.h"
 
-/* Frame header (8) + packet meta (12): see src/daemon/frames.ts. */
-#define GW_FRAME_OVERHEAD 20
-#define GW_FRAME_MAGIC 0x4757
-#define GW_FRAME_TYPE_PACKET 1
-#define GW_PACKET_META 12
-
-typedef struct {
-  pcap_t *pcap;      /* NULL once closed: every entry point checks it */
-  bool nanosecond;   /* timestamps come in ns (else us) */
-  int timeout_ms;    /* how long dispatch waits for a packet by default */
-  int snaplen;       /* pcap_snapshot() after activation: the largest caplen */
-  double truncated;  /* packets whose caplen < wire length */
-  double overflowed; /* packets lost because `out` had no room (never, if the caller sizes it) */
-} gw_capture;
+/* gw_capture, the frame layout and the libpcap settings: capture_core.h (no Node-API there). */
 
 /* The capture behind a handle argument; NULL (and thrown) if it is not one or is closed. */
 gw_capture *gw_capture_from(napi_env env, napi_value handle);

@@ -11,50 +11,10 @@
 #include <string.h>
 
 typedef struct {
-  gw_capture *capture;
   uint8_t *out; /* the Buffer's bytes: valid only during this dispatch() call */
   size_t size;
   size_t used;
 } dispatch_state;
-
-static void put_u16le(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_u32le(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-  p[2] = (uint8_t)(v >> 16);
-  p[3] = (uint8_t)(v >> 24);
-}
-
-static void on_packet(u_char *user, const struct pcap_pkthdr *header, const u_char *bytes) {
-  dispatch_state *state = (dispatch_state *)user;
-  gw_capture *capture = state->capture;
-  size_t room = state->size - state->used;
-  if (room < GW_FRAME_OVERHEAD) {
-    /* Unreachable when the caller sizes `out` as promised; counted, never written past the end. */
-    capture->overflowed++;
-    pcap_breakloop(capture->pcap);
-    return;
-  }
-  size_t caplen = header->caplen;
-  /* Cut rather than drop a packet longer than the room left: wireLen still tells its size. */
-  if (caplen > room - GW_FRAME_OVERHEAD) caplen = room - GW_FRAME_OVERHEAD;
-  if (caplen < header->len) capture->truncated++;
-  uint32_t nsec = capture->nanosecond ? (uint32_t)header->ts.tv_usec : (uint32_t)header->ts.tv_usec * 1000u;
-  uint8_t *frame = state->out + state->used;
-  put_u16le(frame, GW_FRAME_MAGIC);
-  frame[2] = GW_FRAME_TYPE_PACKET;
-  frame[3] = 0;
-  put_u32le(frame + 4, (uint32_t)(GW_PACKET_META + caplen));
-  put_u32le(frame + 8, (uint32_t)header->ts.tv_sec);
-  put_u32le(frame + 12, nsec);
-  put_u32le(frame + 16, header->len);
-  memcpy(frame + GW_FRAME_OVERHEAD, bytes, caplen);
-  state->used += GW_FRAME_OVERHEAD + caplen;
-}
 
 /* Waits up to `wait_ms` for the socket to become readable (or report an error). */
 static bool wait_readable(napi_env env, gw_capture *capture, int wait_ms) {
@@ -115,7 +75,6 @@ napi_value gw_dispatch(napi_env env, napi_callback_info info) {
   int max_packets = 0, wait_ms = 0;
   napi_value result;
   if (!read_args(env, info, &capture, &state, &max_packets, &wait_ms)) return NULL;
-  state.capture = capture;
   /* Never ask for more packets than fit at the full snaplen: nothing is ever cut for room. */
   size_t fit = state.size / ((size_t)GW_FRAME_OVERHEAD + (size_t)capture->snaplen);
   if (fit == 0) {
@@ -123,10 +82,10 @@ napi_value gw_dispatch(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int count = (size_t)max_packets < fit ? max_packets : (int)fit;
-  int got = pcap_dispatch(capture->pcap, count, on_packet, (u_char *)&state);
+  int got = gw_dispatch_frames(capture, state.out, state.size, &state.used, count);
   if (got == 0 && state.used == 0 && wait_ms > 0) {
     if (!wait_readable(env, capture, wait_ms)) return NULL;
-    got = pcap_dispatch(capture->pcap, count, on_packet, (u_char *)&state);
+    got = gw_dispatch_frames(capture, state.out, state.size, &state.used, count);
   }
   /* PCAP_ERROR: the socket failed, e.g. ENETDOWN when the interface went down. */
   if (got == PCAP_ERROR) {

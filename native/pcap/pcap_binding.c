@@ -11,14 +11,6 @@
 /* Marks externals made here, so a foreign External is refused rather than misread. */
 static const napi_type_tag CAPTURE_TAG = {0x8f1c2a7e5d3b4c69ULL, 0xa0b1c2d3e4f50617ULL};
 
-typedef struct {
-  int snaplen;
-  bool promiscuous;
-  int buffer_bytes;
-  int timeout_ms;
-  char *filter; /* malloc'ed */
-} open_options;
-
 static void close_capture(gw_capture *capture) {
   if (capture->pcap != NULL) {
     pcap_close(capture->pcap);
@@ -57,7 +49,7 @@ gw_capture *gw_capture_from(napi_env env, napi_value handle) {
   return capture;
 }
 
-static bool read_options(napi_env env, napi_value obj, open_options *opts) {
+static bool read_options(napi_env env, napi_value obj, gw_open_options *opts, char **filter_copy) {
   napi_valuetype type;
   napi_value filter;
   if (napi_typeof(env, obj, &type) != napi_ok || type != napi_object) {
@@ -71,52 +63,9 @@ static bool read_options(napi_env env, napi_value obj, open_options *opts) {
     gw_throw_failed_call(env, "napi_get_named_property");
     return false;
   }
-  opts->filter = gw_get_string(env, filter, "option filter");
+  *filter_copy = gw_get_string(env, filter, "option filter");
+  opts->filter = *filter_copy;
   return opts->filter != NULL;
-}
-
-/* "<libpcap status>: <detail>" (detail from pcap_geterr when libpcap gave one). */
-static void describe_status(pcap_t *pcap, int status, char *out, size_t size) {
-  const char *detail = pcap_geterr(pcap);
-  const char *summary = pcap_statustostr(status);
-  if (detail != NULL && detail[0] != '\0' && strcmp(detail, summary) != 0) snprintf(out, size, "%s: %s", summary, detail);
-  else snprintf(out, size, "%s", summary);
-}
-
-/* Everything between pcap_create and a ready handle; on failure `message` says why. */
-static bool configure(pcap_t *pcap, const open_options *opts, char *message, size_t size, char *warning, size_t warning_size) {
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  if (pcap_set_snaplen(pcap, opts->snaplen) != 0 || pcap_set_promisc(pcap, opts->promiscuous) != 0 ||
-      pcap_set_buffer_size(pcap, opts->buffer_bytes) != 0 || pcap_set_timeout(pcap, opts->timeout_ms) != 0) {
-    snprintf(message, size, "cannot set capture options: %s", pcap_geterr(pcap));
-    return false;
-  }
-  /* Best effort: without nanosecond support libpcap stays at microseconds (reported, converted). */
-  (void)pcap_set_tstamp_precision(pcap, PCAP_TSTAMP_PRECISION_NANO);
-  int status = pcap_activate(pcap);
-  if (status < 0) {
-    describe_status(pcap, status, message, size);
-    return false;
-  }
-  if (status > 0) describe_status(pcap, status, warning, warning_size);
-  /* dispatch() waits with its own poll(): TPACKET_V3's timeout never fires on an idle link. */
-  if (pcap_setnonblock(pcap, 1, errbuf) != 0) {
-    snprintf(message, size, "cannot set non-blocking mode: %s", errbuf);
-    return false;
-  }
-  if (opts->filter[0] == '\0') return true;
-  struct bpf_program program;
-  if (pcap_compile(pcap, &program, opts->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-    snprintf(message, size, "invalid capture filter \"%s\": %s", opts->filter, pcap_geterr(pcap));
-    return false;
-  }
-  int set = pcap_setfilter(pcap, &program);
-  pcap_freecode(&program);
-  if (set != 0) {
-    snprintf(message, size, "cannot set capture filter \"%s\": %s", opts->filter, pcap_geterr(pcap));
-    return false;
-  }
-  return true;
 }
 
 static napi_value open_result(napi_env env, gw_capture *capture, const char *warning) {
@@ -139,8 +88,8 @@ static napi_value open_result(napi_env env, gw_capture *capture, const char *war
 napi_value gw_open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  open_options opts = {0};
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
+  gw_open_options opts = {0};
+  char *filter = NULL; /* malloc'ed */
   char message[PCAP_ERRBUF_SIZE + 512] = "";
   char warning[PCAP_ERRBUF_SIZE + 64] = "";
   napi_value result = NULL;
@@ -151,14 +100,9 @@ napi_value gw_open(napi_env env, napi_callback_info info) {
   }
   char *device = gw_get_string(env, argv[0], "device");
   if (device == NULL) return NULL;
-  if (!read_options(env, argv[1], &opts)) goto done;
-  pcap_t *pcap = pcap_create(device, errbuf);
+  if (!read_options(env, argv[1], &opts, &filter)) goto done;
+  pcap_t *pcap = gw_open_pcap(device, &opts, message, sizeof message, warning, sizeof warning);
   if (pcap == NULL) {
-    gw_throw(env, errbuf[0] != '\0' ? errbuf : "pcap_create failed");
-    goto done;
-  }
-  if (!configure(pcap, &opts, message, sizeof message, warning, sizeof warning)) {
-    pcap_close(pcap);
     gw_throw(env, message);
     goto done;
   }
@@ -168,14 +112,11 @@ napi_value gw_open(napi_env env, napi_callback_info info) {
     gw_throw(env, "groundwatch_pcap: out of memory");
     goto done;
   }
-  capture->pcap = pcap;
-  capture->nanosecond = pcap_get_tstamp_precision(pcap) == PCAP_TSTAMP_PRECISION_NANO;
-  capture->timeout_ms = opts.timeout_ms;
-  capture->snaplen = pcap_snapshot(pcap);
+  gw_capture_init(capture, pcap, opts.timeout_ms);
   result = open_result(env, capture, warning);
 done:
   free(device);
-  free(opts.filter);
+  free(filter);
   return result;
 }
 

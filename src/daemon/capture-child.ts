@@ -3,10 +3,9 @@
  * frames, and reports how it ended. Restarts and gaps are LiveSource's job.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { CaptureWorkerOptions } from './capture-worker.js';
 import type { RawPacket } from '../types.js';
 import { FrameDecoder, type OpenedInfo, type WorkerError, type WorkerStats } from './frames.js';
+import type { WorkerCommand } from './worker-command.js';
 
 export interface CaptureChildEvents {
   opened(info: OpenedInfo): void;
@@ -16,7 +15,6 @@ export interface CaptureChildEvents {
   exited(error: WorkerError | undefined, code: number | null, signal: NodeJS.Signals | null): void;
 }
 
-export const WORKER_PATH = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
 /** How long a worker may take to drain and exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 10_000;
 /** libpcap's harmless note on interfaces without an IPv4 address (a mirror port has none). */
@@ -30,8 +28,8 @@ export class CaptureChild {
   private lastStderr = '';
   readonly done: Promise<void>;
 
-  constructor(opts: CaptureWorkerOptions, private readonly on: CaptureChildEvents) {
-    this.child = spawn(process.execPath, [WORKER_PATH, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(worker: WorkerCommand, private readonly on: CaptureChildEvents) {
+    this.child = spawn(worker.command, worker.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => this.onStderr(text));
     this.child.stdin!.on('error', () => {});

@@ -1,4 +1,9 @@
 /**
+ * The Node capture worker, run only where the C worker
+ * (native/pcap/capture_worker.c, same contract) is not built: see
+ * worker-command.ts. Its helper threads keep whatever capabilities the
+ * process started with, which the one-thread C worker avoids.
+ *
  * Child-process entry: opens the live capture and streams frames on stdout.
  * libpcap runs apart from the daemon so a capture failure (interface down,
  * removed) only ends this child; the daemon records a gap and restarts it.

@@ -12,6 +12,7 @@ import type { CaptureWorkerOptions } from './capture-worker.js';
 import { WorkerStatsSum } from './capture-counters.js';
 import type { OpenedInfo, WorkerError, WorkerStats } from './frames.js';
 import { interfaceExists, interfaceIsUp } from './interface-state.js';
+import { workerCommand, type WorkerCommand } from './worker-command.js';
 
 export interface CaptureGap {
   start: Date;
@@ -35,12 +36,16 @@ export class LiveSource {
   /** libpcap's counters summed over every worker of the run (each starts at 0). */
   private readonly sums = new WorkerStatsSum();
   private events: LiveSourceEvents | undefined;
+  /** Chosen once: every worker of the run (restarts included) is the same program. */
+  readonly worker: WorkerCommand;
 
   constructor(
     private readonly opts: CaptureWorkerOptions,
     backoff?: Backoff,
+    worker?: WorkerCommand,
   ) {
     this.backoff = backoff ?? new Backoff();
+    this.worker = worker ?? workerCommand(opts);
   }
 
   /** Monotonic over worker restarts; exact at shutdown (the last worker's final stats are read by stop()). */
@@ -55,7 +60,7 @@ export class LiveSource {
   /** Opens the first capture; failing here is fatal (a typo in --interface should not wait forever). */
   async open(): Promise<OpenedInfo> {
     return new Promise<OpenedInfo>((resolve, reject) => {
-      const child = new CaptureChild(this.opts, {
+      const child = new CaptureChild(this.worker, {
         opened: (info) => {
           child.pause();
           resolve(info);
@@ -92,7 +97,7 @@ export class LiveSource {
   }
 
   private spawn(): void {
-    const child = new CaptureChild(this.opts, {
+    const child = new CaptureChild(this.worker, {
       opened: () => this.onReopened(),
       packets: (batch) => this.deliver(batch),
       stats: this.sums.newWorker(),

@@ -11,7 +11,6 @@ import { buildCaptureGapRecord } from './capture-gap.js';
 import { startLine } from './start-line.js';
 import { checkReadableAs, dropPrivileges, resolveRunAs } from './privileges.js';
 import { bindingPath, captureCapabilities } from '../capture/live.js';
-import { WORKER_PATH } from './capture-child.js';
 import { watchGeoDir } from '../enrich/index.js';
 import { reloadSession } from './reload.js';
 import { CaptureCounters } from './capture-counters.js';
@@ -57,6 +56,10 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 /** On SIGTERM, what is queued gets this long to reach its destinations; the rest stays in the outbox for the next start. */
 export const SHUTDOWN_DELIVERY_WAIT_MS = 2000;
 
+/** Said once, on the --user route only, where the Node fallback makes a difference (docs/monitor.md). */
+const NODE_WORKER_NOTE =
+  "groundwatch: note: the C capture worker is not built (npm run build:native); the Node worker restarted after an interface loss keeps CAP_NET_RAW on its helper threads";
+
 export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle> {
   const { capture } = opts;
   const runAs = resolveRunAs(opts.user, opts.warn);
@@ -74,10 +77,12 @@ export async function startMonitor(opts: MonitorOptions): Promise<MonitorHandle>
   try {
     if (runAs) {
       // Found while still root: as the user, an unreadable installation hides the file itself.
-      const binding = bindingPath();
+      const { worker } = source;
+      const files = worker.kind === 'node' ? [...worker.files, bindingPath()] : worker.files;
       dropPrivileges(runAs, opts.warn, captureCapabilities());
       // A worker restarted after an interface loss runs these as the user: fail now, not at 3 a.m.
-      checkReadableAs(runAs, [WORKER_PATH, binding]);
+      checkReadableAs(runAs, files, worker.kind === 'native' ? [worker.command] : []);
+      if (worker.kind === 'node') opts.warn(NODE_WORKER_NOTE);
     }
     session = await Session.open({ ...opts, mode: 'monitor', counters: new Counters(), interfaceName: capture.interfaceName });
   } catch (err) {

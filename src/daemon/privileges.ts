@@ -3,7 +3,9 @@
  *
  * - The capture worker (the only process that touches libpcap) opens the
  *   interface as root, then switches to the user itself and drops every
- *   capability (dropWorkerPrivileges), so even the first worker holds nothing.
+ *   capability, so even the first worker holds nothing: the C worker
+ *   (native/pcap/capture_worker.c) on its only thread, the Node fallback
+ *   with dropWorkerPrivileges (on its main thread only).
  * - The daemon (which parses hostile packets) switches once the first capture
  *   is open and keeps CAP_NET_RAW permitted and ambient but not effective:
  *   nothing is in force while it runs, yet a worker it restarts after the
@@ -61,18 +63,20 @@ export function resolveRunAs(user: string | undefined, log: (line: string) => vo
 }
 
 /**
- * After the switch: what the run still has to read as that user (a worker
- * restarted later loads these). Unreadable is one clear line, never a hang.
+ * After the switch: what the run still has to read (and run) as that user (a
+ * worker restarted later loads these). Unreadable is one clear line, never a hang.
  */
-export function checkReadableAs(runAs: RunAs, paths: string[]): void {
-  for (const path of paths) {
+export function checkReadableAs(runAs: RunAs, paths: string[], executables: string[] = []): void {
+  const check = (path: string, mode: number, what: string) => {
     try {
-      accessSync(path, constants.R_OK);
+      accessSync(path, mode);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new GroundwatchError('CAPTURE_UNAVAILABLE', `${path} is not readable by user ${runAs.user} (${code}): make the installation readable by that user`);
+      throw new GroundwatchError('CAPTURE_UNAVAILABLE', `${path} is not ${what} by user ${runAs.user} (${code}): make the installation ${what} by that user`);
     }
-  }
+  };
+  for (const path of paths) check(path, constants.R_OK, 'readable');
+  for (const path of executables) check(path, constants.X_OK, 'executable');
 }
 
 /** Permitted | effective | inheritable | ambient from a /proc/<pid>/status text. */

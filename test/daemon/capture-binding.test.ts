@@ -1,7 +1,9 @@
 /**
- * The libpcap binding through the real capture worker (dist/daemon/capture-worker.js)
- * on a veth pair inside a network namespace, fed by tcpreplay from a capture
- * built here. Oracles: the bytes and lengths we sent; tcpdump on the same
+ * libpcap through both capture workers, the C one (native/pcap/capture_worker.c,
+ * the daemon's choice when built) and the Node fallback (dist/daemon/capture-worker.js
+ * with the binding), on a veth pair inside a network namespace, fed by tcpreplay
+ * from a capture built here. Their frames are read with the daemon's own decoder.
+ * Oracles: the bytes and lengths we sent; tcpreplay's count; tcpdump on the same
  * interface (count and timestamps); the kernel's own promiscuity counter
  * (`ip -d link`) for the promiscuous option.
  */
@@ -11,12 +13,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveCaptureOptions } from '../../src/capture/live.js';
-import { FrameDecoder, type Frame, type WorkerStats } from '../../src/daemon/frames.js';
+import { FRAME_HEADER_BYTES, FrameDecoder, FrameType, type Frame, type WorkerStats } from '../../src/daemon/frames.js';
+import { nativeWorkerArgs, nativeWorkerPath } from '../../src/daemon/worker-command.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { ethernetIp, LINKTYPE_ETHERNET, pcapFile, tcpPacket, udpPacket, ACK } from '../support/packet-builder.js';
-import { CAPTURE_IF, sleep, TestNetns } from './netns.js';
+import { CAPTURE_IF, SENDER, sleep, TestNetns } from './netns.js';
 
-const WORKER = join(REPO_ROOT, 'dist/daemon/capture-worker.js');
+const NODE_WORKER = join(REPO_ROOT, 'dist/daemon/capture-worker.js');
+type WorkerKind = 'native' | 'node';
+
+/** The command line the daemon would run for this worker (worker-command.ts builds the C worker's). */
+function workerArgv(kind: WorkerKind, opts: LiveCaptureOptions): string[] {
+  if (kind === 'node') return [process.execPath, NODE_WORKER, JSON.stringify(opts)];
+  const native = nativeWorkerPath(join(REPO_ROOT, 'native/pcap/'));
+  if (native === undefined) throw new Error('the C capture worker is not built: npm run build:native (needs libpcap-dev, gcc, make, python3)');
+  return [native, ...nativeWorkerArgs(opts)];
+}
 const MATCHING = 200;
 const HOSTS = { src: '192.0.2.1', dst: '192.0.2.2' };
 
@@ -34,10 +46,16 @@ class WorkerRun {
   readonly exited: Promise<number | null>;
   private readonly proc: ChildProcess;
 
-  constructor(ns: TestNetns, opts: LiveCaptureOptions) {
-    this.proc = spawn('ip', ['netns', 'exec', ns.name, process.execPath, WORKER, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Every byte the worker wrote, to compare the two workers byte for byte. */
+  readonly bytes: Buffer[] = [];
+
+  constructor(ns: TestNetns, kind: WorkerKind, opts: LiveCaptureOptions) {
+    this.proc = spawn('ip', ['netns', 'exec', ns.name, ...workerArgv(kind, opts)], { stdio: ['pipe', 'pipe', 'pipe'] });
     const decoder = new FrameDecoder();
-    this.proc.stdout!.on('data', (chunk: Buffer) => this.frames.push(...decoder.push(Buffer.from(chunk))));
+    this.proc.stdout!.on('data', (chunk: Buffer) => {
+      this.bytes.push(Buffer.from(chunk));
+      this.frames.push(...decoder.push(Buffer.from(chunk)));
+    });
     this.proc.stderr!.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
     cleanup.push(() => this.proc.kill('SIGKILL'));
@@ -51,6 +69,24 @@ class WorkerRun {
   async stop(): Promise<number | null> {
     this.proc.kill('SIGTERM');
     return this.exited;
+  }
+
+  /** What the daemon's end does when it goes away (even by kill -9): the worker's stdin ends. */
+  async closeStdin(): Promise<number | null> {
+    this.proc.stdin!.end();
+    return this.exited;
+  }
+
+  /** The control frames (opened, stats, error) exactly as written: header and JSON bytes. */
+  controlFrames(): Buffer[] {
+    const all = Buffer.concat(this.bytes);
+    const out: Buffer[] = [];
+    for (let off = 0; off + FRAME_HEADER_BYTES <= all.length; ) {
+      const end = off + FRAME_HEADER_BYTES + all.readUInt32LE(off + 4);
+      if (all[off + 2] !== FrameType.packet) out.push(all.subarray(off, end));
+      off = end;
+    }
+    return out;
   }
 
   packets(): PacketFrame[] {
@@ -139,11 +175,11 @@ const options = (o: Partial<LiveCaptureOptions>): LiveCaptureOptions => ({
   ...o,
 });
 
-describe('libpcap binding in the capture worker (network namespace)', () => {
+describe.each<WorkerKind>(['native', 'node'])('libpcap in the %s capture worker (network namespace)', (kind) => {
   it('delivers exactly the packets the filter admits, byte for byte, stamped as tcpdump stamps them', async () => {
     const { ns, dir, mac } = setup();
     const { file, matching } = writeTraffic(dir, mac);
-    const worker = new WorkerRun(ns, options({ promiscuous: false }));
+    const worker = new WorkerRun(ns, kind, options({ promiscuous: false }));
     await worker.opened();
     // The kernel's own count of promiscuous users: our capture must not have asked.
     expect(promiscuity(ns)).toBe(0);
@@ -174,7 +210,7 @@ describe('libpcap binding in the capture worker (network namespace)', () => {
   it('cuts frames at the snaplen but keeps their wire length, and honours promiscuous mode', async () => {
     const { ns, dir, mac } = setup();
     const { file, matching } = writeTraffic(dir, mac);
-    const worker = new WorkerRun(ns, options({ snaplen: 64, promiscuous: true }));
+    const worker = new WorkerRun(ns, kind, options({ snaplen: 64, promiscuous: true }));
     await worker.opened();
     expect(promiscuity(ns)).toBe(1);
     ns.replay(file, 2000);
@@ -189,10 +225,65 @@ describe('libpcap binding in the capture worker (network namespace)', () => {
 
   it('ends with exit code 3 when the link goes down (libpcap waits; the worker\'s link check notices)', async () => {
     const { ns } = setup();
-    const worker = new WorkerRun(ns, options({}));
+    const worker = new WorkerRun(ns, kind, options({}));
     await worker.opened();
     ns.setLink(false);
     const code = await Promise.race([worker.exited, sleep(5000).then(() => 'timeout')]);
     expect(code).toBe(3);
+  }, 20_000);
+
+  it('stops with exit 0 and a last stats frame when its stdin ends (the daemon is gone)', async () => {
+    const { ns, dir, mac } = setup();
+    const { file } = writeTraffic(dir, mac);
+    const worker = new WorkerRun(ns, kind, options({}));
+    await worker.opened();
+    const sent = ns.replay(file, 2000);
+    await sleep(300);
+    const code = await Promise.race([worker.closeStdin(), sleep(8000).then(() => 'timeout')]);
+    expect(code).toBe(0);
+    // Everything the filter admitted was delivered: tcpreplay's count, less the datagrams to other ports / TCP.
+    expect(worker.packets()).toHaveLength(sent - MATCHING / 2);
+    expect(worker.lastStats()).toEqual({ received: MATCHING, dropped: 0, ifDropped: 0, truncated: 0, discarded: 0 });
+  }, 20_000);
+
+  it('writes a stats frame every second while idle, and exits 3 when the interface is deleted', async () => {
+    const { ns } = setup();
+    const worker = new WorkerRun(ns, kind, options({}));
+    await worker.opened();
+    await sleep(2600);
+    const stats = worker.frames.filter((f) => f.type === 'stats');
+    expect(stats.length).toBeGreaterThanOrEqual(2);
+    expect(stats.length).toBeLessThanOrEqual(3);
+    ns.exec(['ip', 'link', 'del', SENDER]); // a veth pair goes as a whole: the capture interface disappears
+    const code = await Promise.race([worker.exited, sleep(5000).then(() => 'timeout')]);
+    expect(code).toBe(3);
+    expect(worker.frames.some((f) => f.type === 'error')).toBe(false);
+  }, 20_000);
+});
+
+describe('the C capture worker speaks the Node worker\'s frames byte for byte', () => {
+  async function controlFramesOf(kind: WorkerKind, ns: TestNetns, opts: LiveCaptureOptions): Promise<{ code: number | null; frames: string[] }> {
+    const worker = new WorkerRun(ns, kind, opts);
+    const code = await Promise.race([worker.exited, sleep(3000).then(() => undefined)]);
+    if (code !== undefined) return { code, frames: worker.controlFrames().map((f) => f.toString('hex')) };
+    const stopped = await worker.stop();
+    return { code: stopped, frames: worker.controlFrames().map((f) => f.toString('hex')) };
+  }
+
+  it.each<[string, Partial<LiveCaptureOptions>]>([
+    ['an interface that does not exist', { interfaceName: 'nosuch0' }],
+    ['a filter libpcap refuses', { filter: 'udp port' }],
+    ['a snaplen out of range', { snaplen: 0 }],
+    ['a buffer size out of range', { bufferBytes: 0 }],
+    ['an idle capture (opened, stats each second, last stats at stop)', {}],
+  ])('%s', async (_what, o) => {
+    const { ns } = setup();
+    const native = await controlFramesOf('native', ns, options(o));
+    const node = await controlFramesOf('node', ns, options(o));
+    expect(native.code).toBe(node.code);
+    expect(node.frames.length).toBeGreaterThan(0);
+    // An idle run's count of stats frames depends on timing: compare the opened frame and the (all-zero) stats frames as a set.
+    expect(native.frames[0]).toBe(node.frames[0]);
+    expect(new Set(native.frames.slice(1))).toEqual(new Set(node.frames.slice(1)));
   }, 20_000);
 });

@@ -142,6 +142,8 @@ describe('npm pack + deploy/install.sh, no compiler: monitor as groundwatch with
     expect(install.status, `${install.stdout}\n${install.stderr}`).toBe(0);
     const pkg = join(root, 'usr/local/lib/node_modules/groundwatch');
     expect(readdirSync(join(pkg, 'native/pcap/prebuilds/linux-x64')).some((n) => n.endsWith('.node'))).toBe(true);
+    // The C capture worker, executable as installed (the daemon prefers it: one thread, so its capability drop is whole).
+    expect(statSync(join(pkg, 'native/pcap/prebuilds/linux-x64/groundwatch-capture-worker')).mode & 0o111).not.toBe(0);
     expect(existsSync(join(pkg, 'native/pcap/build'))).toBe(false); // nothing was compiled at install
     expect(existsSync(join(pkg, 'native/sqlite/better_sqlite3.node'))).toBe(true);
     expect(existsSync(join(pkg, 'geoip/groundwatch-asn.mmdb'))).toBe(true);
@@ -189,7 +191,11 @@ describe('npm pack + deploy/install.sh, no compiler: monitor as groundwatch with
         expect(/^CapBnd:\s+([0-9a-f]+)$/m.exec(s.status)![1]).toBe('0000000000002000');
       }
       const worker = groundwatch.find((s) => s.cmd.includes('capture-worker'))!;
-      expect(/^CapEff:\s+([0-9a-f]+)$/m.exec(worker.status)![1]).toBe('0000000000000000');
+      expect(worker.cmd.split('\0')[0]).toBe(join(root, 'usr/local/lib/node_modules/groundwatch/native/pcap/prebuilds/linux-x64/groundwatch-capture-worker'));
+      // Capabilities are per thread: none on any thread of the worker once its capture is open.
+      for (const tid of readdirSync(`/proc/${worker.pid}/task`)) {
+        expect(heldCapabilities(readFileSync(`/proc/${worker.pid}/task/${tid}/status`, 'utf8')), `worker thread ${tid}`).toBe(0n);
+      }
       // Promiscuous mode without CAP_NET_ADMIN: the kernel counts the capture's membership.
       expect(ns.exec(['ip', '-d', 'link', 'show', CAPTURE_IF])).toMatch(/promiscuity [1-9]/);
 
