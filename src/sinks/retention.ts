@@ -9,7 +9,9 @@
  *
  * Which time decides: flows by ts_start, DNS by ts, stats by ts, capture gaps
  * by ts_start; alerts by ts and last_seen both (an alert still repeating is
- * kept), and an alert's acknowledgements go with it. Runs are kept (one row
+ * kept), and an alert's acknowledgements go with it; delivered outbox rows by
+ * delivered_at under the alerts' limit, pending ones never; flow and DNS record
+ * blocks once their rows are gone. Runs are kept (one row
  * per start, the provenance of everything else). Limits are wall-clock days
  * before `now`; 0 keeps that table forever.
  */
@@ -93,6 +95,7 @@ export class StoreRetention {
   private readonly deleteOld: Map<string, (cutoff: string, n: number) => number>;
   private readonly deleteOldAlerts: (cutoff: string, n: number) => { alerts: number; acks: number };
   private readonly deleteOldBlocks: (kind: BlockKind, cutoff: string, n: number) => number;
+  private readonly deleteDeliveredOutbox: (cutoffMs: number, n: number) => number;
 
   constructor(
     private readonly db: StoreDb,
@@ -120,6 +123,10 @@ export class StoreRetention {
     // A block's ts_max is its newest record's time in the same column: older than the cutoff, no row points into it.
     const blocks = db.prepare('DELETE FROM record_blocks WHERE id IN (SELECT id FROM record_blocks WHERE kind = ? AND ts_max < ? ORDER BY id LIMIT ?)');
     this.deleteOldBlocks = (kind, cutoff, n) => blocks.run(kind, cutoff, n).changes;
+    // A delivered outbox row only keeps its message from being queued again (its unique key): kept as long as
+    // alerts are, so a re-replayed capture never sends an alert twice while the store still holds it.
+    const outbox = db.prepare(`DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE state = 'delivered' AND delivered_at < ? ORDER BY rowid LIMIT ?)`);
+    this.deleteDeliveredOutbox = (cutoffMs, n) => outbox.run(cutoffMs, n).changes;
     const pick = db.prepare('SELECT id FROM alerts WHERE ts < @cutoff AND COALESCE(last_seen, ts) < @cutoff ORDER BY id LIMIT @n').pluck();
     const pickAcks = db.prepare('SELECT rowid FROM alert_acks WHERE alert_id IN (SELECT value FROM json_each(?)) ORDER BY rowid').pluck();
     const acks = db.prepare('DELETE FROM alert_acks WHERE rowid IN (SELECT value FROM json_each(?))');
@@ -141,6 +148,7 @@ export class StoreRetention {
     const started = this.clock();
     const deleted: TickResult['deleted'] = { flows: 0, dns: 0, stats: 0, capture_gaps: 0, alerts: 0, alert_acks: 0 };
     let blocksDeleted = 0;
+    let outboxDeleted = 0;
     let caughtUp = true;
     for (const t of TARGETS) {
       const days = t.days(this.policy);
@@ -163,9 +171,12 @@ export class StoreRetention {
         return r.alerts;
       }, (n) => (deleted.alerts += n));
       if (!done) caughtUp = false;
+      const cutoffMs = now.getTime() - this.policy.alertsDays * 86_400_000;
+      if (!this.drain(started, () => this.deleteDeliveredOutbox(cutoffMs, this.budget.batchRows), (n) => (outboxDeleted += n))) caughtUp = false;
     }
     for (const [table, n] of Object.entries(deleted)) if (n > 0) this.counters?.inc(COUNTER_OF[table as keyof typeof COUNTER_OF], n);
     if (blocksDeleted > 0) this.counters?.inc('retention.record_blocks_deleted', blocksDeleted);
+    if (outboxDeleted > 0) this.counters?.inc('retention.outbox_deleted', outboxDeleted);
     const vacuumedPages = this.vacuum();
     return { deleted, vacuumedPages, caughtUp };
   }
