@@ -201,7 +201,7 @@ if (ONLY === 'all' || ONLY === 'corpus') {
 
 /**
  * What retention keeps after a year, from the corpus store's bytes per flow per table: flows and DNS
- * rows for their 90 days; alerts (730 days) and their log entries, and the outbox's delivered rows (no
+ * rows and their record blocks for their 90 days; alerts (730 days) and their log entries, and the outbox's delivered rows (no
  * retention) for the whole year; evidence packets up to their bound (evidence.store_max_bytes counts
  * frame bytes: the table's bytes scale by the corpus's table-to-frame ratio); a monitor's stats record a
  * minute for 30 days, with a log entry each whose bytes retention drops with the row. Thirty tablets on
@@ -222,7 +222,7 @@ function yearEstimate(store) {
     const evidenceCap = store.evidenceFrameBytes > 0 ? EVIDENCE_MAX_FRAME_BYTES * (bytes('evidence_packets') / store.evidenceFrameBytes) : 0;
     const statsPerDay = 1440;
     const parts = [
-      { what: 'flows+DNS', GB: (perFlow('flows', 'dns') * flows * days(RETENTION.flowsDays)) / 1e9 },
+      { what: 'flows+DNS', GB: (perFlow('flows', 'dns', 'record_blocks') * flows * days(RETENTION.flowsDays)) / 1e9 },
       { what: 'alerts', GB: (perFlow('alerts', 'alert_runs', 'alert_acks') * flows * days(RETENTION.alertsDays)) / 1e9 },
       { what: 'integrity log', GB: ((perFlow('integrity_log') * flows * 365) + statsPerDay * (statsEntry * days(RETENTION.statsDays) + droppedEntry * (365 - days(RETENTION.statsDays)))) / 1e9 },
       { what: 'outbox', GB: (perFlow('outbox') * flows * 365) / 1e9 },
