@@ -201,8 +201,8 @@ if (ONLY === 'all' || ONLY === 'corpus') {
 
 /**
  * What retention keeps after a year, from the corpus store's bytes per flow per table: flows and DNS
- * rows and their record blocks for their 90 days; alerts (730 days) and their log entries, and the outbox's delivered rows (no
- * as long as alerts) for the whole year; evidence packets up to their bound (evidence.store_max_bytes counts
+ * rows and their record blocks for their 90 days; alerts (730 days) and their log entries, and the outbox's
+ * delivered rows (kept as long as alerts) for the whole year; evidence packets up to their bound (evidence.store_max_bytes counts
  * frame bytes: the table's bytes scale by the corpus's table-to-frame ratio); a monitor's stats record a
  * minute for 30 days, with a log entry each whose bytes retention drops with the row. Thirty tablets on
  * one port are one store: thirty times the traffic, one stats stream, one evidence bound.
