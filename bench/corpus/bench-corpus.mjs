@@ -6,7 +6,7 @@
  * SQLite's dbstat). Every configuration checks its own output against the peers' counts, so a run
  * that is fast because it skipped work fails. Prints a table and one JSON line (last line).
  *
- *   node bench/corpus/bench-corpus.mjs [--corpus FILE] [--rounds N] [--only startup|corpus|year]
+ *   node bench/corpus/bench-corpus.mjs [--corpus FILE] [--rounds N] [--only startup|corpus|year|live] [--live-rates 25000,50000,100000]
  *
  * Needs root only to build the corpus (network namespaces); a built corpus in bench/work/ is reused
  * as long as build-corpus.sh is unchanged (its hash names the cached recording).
@@ -98,7 +98,7 @@ if (ONLY === 'all' || ONLY === 'startup') {
 }
 
 // --- the corpus --------------------------------------------------------------------------------------
-if (ONLY === 'all' || ONLY === 'corpus' || ONLY === 'year') {
+if (ONLY === 'all' || ONLY === 'corpus' || ONLY === 'year' || ONLY === 'live') {
   if (!existsSync(CORPUS)) {
     if (process.getuid?.() !== 0) fail(`no corpus at ${CORPUS}; build it as root: bench/corpus/build-corpus.sh ${CORPUS}`);
     const b = spawnSync(join(ROOT, 'bench', 'corpus', 'build-corpus.sh'), [CORPUS], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -201,8 +201,8 @@ if (ONLY === 'all' || ONLY === 'corpus') {
 
 /**
  * What retention keeps after a year, from the corpus store's bytes per flow per table: flows and DNS
- * rows for their 90 days; alerts (730 days) and their log entries, and the outbox's delivered rows (no
- * retention) for the whole year; evidence packets up to their bound (evidence.store_max_bytes counts
+ * rows and their record blocks for their 90 days; alerts (730 days) and their log entries, and the outbox's
+ * delivered rows (kept as long as alerts) for the whole year; evidence packets up to their bound (evidence.store_max_bytes counts
  * frame bytes: the table's bytes scale by the corpus's table-to-frame ratio); a monitor's stats record a
  * minute for 30 days, with a log entry each whose bytes retention drops with the row. Thirty tablets on
  * one port are one store: thirty times the traffic, one stats stream, one evidence bound.
@@ -222,7 +222,7 @@ function yearEstimate(store) {
     const evidenceCap = store.evidenceFrameBytes > 0 ? EVIDENCE_MAX_FRAME_BYTES * (bytes('evidence_packets') / store.evidenceFrameBytes) : 0;
     const statsPerDay = 1440;
     const parts = [
-      { what: 'flows+DNS', GB: (perFlow('flows', 'dns') * flows * days(RETENTION.flowsDays)) / 1e9 },
+      { what: 'flows+DNS', GB: (perFlow('flows', 'dns', 'record_blocks') * flows * days(RETENTION.flowsDays)) / 1e9 },
       { what: 'alerts', GB: (perFlow('alerts', 'alert_runs', 'alert_acks') * flows * days(RETENTION.alertsDays)) / 1e9 },
       { what: 'integrity log', GB: ((perFlow('integrity_log') * flows * 365) + statsPerDay * (statsEntry * days(RETENTION.statsDays) + droppedEntry * (365 - days(RETENTION.statsDays)))) / 1e9 },
       { what: 'outbox', GB: (perFlow('outbox') * flows * 365) / 1e9 },
@@ -263,6 +263,32 @@ function checkStore(dbPath, alertLines, ndpiFlows) {
   if (s.integrityEntries === 0) problems.push('integrity log empty');
   if (problems.length) fail(`full pipeline output wrong: ${problems.join('; ')}`);
   return s;
+}
+
+// --- live: the corpus through a veth at fixed rates (tcpreplay -> monitor, no store, every record to an NDJSON
+//     file), the issue's target being zero drops at 100,000 packets/s. bench/bench-live.ts counts drops two ways
+//     (libpcap's, and tcpreplay's packets sent against those processed). Root only (network namespace).
+if (ONLY === 'all' || ONLY === 'live') {
+  if (process.getuid?.() !== 0) {
+    log('live: skipped (needs root for the network namespace)');
+  } else {
+    const rates = opt('live-rates', '25000,50000,100000');
+    const seconds = opt('live-seconds', '20');
+    const runs = [];
+    for (const pps of rates.split(',')) {
+      const r = spawnSync('npx', ['vite-node', 'bench/live.ts', CORPUS, pps, seconds], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
+      if (r.status !== 0) fail(`live at ${pps} pps: ${r.stderr.slice(0, 400)}`);
+      const run = JSON.parse(r.stdout.trim().split('\n').pop());
+      runs.push({ ...run, load: loadAverage() });
+      log(`live ${pps} pps: reached ${run.actualPps}, sent ${run.sent}, processed ${run.processed}, missing ${run.missing}, libpcap dropped ${run.dropped}, RSS peak ${run.rss.peakMb.toFixed(0)} MB`);
+    }
+    result.live = runs;
+    const fmt = (n, d = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+    process.stdout.write(`${[
+      `live, the corpus through a veth, ${seconds} s per rate (tcpreplay -> monitor --no-db, every record to an NDJSON file; target: 0 drops at 100,000 pps):`,
+      ...runs.map((r) => `  ${fmt(r.pps).padStart(8)} pps asked, ${fmt(r.actualPps).padStart(8)} reached: sent ${fmt(r.sent)}, processed ${fmt(r.processed)}, missing ${fmt(r.missing)}, libpcap dropped ${fmt(r.dropped)}, interface ${fmt(r.ifDropped)}, gaps ${r.gaps}, RSS peak ${fmt(r.rss.peakMb)} MB (load ${r.load})`),
+    ].join('\n')}\n`);
+  }
 }
 
 if (ONLY === 'all') {

@@ -7,7 +7,7 @@ import { GroundwatchError } from '../errors.js';
 import type { AlertRecord, DnsRecord, FlowRecord } from '../records/ecs.js';
 import { getAlert, type AlertRow } from '../sinks/queries.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
-import { decodeRecord } from '../sinks/stored-record.js';
+import { readStoredRecord } from '../sinks/stored-record-reader.js';
 import { foldHostName } from '../util/host-name.js';
 import { storedSlice, type SliceRow } from './slice-store.js';
 
@@ -32,7 +32,7 @@ export function readBundleContents(db: StoreDb, alertId: string): BundleContents
   const runRow = alert.run_id === null ? undefined : (db.prepare('SELECT * FROM runs WHERE id = ?').get(alert.run_id) as Record<string, unknown> | undefined);
   return {
     alert,
-    flow: flowRow ? decodeRecord<FlowRecord>(flowRow.record) : undefined,
+    flow: flowRow ? readStoredRecord<FlowRecord>(db, flowRow.record) : undefined,
     dns: namingDns(db, alert.record, alert.ts),
     run: runRow ? parseJsonColumns(runRow, ['sources', 'rules', 'geoip']) : undefined,
     flowPackets: storedSlice(db, uid, 'flow'),
@@ -47,12 +47,12 @@ export function readBundleContents(db: StoreDb, alertId: string): BundleContents
  * messages when the alert is about a DNS query.
  */
 function namingDns(db: StoreDb, alert: AlertRecord, storedTs: string): DnsRecord[] {
-  const own = (db.prepare('SELECT record FROM dns WHERE uid = ? ORDER BY rowid').all(alert.groundwatch.flow.uid) as { record: unknown }[]).map(parse);
+  const own = (db.prepare('SELECT record FROM dns WHERE uid = ? ORDER BY rowid').all(alert.groundwatch.flow.uid) as { record: unknown }[]).map((r) => parse(db, r));
   const address = alert.destination?.ip;
   const names = new Set(alert.groundwatch.name.evidence.filter((e) => e.source === 'dns').map((e) => foldHostName(e.dns_query ?? e.host)));
   const named: DnsRecord[] = [];
   for (const name of names) {
-    const rows = (db.prepare('SELECT record FROM dns WHERE dns_question_name = ? COLLATE NOCASE AND ts <= ? ORDER BY rowid DESC LIMIT ?').all(name, storedTs, MAX_DNS_ROWS_PER_NAME) as { record: unknown }[]).map(parse);
+    const rows = (db.prepare('SELECT record FROM dns WHERE dns_question_name = ? COLLATE NOCASE AND ts <= ? ORDER BY rowid DESC LIMIT ?').all(name, storedTs, MAX_DNS_ROWS_PER_NAME) as { record: unknown }[]).map((r) => parse(db, r));
     const answers = rows.filter((r) => r.dns.type === 'answer' && address !== undefined && (r.dns.resolved_ip ?? []).includes(address));
     const ids = new Set(answers.map((r) => r.dns.id));
     named.push(...rows.filter((r) => answers.includes(r) || (r.dns.type === 'query' && ids.has(r.dns.id))).reverse());
@@ -66,8 +66,8 @@ function namingDns(db: StoreDb, alert: AlertRecord, storedTs: string): DnsRecord
   });
 }
 
-function parse(row: { record: unknown }): DnsRecord {
-  return decodeRecord<DnsRecord>(row.record);
+function parse(db: StoreDb, row: { record: unknown }): DnsRecord {
+  return readStoredRecord<DnsRecord>(db, row.record);
 }
 
 function parseJsonColumns(row: Record<string, unknown>, columns: string[]): Record<string, unknown> {

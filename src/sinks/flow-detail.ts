@@ -11,7 +11,7 @@ import { cachedStatement } from './query-builder.js';
 import { alertsOfFlow, toFlowRow, type AlertRow, type FlowRow } from './queries.js';
 import { resolveRunId } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
-import { decodeRecord } from './stored-record.js';
+import { readStoredRecord } from './stored-record-reader.js';
 
 export interface FlowDetail {
   flow: FlowRow;
@@ -28,8 +28,8 @@ export function getFlowDetail(db: StoreDb, uidOrPrefix: string, opts: { run?: st
     | Record<string, unknown>
     | undefined;
   if (!row) throw new GroundwatchError('NOT_FOUND', `flow ${uid} is not in run ${run}`);
-  const flow = toFlowRow(row);
+  const flow = toFlowRow(db, row);
   const dns = (cachedStatement(db, 'SELECT record FROM dns WHERE uid = ? AND run_id IS ? ORDER BY ts, rowid').pluck().all(uid, flow.run_id) as unknown[])
-    .map((r) => decodeRecord<DnsRecord>(r));
+    .map((r) => readStoredRecord<DnsRecord>(db, r));
   return { flow, dns, alerts: alertsOfFlow(db, uid) };
 }

@@ -100,8 +100,8 @@ export function listFlowsPage(db: StoreDb, filters: FlowFilters = {}): Page<Flow
   return newestFirstPage<FlowRow>(db, 'flows', 'ts_start', w, filters);
 }
 
-export function toFlowRow(r: Record<string, unknown>): FlowRow {
-  return withParsedRecord<FlowRow>(r);
+export function toFlowRow(db: StoreDb, r: Record<string, unknown>): FlowRow {
+  return withParsedRecord<FlowRow>(db, r);
 }
 
 export function listAlerts(db: StoreDb, filters: AlertFilters = {}): AlertRow[] {

@@ -7,7 +7,7 @@ import { cachedStatement } from '../util/statement-cache.js';
 import { foldHostName } from '../util/host-name.js';
 import { InvalidFilterError } from './filter-error.js';
 import { parseTimeFilter } from './timestamps.js';
-import { decodeRecord } from './stored-record.js';
+import { readStoredRecord } from './stored-record-reader.js';
 
 export const DEFAULT_LIST_LIMIT = 1000;
 
@@ -85,13 +85,13 @@ export function takePage<T>(rows: T[], f: PageFilters): Page<T> {
 export function newestFirstPage<T>(db: StoreDb, table: string, tsColumn: string, w: Where, f: PageFilters): Page<T> {
   const sql = `SELECT * FROM ${table} ${w.toSql()} ORDER BY ${tsColumn} DESC, rowid DESC ${pageSql(f)}`;
   const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
-  return takePage(rows.map((r) => withParsedRecord<T>(r)), f);
+  return takePage(rows.map((r) => withParsedRecord<T>(db, r)), f);
 }
 
-/** A stored row for a reader: its columns, and the ECS record decoded (compact or JSON text, src/sinks/stored-record.ts; rowid left out). */
-export function withParsedRecord<T>(r: Record<string, unknown>): T {
+/** A stored row for a reader: its columns, and the ECS record decoded (whatever its stored form, src/sinks/stored-record-reader.ts; rowid left out). */
+export function withParsedRecord<T>(db: StoreDb, r: Record<string, unknown>): T {
   const { rowid: _rowid, ...rest } = r;
-  return { ...rest, record: decodeRecord(r['record']) } as T;
+  return { ...rest, record: readStoredRecord(db, r['record']) } as T;
 }
 
 export function normaliseDomain(domain: string): string {

@@ -9,7 +9,9 @@
  *
  * Which time decides: flows by ts_start, DNS by ts, stats by ts, capture gaps
  * by ts_start; alerts by ts and last_seen both (an alert still repeating is
- * kept), and an alert's acknowledgements go with it. Runs are kept (one row
+ * kept), and an alert's acknowledgements go with it; delivered outbox rows by
+ * delivered_at under the alerts' limit, pending ones never; flow and DNS record
+ * blocks once their rows are gone. Runs are kept (one row
  * per start, the provenance of everything else). Limits are wall-clock days
  * before `now`; 0 keeps that table forever.
  */
@@ -17,6 +19,7 @@ import type { Counters } from '../counters.js';
 import type { EntryKind } from '../integrity/entries.js';
 import { hasIntegrityLog } from '../integrity/log-store.js';
 import { logRetention } from '../integrity/retention-entry.js';
+import type { BlockKind } from './record-blocks.js';
 import { isoFromSecNsec } from '../records/time.js';
 import type { StoreDb } from './sqlite-store.js';
 
@@ -58,6 +61,8 @@ export interface TickResult {
 
 interface Target {
   table: Exclude<RetainedTable, 'alerts'>;
+  /** The record blocks (record-blocks.ts) its rows point into, deleted once the rows are. */
+  blocks?: BlockKind;
   days: (p: RetentionPolicy) => number;
   column: string;
   /** The integrity log's kind for the table's rows (docs/integrity.md), when they are logged. */
@@ -65,8 +70,8 @@ interface Target {
 }
 
 const TARGETS: readonly Target[] = [
-  { table: 'flows', days: (p) => p.flowsDays, column: 'ts_start' },
-  { table: 'dns', days: (p) => p.flowsDays, column: 'ts' },
+  { table: 'flows', days: (p) => p.flowsDays, column: 'ts_start', blocks: 'flow' },
+  { table: 'dns', days: (p) => p.flowsDays, column: 'ts', blocks: 'dns' },
   { table: 'stats', days: (p) => p.statsDays, column: 'ts', logged: 'stats' },
   { table: 'capture_gaps', days: (p) => p.statsDays, column: 'ts_start', logged: 'capture_gap' },
 ];
@@ -89,6 +94,8 @@ export function cutoffIso(now: Date, days: number): string {
 export class StoreRetention {
   private readonly deleteOld: Map<string, (cutoff: string, n: number) => number>;
   private readonly deleteOldAlerts: (cutoff: string, n: number) => { alerts: number; acks: number };
+  private readonly deleteOldBlocks: (kind: BlockKind, cutoff: string, n: number) => number;
+  private readonly deleteDeliveredOutbox: (cutoffMs: number, n: number) => number;
 
   constructor(
     private readonly db: StoreDb,
@@ -113,6 +120,13 @@ export class StoreRetention {
         })] as const;
       }),
     );
+    // A block's ts_max is its newest record's time in the same column: older than the cutoff, no row points into it.
+    const blocks = db.prepare('DELETE FROM record_blocks WHERE id IN (SELECT id FROM record_blocks WHERE kind = ? AND ts_max < ? ORDER BY id LIMIT ?)');
+    this.deleteOldBlocks = (kind, cutoff, n) => blocks.run(kind, cutoff, n).changes;
+    // A delivered outbox row only keeps its message from being queued again (its unique key): kept as long as
+    // alerts are, so a re-replayed capture never sends an alert twice while the store still holds it.
+    const outbox = db.prepare(`DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE state = 'delivered' AND delivered_at < ? ORDER BY rowid LIMIT ?)`);
+    this.deleteDeliveredOutbox = (cutoffMs, n) => outbox.run(cutoffMs, n).changes;
     const pick = db.prepare('SELECT id FROM alerts WHERE ts < @cutoff AND COALESCE(last_seen, ts) < @cutoff ORDER BY id LIMIT @n').pluck();
     const pickAcks = db.prepare('SELECT rowid FROM alert_acks WHERE alert_id IN (SELECT value FROM json_each(?)) ORDER BY rowid').pluck();
     const acks = db.prepare('DELETE FROM alert_acks WHERE rowid IN (SELECT value FROM json_each(?))');
@@ -133,13 +147,21 @@ export class StoreRetention {
   tick(now: Date = new Date()): TickResult {
     const started = this.clock();
     const deleted: TickResult['deleted'] = { flows: 0, dns: 0, stats: 0, capture_gaps: 0, alerts: 0, alert_acks: 0 };
+    let blocksDeleted = 0;
+    let outboxDeleted = 0;
     let caughtUp = true;
     for (const t of TARGETS) {
       const days = t.days(this.policy);
       if (days <= 0) continue;
       const run = this.deleteOld.get(t.table)!;
       const cutoff = cutoffIso(now, days);
-      if (!this.drain(started, () => run(cutoff, this.budget.batchRows), (n) => (deleted[t.table] += n))) caughtUp = false;
+      if (!this.drain(started, () => run(cutoff, this.budget.batchRows), (n) => (deleted[t.table] += n))) {
+        caughtUp = false;
+        continue;
+      }
+      // Only once the table's old rows are all gone: until then some still point into the old blocks.
+      const kind = t.blocks;
+      if (kind && !this.drain(started, () => this.deleteOldBlocks(kind, cutoff, this.budget.batchRows), (n) => (blocksDeleted += n))) caughtUp = false;
     }
     if (this.policy.alertsDays > 0) {
       const cutoff = cutoffIso(now, this.policy.alertsDays);
@@ -149,8 +171,12 @@ export class StoreRetention {
         return r.alerts;
       }, (n) => (deleted.alerts += n));
       if (!done) caughtUp = false;
+      const cutoffMs = now.getTime() - this.policy.alertsDays * 86_400_000;
+      if (!this.drain(started, () => this.deleteDeliveredOutbox(cutoffMs, this.budget.batchRows), (n) => (outboxDeleted += n))) caughtUp = false;
     }
     for (const [table, n] of Object.entries(deleted)) if (n > 0) this.counters?.inc(COUNTER_OF[table as keyof typeof COUNTER_OF], n);
+    if (blocksDeleted > 0) this.counters?.inc('retention.record_blocks_deleted', blocksDeleted);
+    if (outboxDeleted > 0) this.counters?.inc('retention.outbox_deleted', outboxDeleted);
     const vacuumedPages = this.vacuum();
     return { deleted, vacuumedPages, caughtUp };
   }

@@ -1,7 +1,8 @@
 /**
  * Record -> row mapping. Every row keeps the whole record in `record`, in the
- * compact stored form (stored-record.ts: deflated JSON); the columns are the ECS
- * fields the queries filter on.
+ * compact stored form (stored-record.ts: deflated JSON), or, for flows and DNS
+ * messages, a pointer into a block of them that the sink fills in at commit
+ * (record-blocks.ts); the columns are the ECS fields the queries filter on.
  */
 import {
   SEVERITY_NUMBER,
@@ -56,7 +57,6 @@ export function flowRow(rec: FlowRecord, runId: string | undefined): Row {
     end_reason: rec.groundwatch.flow.end_reason,
     start_seen: flag(rec.groundwatch.flow.start_seen),
     orientation: v(rec.groundwatch.flow.orientation),
-    record: encodeRecord('flow', rec),
   };
 }
 
@@ -77,7 +77,6 @@ export function dnsRow(rec: DnsRecord, runId: string | undefined): Row {
     dns_question_type: rec.dns.question.type,
     dns_response_code: v(rec.dns.response_code),
     dns_resolved_ip: json(rec.dns.resolved_ip),
-    record: encodeRecord('dns', rec),
   };
 }
 

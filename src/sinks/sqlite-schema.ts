@@ -197,6 +197,19 @@ DROP INDEX IF EXISTS alerts_domain;
 DROP INDEX IF EXISTS alerts_geo_disagreement;
 `;
 
+/**
+ * Record blocks (issue 18): flow and DNS records are compressed together, up to 128 to a block,
+ * and each row's `record` holds a pointer into its block (sinks/record-blocks.ts). `ts_max` is the
+ * latest retention time among a block's records (flows ts_start, DNS ts): retention deletes a block
+ * once it is older than the limit, when every row pointing into it is gone. Rows written before
+ * keep their records as they are, and every reader accepts both.
+ */
+const V9_RECORD_BLOCKS = `
+CREATE TABLE record_blocks (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ts_max TEXT NOT NULL, data BLOB NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
@@ -206,6 +219,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, up: V6_RUN_PROVENANCE },
   { version: 7, up: V7_EVIDENCE_PACKETS },
   { version: 8, up: V8_LEAN_STORE },
+  { version: 9, up: V9_RECORD_BLOCKS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -29,6 +29,8 @@ import type {
   StatsRecord,
 } from '../records/ecs.js';
 import { BoundedQueue } from './bounded-queue.js';
+import { RecordBlockWriter } from './record-block-writer.js';
+import type { BlockKind } from './record-blocks.js';
 import type { Sink } from './sink.js';
 import { alertRow, alertRunRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row, type SqlValue } from './sqlite-rows.js';
 import { DNS_COLUMNS, FLOW_COLUMNS, positionalRow, prepareWriteStatements, type WriteStatements } from './sqlite-statements.js';
@@ -67,6 +69,8 @@ interface PendingRow {
   params: Row | SqlValue[];
   /** Log an entry for this row (docs/integrity.md). */
   log?: EntryKind;
+  /** A flow or DNS row: its record goes into a block at commit, and its last parameter (`record`) gets the pointer. */
+  block?: { kind: BlockKind; json: string; ts: string | null };
 }
 
 export class SqliteSink implements Sink {
@@ -77,6 +81,7 @@ export class SqliteSink implements Sink {
   private readonly statements: WriteStatements;
   private readonly pending: BoundedQueue<PendingRow>;
   private readonly commit: (rows: PendingRow[]) => void;
+  private readonly blocks: RecordBlockWriter;
   private runId: string | undefined;
   private readonly queuedRepeats = new Map<string, PendingRow & { params: Row }>();
   /** The last commit failed for the database's state (disk full...); cleared by the next success. */
@@ -95,13 +100,29 @@ export class SqliteSink implements Sink {
     this.outbox = opts.outbox;
     this.statements = prepareWriteStatements(db);
     this.integrity = opts.integrity;
-    this.commit = db.transaction((rows: PendingRow[]) => {
+    this.blocks = new RecordBlockWriter(db);
+    const transaction = db.transaction((rows: PendingRow[]) => {
       for (const r of rows) {
+        if (r.block) {
+          const params = r.params as SqlValue[];
+          params[params.length - 1] = this.blocks.place(r.block.kind, r.block.json, r.block.ts);
+        }
         const info = r.stmt.run(r.params);
         if (r.log && this.integrity) this.integrity.logRow(r.log, entryRef(r, info));
       }
+      this.blocks.finish();
       this.outbox?.afterRows();
     });
+    this.commit = (rows) => {
+      this.blocks.begin();
+      try {
+        transaction(rows);
+      } catch (err) {
+        this.blocks.rollback();
+        throw err;
+      }
+      this.blocks.committed();
+    };
   }
 
   get pendingCount(): number {
@@ -243,8 +264,8 @@ export class SqliteSink implements Sink {
     const s = this.statements;
     try {
       switch (rec.event.dataset) {
-        case 'groundwatch.flow': return { stmt: s.flow, params: positionalRow(FLOW_COLUMNS, flowRow(rec as FlowRecord, this.runId)) };
-        case 'groundwatch.dns': return { stmt: s.dns, params: positionalRow(DNS_COLUMNS, dnsRow(rec as DnsRecord, this.runId)) };
+        case 'groundwatch.flow': return blockRow(s.flow, FLOW_COLUMNS, 'flow', rec, flowRow(rec as FlowRecord, this.runId), 'ts_start');
+        case 'groundwatch.dns': return blockRow(s.dns, DNS_COLUMNS, 'dns', rec, dnsRow(rec as DnsRecord, this.runId), 'ts');
         case 'groundwatch.alert': return { stmt: s.alert, params: alertRow(rec as AlertRecord, this.runId), log: 'alert' };
         case 'groundwatch.stats': return { stmt: s.stats, params: statsRow(rec as StatsRecord, this.runId), log: 'stats' };
         case 'groundwatch.capture_gap': return { stmt: s.gap, params: gapRow(rec as CaptureGapRecord, this.runId), log: 'capture_gap' };
@@ -256,6 +277,14 @@ export class SqliteSink implements Sink {
     this.counters.inc(`sink.${this.name}.invalid_records`);
     return undefined;
   }
+}
+
+/** A flow or DNS row, its `record` (the last column) left for the block pointer the commit puts there. */
+function blockRow(stmt: Statement, columns: readonly string[], kind: BlockKind, rec: GroundwatchRecord, row: Row, tsColumn: string): PendingRow {
+  const params = positionalRow(columns, row);
+  params[params.length - 1] = null;
+  const ts = row[tsColumn];
+  return { stmt, params, block: { kind, json: JSON.stringify(rec), ts: typeof ts === 'string' ? ts : null } };
 }
 
 /** The logged row's key: the id of alerts and runs, the rowid SQLite gave the others. */

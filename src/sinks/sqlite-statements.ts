@@ -8,6 +8,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { StoreDb } from './sqlite-store.js';
 
+/** `record` stays last for flows and DNS: the sink puts the block pointer in the last parameter (sqlite-sink.ts blockRow). */
 export const FLOW_COLUMNS = [
   'registrant_country', 'geo_disagreement',
   'uid', 'run_id', 'ts_start', 'ts_end', 'transport', 'community_id', 'source_ip', 'source_port', 'source_mac',

@@ -7,6 +7,10 @@
  * constants, rule descriptions, GeoIP database names), which the dictionary holds once, so a
  * flow record of ~1.5 KB is stored in ~0.4 KB (docs/monitor.md has the measured sizes).
  *
+ * Flow and DNS rows written since schema 9 hold a pointer into a block of records instead
+ * (format byte 0x08, record-blocks.ts), which only a reader with the store can follow
+ * (stored-record-reader.ts).
+ *
  * Readers accept every form a store may hold, forever: JSON text (TEXT rows of stores written
  * before schema 8, rows written by hand), a BLOB holding JSON text, and each format byte ever
  * written. A new dictionary takes a new byte; a byte is never reused.
@@ -21,6 +25,7 @@ import {
   STATS_DICTIONARY_V1,
   STATS_ENTRY_DICTIONARY_V1,
 } from './stored-record-dictionaries.js';
+import { POINTER_FORMAT_BYTE } from './record-blocks.js';
 
 /** Records by kind, and integrity log entries (canonical JSON, integrity/entries.ts), which read differently. */
 export type StoredKind = 'flow' | 'dns' | 'alert' | 'stats' | 'capture_gap' | 'alert_entry' | 'stats_entry';
@@ -76,6 +81,7 @@ export function decodeStoredBytes(value: unknown): Buffer {
   const first = buf[0];
   if (first === undefined) throw new TypeError('stored record is an empty blob');
   if (JSON_TEXT_FIRST_BYTES.has(first)) return buf;
+  if (first === POINTER_FORMAT_BYTE) throw new TypeError('stored record is a pointer into record_blocks: read it with its store (stored-record-reader.ts)');
   const dictionary = DICTIONARY_OF_BYTE.get(first);
   if (dictionary === undefined) throw new TypeError(`stored record has unknown format byte 0x${first.toString(16).padStart(2, '0')} (written by a newer groundwatch?)`);
   return inflateRawSync(buf.subarray(1), { dictionary });

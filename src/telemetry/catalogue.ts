@@ -181,6 +181,8 @@ export const TELEMETRY = {
   // store retention (sinks/retention.ts): rows past their retention.*_days, deleted by the daemon
   'retention.flows_deleted': c('store', 'rows', 'Flow rows deleted by retention (older than retention.flows_days)'),
   'retention.dns_deleted': c('store', 'rows', 'DNS rows deleted by retention (older than retention.flows_days)'),
+  'retention.outbox_deleted': c('store', 'rows', 'Delivered outbox rows deleted by retention (delivered longer ago than retention.alerts_days)'),
+  'retention.record_blocks_deleted': c('store', 'rows', 'Record blocks deleted by retention once every flow or DNS row in them was'),
   'retention.stats_deleted': c('store', 'rows', 'Stats rows deleted by retention (older than retention.stats_days)'),
   'retention.gaps_deleted': c('store', 'rows', 'Capture-gap rows deleted by retention (older than retention.stats_days)'),
   'retention.alerts_deleted': c('store', 'rows', 'Alert rows deleted by retention (first and last seen older than retention.alerts_days)'),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { decodeStoredText } from '../../src/sinks/stored-record.js';
+import { readStoredText } from '../../src/sinks/stored-record-reader.js';
 import { runCli } from '../support/cli.js';
 import { ACK, PSH, SYN, ascii, concat, ethernetIp, pcapFile, tcpPacket } from '../support/packet-builder.js';
 import { buildClientHello, tlsRecords } from '../support/tls-client-hello-builder.js';
@@ -70,7 +70,7 @@ describe('hostile names', () => {
     const db = join(dir, 'gw.db');
     runCli(['replay', file, '--db', db, '--format', 'ndjson', '--no-summary']);
     const store = new Database(db, { readonly: true });
-    const rec = decodeStoredText((store.prepare('SELECT record FROM flows WHERE destination_port = 80').get() as { record: unknown }).record);
+    const rec = readStoredText(store, (store.prepare('SELECT record FROM flows WHERE destination_port = 80').get() as { record: unknown }).record);
     store.close();
     expect(JSON.parse(rec).groundwatch.http.host).toBe(HOST.toLowerCase());
     const csv = runCli(['flows', 'list', '--db', db, '--format', 'csv']);

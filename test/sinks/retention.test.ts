@@ -208,3 +208,25 @@ describe('converting a large store from before retention', () => {
     expect(sqlite3(big, 'PRAGMA auto_vacuum')).toBe('2');
   });
 });
+
+describe('the delivery outbox under retention', () => {
+  it('loses delivered rows delivered longer ago than the alerts limit, and never a pending or disabled one', () => {
+    const path = tmpDb();
+    closeStore(openStore(path));
+    const ms = (days: number) => NOW.getTime() - days * 86_400_000 - 3_600_000;
+    // [message id, state, delivered days ago]: the alerts limit is 30 days.
+    const rows: [string, string, number | null][] = [
+      ['old-delivered', 'delivered', 45], ['young-delivered', 'delivered', 5], ['old-pending', 'pending', null], ['old-disabled', 'disabled', null],
+    ];
+    for (const [id, state, days] of rows) {
+      sqlite3(path, `INSERT INTO outbox (destination, message_id, kind, severity, severity_num, size_bytes, ts, payload, summary, state, created_at, next_attempt_at, delivered_at)
+        VALUES ('webhook:x', '${id}', 'alert', 'high', 4, 10, '2026-01-01T00:00:00.000000000Z', '{}', 's', '${state}', ${ms(60)}, ${ms(60)}, ${days === null ? 'NULL' : ms(days)})`);
+    }
+    const counters = new Counters();
+    const db = openStore(path);
+    new StoreRetention(db, POLICY, counters).runUntilCaughtUp(NOW);
+    closeStore(db);
+    expect(sqlite3(path, 'SELECT message_id FROM outbox ORDER BY message_id')).toBe('old-disabled\nold-pending\nyoung-delivered');
+    expect(counters.get('retention.outbox_deleted')).toBe(1);
+  });
+});

@@ -9,6 +9,7 @@ import { getAlert, listAlerts, listFlows } from '../../src/sinks/queries.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
 import { decodeRecord } from '../../src/sinks/stored-record.js';
+import { readStoredRecord } from '../../src/sinks/stored-record-reader.js';
 import { makeAlert, makeDns, makeFlow, makeRun } from './fixtures.js';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'gw-sqlite-')), 'store.db');
@@ -64,7 +65,7 @@ describe('SqliteSink round trip', () => {
 
     const db = new Database(path, { readonly: true });
     const dns = db.prepare('SELECT * FROM dns').get() as Record<string, unknown>;
-    expect(decodeRecord(dns['record'])).toEqual(makeDns('Cd'));
+    expect(readStoredRecord(db, dns['record'])).toEqual(makeDns('Cd'));
     expect(dns).toMatchObject({ uid: 'Cd', run_id: 'R2', dns_question_name: 'mydjiflight.dji.com', dns_question_type: 'A', dns_id: 4660, dns_response_code: 'NOERROR' });
     expect(JSON.parse(dns['dns_resolved_ip'] as string)).toEqual(['47.88.1.2']);
     expect(decodeRecord((db.prepare('SELECT record FROM stats').get() as { record: unknown }).record)).toEqual(stats);
