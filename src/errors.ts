@@ -60,6 +60,10 @@ export const ERROR_CATALOGUE = {
   DB_SCHEMA_TOO_NEW: { exitCode: 2, meaning: 'The SQLite store was written by a newer groundwatch; upgrade groundwatch to read it.' },
   BUNDLE_OUT_NOT_EMPTY: { exitCode: 2, meaning: 'alerts export: the --out directory exists and is not empty, or cannot be created (a bundle is never mixed with other files).' },
   BUNDLE_INVALID: { exitCode: 2, meaning: 'verify --bundle: the path is not an evidence bundle (no readable manifest.json, unknown format, a file name outside the bundle).' },
+  EVIDENCE_CORRUPT: {
+    exitCode: 2,
+    meaning: 'alerts export: a stored block of packet slices (table evidence_blocks) is damaged: it does not inflate, or its lengths do not add up. The line names the row; no bundle is written.',
+  },
   NOT_FOUND: { exitCode: 2, meaning: 'The alert, flow or run id asked for (alerts show, alerts ack, alerts export, flows show, runs show, --run, report --run) is not in the store.' },
   OUTPUT_WRITE_FAILED: { exitCode: 2, meaning: 'A report file asked for (--junit) cannot be written: the path is a directory, or not writable. A missing directory is created.' },
   AMBIGUOUS_ID: { exitCode: 2, meaning: 'An id prefix (alerts show 69ab, flows show, runs show, --run) matches more than one alert, flow or run: give more characters.' },

@@ -203,7 +203,7 @@ if (ONLY === 'all' || ONLY === 'corpus') {
  * What retention keeps after a year, from the corpus store's bytes per flow per table: flows and DNS
  * rows and their record blocks for their 90 days; alerts (730 days) and their log entries, and the outbox's
  * delivered rows (kept as long as alerts) for the whole year; evidence packets up to their bound (evidence.store_max_bytes counts
- * frame bytes: the table's bytes scale by the corpus's table-to-frame ratio); a monitor's stats record a
+ * the stored blobs' bytes: the tables' bytes scale by the corpus's pages-to-blobs ratio); a monitor's stats record a
  * minute for 30 days, with a log entry each whose bytes retention drops with the row. Thirty tablets on
  * one port are one store: thirty times the traffic, one stats stream, one evidence bound.
  */
@@ -218,8 +218,9 @@ function yearEstimate(store) {
   const row = (label, tablets) => {
     const flows = FLOWS_PER_DAY * tablets;
     const days = (n) => Math.min(365, n);
-    const evidenceUncapped = perFlow('evidence_packets') * flows * 365;
-    const evidenceCap = store.evidenceFrameBytes > 0 ? EVIDENCE_MAX_FRAME_BYTES * (bytes('evidence_packets') / store.evidenceFrameBytes) : 0;
+    // Packed blocks (schema 10) and, in a store written before them, one row per packet (schema 7).
+    const evidenceUncapped = perFlow('evidence_blocks', 'evidence_packets') * flows * 365;
+    const evidenceCap = store.evidenceFrameBytes > 0 ? EVIDENCE_MAX_FRAME_BYTES * ((bytes('evidence_blocks') + bytes('evidence_packets')) / store.evidenceFrameBytes) : 0;
     const statsPerDay = 1440;
     const parts = [
       { what: 'flows+DNS', GB: (perFlow('flows', 'dns', 'record_blocks') * flows * days(RETENTION.flowsDays)) / 1e9 },
@@ -250,7 +251,8 @@ function checkStore(dbPath, alertLines, ndpiFlows) {
   for (const e of tables.values()) e.rows = count(e.table);
   s.tables = [...tables.values()].sort((a, b) => b.tableBytes + b.indexBytes - a.tableBytes - a.indexBytes);
   s.statsRowBytes = db.prepare('SELECT AVG(length(record) + length(ts) + COALESCE(length(run_id), 0)) + 16 AS n FROM stats').get().n ?? 0;
-  s.evidenceFrameBytes = db.prepare('SELECT COALESCE(SUM(length(data)), 0) AS n FROM evidence_packets').get().n;
+  // What evidence.store_max_bytes counts: the blobs as stored, in both forms.
+  s.evidenceFrameBytes = ['evidence_blocks', 'evidence_packets'].reduce((sum, t) => sum + db.prepare(`SELECT COALESCE(SUM(length(data)), 0) AS n FROM ${t}`).get().n, 0);
   // A stats entry as stored, plus the row's fixed part (idx, kind, ref, leaf hash, time: what is left once retention drops the bytes).
   s.droppedEntryBytes = db.prepare("SELECT AVG(length(idx) + length(kind) + length(ref) + length(leaf_hash) + length(logged_at)) + 8 AS n FROM integrity_log").get().n ?? 90;
   s.statsEntryBytes = (db.prepare("SELECT AVG(length(entry)) AS n FROM integrity_log WHERE kind = 'stats'").get().n ?? 0) + s.droppedEntryBytes;

@@ -9,7 +9,8 @@ import { getAlert, type AlertRow } from '../sinks/queries.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
 import { readStoredRecord } from '../sinks/stored-record-reader.js';
 import { foldHostName } from '../util/host-name.js';
-import { storedSlice, type SliceRow } from './slice-store.js';
+import type { SliceRow } from './slice-store.js';
+import { storedSlice } from './stored-slices.js';
 
 export interface BundleContents {
   alert: AlertRow;

@@ -173,6 +173,8 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
     slot.settleHello(true);
     if (slot.alerted) this.drain(slot, false);
     for (let e = slot.entries.shift(); e !== undefined; e = slot.entries.shift()) this.ring.release(e);
+    // Its slices are complete: the store writes them as one block at its next flush.
+    if (slot.alerted) this.store.flowEnded(slot.uid);
     this.slots.delete(slot.flow);
     this.byUid.delete(slot.uid);
     this.alerted.delete(slot);

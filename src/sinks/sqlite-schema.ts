@@ -210,6 +210,24 @@ CREATE TABLE record_blocks (
 );
 `;
 
+/**
+ * Evidence packet slices packed (issue 18): one row per run of slices of one flow in one role
+ * (the slices a flush found pending for it, usually all of them), packed and compressed as one
+ * blob (evidence/slice-pack.ts: layout byte, then per slice its time, wire length, link type,
+ * content kind and bytes; deflate over the whole, zlib format: its Adler-32 shows a damaged
+ * block). `packets` counts the slices, `raw_bytes` is the packed length before compression
+ * (the reader's bound when inflating). A store's `evidence_packets` rows (schema 7, one per
+ * packet) stay where they are and every reader still reads them, older first: converting them
+ * needs zlib, which SQL has not, and the store's byte bound deletes them first anyway.
+ */
+const V10_EVIDENCE_BLOCKS = `
+CREATE TABLE evidence_blocks (
+  rowid INTEGER PRIMARY KEY, flow_uid TEXT NOT NULL, role TEXT NOT NULL, run_id TEXT,
+  packets INTEGER NOT NULL, raw_bytes INTEGER NOT NULL, data BLOB NOT NULL
+);
+CREATE INDEX evidence_blocks_flow ON evidence_blocks (flow_uid, role);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
@@ -220,6 +238,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, up: V7_EVIDENCE_PACKETS },
   { version: 8, up: V8_LEAN_STORE },
   { version: 9, up: V9_RECORD_BLOCKS },
+  { version: 10, up: V10_EVIDENCE_BLOCKS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

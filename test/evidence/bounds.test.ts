@@ -23,8 +23,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function storedBytes(db: string): { bytes: number; rows: number } {
   const d = new Database(db, { readonly: true });
   try {
-    const r = d.prepare('SELECT COALESCE(SUM(length(data)), 0) AS bytes, COUNT(*) AS rows FROM evidence_packets').get() as { bytes: number; rows: number };
-    return r;
+    // Both forms a store may hold: packed blocks (schema 10) and, from older stores, one row per packet (schema 7).
+    const q = (table: string) => d.prepare(`SELECT COALESCE(SUM(length(data)), 0) AS bytes, COUNT(*) AS rows FROM ${table}`).get() as { bytes: number; rows: number };
+    const blocks = q('evidence_blocks');
+    const packets = q('evidence_packets');
+    return { bytes: blocks.bytes + packets.bytes, rows: blocks.rows + packets.rows };
   } finally {
     d.close();
   }
