@@ -51,6 +51,8 @@ const st = await import('../dist/sinks/sqlite-statements.js');
 const await_outbox = await import('../dist/delivery/outbox-store.js');
 const lg = await import('../dist/integrity/log-store.js');
 const fl = db.prepare('SELECT * FROM flows LIMIT 1').get();
+// From schema 11 a flow row names its run by key (dist/sinks/run-keys.js): the readers take the run's id.
+fl.run_id = (await import('../dist/sinks/run-keys.js')).runIdOfColumn(db, fl.run_id);
 const al = db.prepare('SELECT * FROM alerts LIMIT 1').get();
 const dn = db.prepare('SELECT * FROM dns LIMIT 1').get();
 const tryit = (f) => { try { f(); } catch (e) { console.error('ERR', e.message); } };

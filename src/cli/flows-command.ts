@@ -49,8 +49,8 @@ function flowCells(r: FlowRow): Record<string, unknown> {
     start: readableTime(r.ts_start),
     destination: `${host}:${r.destination_port ?? '-'}/${r.transport ?? '-'}`,
     name: r.destination_domain === null ? null : `${r.destination_domain}${r.name_source ? ` (${r.name_source})` : ''}`,
-    capture_file: r.record.groundwatch.capture?.file ?? null,
-    capture_packet: r.record.groundwatch.capture?.packet ?? null,
+    capture_file: r.record.groundwatch?.capture?.file ?? null,
+    capture_packet: r.record.groundwatch?.capture?.packet ?? null,
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { GroundwatchError } from '../errors.js';
 import type { AlertRecord, CaptureGapRecord, FlowRecord, StatsRecord } from '../records/ecs.js';
+import { runColumnValues, runIdOfColumn } from '../sinks/run-keys.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
 import { alertRecordOfRow, decodeRecord } from '../sinks/stored-record.js';
 import { readStoredRecord } from '../sinks/stored-record-reader.js';
@@ -40,22 +41,24 @@ export function reportFromStore(db: StoreDb, opts: StoreReportOptions): ReportMo
     throw new GroundwatchError('NOT_FOUND', `no run with id ${JSON.stringify(opts.runId)} in ${opts.dbPath}`);
   }
   const builder = new ReportBuilder(opts.devices ?? []);
-  const where = (timeColumn: string, alias = '') => {
+  // Flow rows name their run by id or, from schema 11, by key (sinks/run-keys.ts).
+  const where = (timeColumn: string, alias = '', keyed = false) => {
     const parts: string[] = [];
-    if (opts.runId !== undefined) parts.push(`${alias}run_id = @run`);
+    if (opts.runId !== undefined) parts.push(keyed ? `${alias}run_id IN (@run, @runKey)` : `${alias}run_id = @run`);
     if (since !== undefined) parts.push(`${alias}${timeColumn} >= @since`);
     if (until !== undefined) parts.push(`${alias}${timeColumn} < @until`);
     return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
   };
   const params = { ...(opts.runId !== undefined ? { run: opts.runId } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
+  const flowParams = opts.runId !== undefined ? { ...params, runKey: runColumnValues(db, opts.runId)[1] } : params;
   const records = (sql: string) => db.prepare(sql).pluck().iterate(params) as IterableIterator<unknown>;
 
   const runIds = new Set<string>();
   if (opts.runId !== undefined) runIds.add(opts.runId);
   // The run id is a column (the sink writes it), not always a field of the stored record.
   const rows = (sql: string) => db.prepare(sql).iterate(params) as IterableIterator<{ run_id: string | null; record: unknown; repeats?: number; folded?: string | null }>;
-  for (const row of flowPages(db, where('ts_start'), params)) {
-    if (builder.addFlow(readStoredRecord<FlowRecord>(db, row.record)) && row.run_id) runIds.add(row.run_id);
+  for (const row of flowPages(db, where('ts_start', '', true), flowParams)) {
+    if (builder.addFlow(readStoredRecord<FlowRecord>(db, row.record)) && row.run_id) runIds.add(runIdOfColumn(db, row.run_id)!);
   }
   const acks = acksByAlert(db, where('ts', 'a.'), params);
   for (const row of rows(`SELECT run_id, record, repeats, folded FROM alerts ${where('ts')} ORDER BY ts, id`)) {

@@ -15,7 +15,9 @@ import type { Severity } from '../types.js';
 import { InvalidFilterError } from './filter-error.js';
 import { resolveIdPrefix } from './id-prefix.js';
 import { addTimeRange, cachedStatement, newestFirstPage, pageSql, takePage, Where, withParsedRecord, type Page, type PageFilters } from './query-builder.js';
-import { addAlertRunScope, addRunScope, type RunScope } from './run-scope.js';
+import { runIdOfColumn, withRunIds } from './run-keys.js';
+import { addAlertRunScope, addKeyedRunScope, type RunScope } from './run-scope.js';
+import { flowDetailColumns } from './sqlite-rows.js';
 import type { StoreDb } from './sqlite-store.js';
 import { alertRecordOfRow } from './stored-record.js';
 
@@ -60,6 +62,7 @@ export interface FlowRow {
   name_source: string | null; country: string | null; asn: number | null; as_org: string | null;
   operator_country: string | null; source_bytes: number | null; source_packets: number | null;
   destination_bytes: number | null; destination_packets: number | null; end_reason: string | null;
+  registrant_country: string | null; geo_disagreement: string | null; start_seen: number | null; orientation: string | null;
   record: FlowRecord;
 }
 
@@ -87,7 +90,7 @@ export function listFlows(db: StoreDb, filters: FlowFilters = {}): FlowRow[] {
 
 export function listFlowsPage(db: StoreDb, filters: FlowFilters = {}): Page<FlowRow> {
   const w = new Where();
-  addRunScope(db, w, 'run_id', filters);
+  addKeyedRunScope(db, w, filters);
   addTimeRange(w, 'ts_start', filters);
   if (filters.ip !== undefined) w.add('(source_ip = @ip OR destination_ip = @ip)', { ip: filters.ip });
   if (filters.src !== undefined) w.add('source_ip = @src', { src: filters.src });
@@ -97,11 +100,13 @@ export function listFlowsPage(db: StoreDb, filters: FlowFilters = {}): Page<Flow
   if (filters.transport !== undefined) w.add('transport = @transport', { transport: filters.transport.toLowerCase() });
   if (filters.country !== undefined) w.add('country = @country', { country: filters.country.toUpperCase() });
   if (filters.asn !== undefined) w.add('asn = @asn', { asn: filters.asn });
-  return newestFirstPage<FlowRow>(db, 'flows', 'ts_start', w, filters);
+  return withRunIds(db, newestFirstPage<FlowRow>(db, 'flows', 'ts_start', w, filters, flowDetailColumns));
 }
 
 export function toFlowRow(db: StoreDb, r: Record<string, unknown>): FlowRow {
-  return withParsedRecord<FlowRow>(db, r);
+  const row = withParsedRecord<FlowRow>(db, r, flowDetailColumns);
+  row.run_id = runIdOfColumn(db, row.run_id);
+  return row;
 }
 
 export function listAlerts(db: StoreDb, filters: AlertFilters = {}): AlertRow[] {

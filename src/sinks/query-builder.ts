@@ -82,16 +82,25 @@ export function takePage<T>(rows: T[], f: PageFilters): Page<T> {
  * A page of one table's rows that match `w`, newest first by `tsColumn` (rowid breaks ties, so
  * paging is stable), each as withParsedRecord gives it: flows, DNS messages, capture gaps.
  */
-export function newestFirstPage<T>(db: StoreDb, table: string, tsColumn: string, w: Where, f: PageFilters): Page<T> {
+export function newestFirstPage<T>(db: StoreDb, table: string, tsColumn: string, w: Where, f: PageFilters, details?: RecordColumns): Page<T> {
   const sql = `SELECT * FROM ${table} ${w.toSql()} ORDER BY ${tsColumn} DESC, rowid DESC ${pageSql(f)}`;
   const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
-  return takePage(rows.map((r) => withParsedRecord<T>(db, r)), f);
+  return takePage(rows.map((r) => withParsedRecord<T>(db, r, details)), f);
 }
 
+/** The columns a row is no longer written with (schema 11: flows, DNS), computed from its decoded record. */
+export type RecordColumns = (record: never) => Record<string, unknown>;
+
 /** A stored row for a reader: its columns, and the ECS record decoded (whatever its stored form, src/sinks/stored-record-reader.ts; rowid left out). */
-export function withParsedRecord<T>(db: StoreDb, r: Record<string, unknown>): T {
+export function withParsedRecord<T>(db: StoreDb, r: Record<string, unknown>, details?: RecordColumns): T {
   const { rowid: _rowid, ...rest } = r;
-  return { ...rest, record: readStoredRecord(db, r['record']) } as T;
+  const record = readStoredRecord(db, r['record']);
+  // Over the stored columns, in their place: a row written from schema 11 on has them NULL. A value
+  // the record lacks leaves the column as stored (a row from before, written from a fuller record).
+  if (details) {
+    for (const [column, value] of Object.entries(details(record as never))) if (value !== null && value !== undefined) rest[column] = value;
+  }
+  return { ...rest, record } as T;
 }
 
 export function normaliseDomain(domain: string): string {

@@ -19,9 +19,12 @@ export interface RunRow extends Omit<CaptureRun, 'sources' | 'rules' | 'geoip'> 
   stored: { flows: number; dns: number; alerts: number; gaps: number };
 }
 
+/** Flow and DNS rows name their run by id or, from schema 11, by key (run-keys.ts). */
+const RUN_KEY_OF_RUN = '(SELECT CAST(k.key AS TEXT) FROM run_keys k WHERE k.run_id = r.id)';
+
 const RUN_SELECT = `SELECT r.*, r.id IN (${LATEST_RUNS_SQL}) AS latest,
-  (SELECT COUNT(*) FROM flows f WHERE f.run_id = r.id) AS stored_flows,
-  (SELECT COUNT(*) FROM dns d WHERE d.run_id = r.id) AS stored_dns,
+  (SELECT COUNT(*) FROM flows f WHERE f.run_id IN (r.id, ${RUN_KEY_OF_RUN})) AS stored_flows,
+  (SELECT COUNT(*) FROM dns d WHERE d.run_id IN (r.id, ${RUN_KEY_OF_RUN})) AS stored_dns,
   (SELECT COUNT(*) FROM alert_runs ar WHERE ar.run_id = r.id) AS stored_alerts,
   (SELECT COUNT(*) FROM capture_gaps g WHERE g.run_id = r.id) AS stored_gaps
   FROM runs r`;

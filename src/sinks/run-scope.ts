@@ -9,6 +9,7 @@
  */
 import { resolveIdPrefix } from './id-prefix.js';
 import type { Where } from './query-builder.js';
+import { runColumnValues, runColumnValuesSql } from './run-keys.js';
 import type { StoreDb } from './sqlite-store.js';
 
 export interface RunScope {
@@ -26,10 +27,18 @@ export function resolveRunId(db: StoreDb, text: string): string {
   return resolveIdPrefix(db, 'runs', 'id', text, 'run');
 }
 
-/** Rows of a table with a run_id column (flows, dns, capture_gaps). Rows with no run id are always in scope. */
+/** Rows of capture_gaps, which name their run by id. Rows with no run id are always in scope. */
 export function addRunScope(db: StoreDb, w: Where, column: string, scope: RunScope): void {
   if (scope.run !== undefined) w.add(`${column} = @run_id`, { run_id: resolveRunId(db, scope.run) });
   else if (!scope.allRuns) w.add(`(${column} IS NULL OR ${column} IN (${LATEST_RUNS_SQL}))`, {});
+}
+
+/** Flow and DNS rows, which name their run by id or, from schema 11, by its key (run-keys.ts). */
+export function addKeyedRunScope(db: StoreDb, w: Where, scope: RunScope): void {
+  if (scope.run !== undefined) {
+    const [id, key] = runColumnValues(db, resolveRunId(db, scope.run));
+    w.add('run_id IN (@run_id, @run_key)', { run_id: id, run_key: key });
+  } else if (!scope.allRuns) w.add(`(run_id IS NULL OR run_id IN (${runColumnValuesSql(LATEST_RUNS_SQL)}))`, {});
 }
 
 /** Alerts (alias `a`): raised by the run asked for, or by a run in the default scope. */

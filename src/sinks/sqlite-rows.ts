@@ -27,56 +27,77 @@ const json = (x: unknown): string | null => (x === undefined ? null : JSON.strin
 /** SQLite has no boolean: 1 / 0, NULL when unknown. */
 const flag = (x: boolean | undefined): number | null => (x === undefined ? null : x ? 1 : 0);
 
+/**
+ * Flow columns the queries filter, sort or join on: the only ones a flow row is written with from
+ * schema 11 on. The others (flowDetailColumns) are in the record, which every reader decodes anyway;
+ * storing them again cost about 125 bytes a flow (issue 18).
+ */
 export function flowRow(rec: FlowRecord, runId: string | undefined): Row {
-  const src = rec.source;
   const dst = rec.destination;
   return {
     uid: rec.groundwatch.flow.uid,
     run_id: v(rec.groundwatch.run_id ?? runId),
     ts_start: storedTime(rec.event.start ?? rec['@timestamp']),
-    ts_end: storedTime(rec.event.end),
     transport: v(rec.network?.transport),
-    community_id: v(rec.network?.community_id),
-    source_ip: v(src?.ip),
-    source_port: v(src?.port),
-    source_mac: mac(src?.mac),
+    source_ip: v(rec.source?.ip),
     destination_ip: v(dst?.ip),
     destination_port: v(dst?.port),
     destination_domain: v(dst?.domain),
-    name_source: v(rec.groundwatch.name.source),
     country: v(dst?.geo?.country_iso_code),
-    registrant_country: v(rec.groundwatch.registrant?.country_iso_code),
-    geo_disagreement: v(rec.groundwatch.geo_disagreement?.country_iso_code),
     asn: v(dst?.as?.number),
+  };
+}
+
+/** The rest of a flow's columns, as rows written before schema 11 hold them: readers compute them from the record. */
+export function flowDetailColumns(rec: FlowRecord): Row {
+  // Optional all the way: an old row's record may be any JSON (readers list what they can).
+  const src = rec.source;
+  const dst = rec.destination;
+  const gw = rec.groundwatch;
+  return {
+    ts_end: storedTime(rec.event?.end),
+    community_id: v(rec.network?.community_id),
+    source_port: v(src?.port),
+    source_mac: mac(src?.mac),
+    name_source: v(gw?.name?.source),
+    registrant_country: v(gw?.registrant?.country_iso_code),
+    geo_disagreement: v(gw?.geo_disagreement?.country_iso_code),
     as_org: v(dst?.as?.organization?.name),
-    operator_country: v(rec.groundwatch.jurisdiction?.operator_country),
+    operator_country: v(gw?.jurisdiction?.operator_country),
     source_bytes: v(src?.bytes),
     source_packets: v(src?.packets),
     destination_bytes: v(dst?.bytes),
     destination_packets: v(dst?.packets),
-    end_reason: rec.groundwatch.flow.end_reason,
-    start_seen: flag(rec.groundwatch.flow.start_seen),
-    orientation: v(rec.groundwatch.flow.orientation),
+    end_reason: v(gw?.flow?.end_reason),
+    start_seen: flag(gw?.flow?.start_seen),
+    orientation: v(gw?.flow?.orientation),
   };
 }
 
+/** DNS columns the queries filter, sort or join on (`dns list`, `flows show`, the evidence bundle's name lookup). */
 export function dnsRow(rec: DnsRecord, runId: string | undefined): Row {
   return {
     uid: rec.groundwatch.flow.uid,
     run_id: v(rec.groundwatch.run_id ?? runId),
     ts: storedTime(rec['@timestamp']),
-    transport: v(rec.network?.transport),
     source_ip: v(rec.source?.ip),
-    source_port: v(rec.source?.port),
     destination_ip: v(rec.destination?.ip),
-    destination_port: v(rec.destination?.port),
-    // The column stays INTEGER (ECS dns.id is a keyword in the record, the message id is a number).
-    dns_id: Number(rec.dns.id),
-    dns_type: rec.dns.type,
     dns_question_name: rec.dns.question.name,
     dns_question_type: rec.dns.question.type,
-    dns_response_code: v(rec.dns.response_code),
-    dns_resolved_ip: json(rec.dns.resolved_ip),
+  };
+}
+
+/** The rest of a DNS message's columns, computed from its record when read (see flowDetailColumns). */
+export function dnsDetailColumns(rec: DnsRecord): Row {
+  return {
+    transport: v(rec.network?.transport),
+    source_port: v(rec.source?.port),
+    destination_port: v(rec.destination?.port),
+    // INTEGER, as the column holds it (ECS dns.id is a keyword in the record, the message id is a number).
+    dns_id: rec.dns?.id === undefined ? null : Number(rec.dns.id),
+    dns_type: v(rec.dns?.type),
+    dns_response_code: v(rec.dns?.response_code),
+    dns_resolved_ip: json(rec.dns?.resolved_ip),
   };
 }
 

@@ -228,6 +228,20 @@ CREATE TABLE evidence_blocks (
 CREATE INDEX evidence_blocks_flow ON evidence_blocks (flow_uid, role);
 `;
 
+/**
+ * Lean flow and DNS rows (issue 18). From this version a flow or DNS row is written with only the
+ * columns a query filters, sorts or joins on (sinks/sqlite-rows.ts flowRow, dnsRow); the others
+ * (ports, MACs, byte and packet counts, end reason, DNS id and answers, ...) are left NULL and
+ * readers compute them from the row's record, which they decode anyway (flowDetailColumns,
+ * dnsDetailColumns). And their run_id holds a short key for the run, from `run_keys`, not its
+ * 36-character id (sinks/run-keys.ts). Rows written before keep both as they are; readers take
+ * either. The version also tells an older groundwatch, which would show those NULLs and keys,
+ * that it cannot read this store.
+ */
+const V11_LEAN_ROWS = `
+CREATE TABLE run_keys (key INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: V1 },
   { version: 2, up: V2 },
@@ -239,6 +253,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, up: V8_LEAN_STORE },
   { version: 9, up: V9_RECORD_BLOCKS },
   { version: 10, up: V10_EVIDENCE_BLOCKS },
+  { version: 11, up: V11_LEAN_ROWS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -146,6 +146,7 @@ export class SqliteSink implements Sink {
 
   startRun(run: CaptureRun): void {
     this.runId = run.id;
+    this.enqueue({ stmt: this.statements.runKey, params: [run.id] });
     this.enqueue({ stmt: this.statements.run, params: runRow(run) });
   }
 

@@ -6,20 +6,19 @@
  * an object looks each of their 15-27 names up on every row.
  */
 import type { Statement } from 'better-sqlite3';
+import { ADD_RUN_KEY_SQL, RUN_KEY_OF_PARAMETER } from './run-keys.js';
 import type { StoreDb } from './sqlite-store.js';
 
-/** `record` stays last for flows and DNS: the sink puts the block pointer in the last parameter (sqlite-sink.ts blockRow). */
+/**
+ * `record` stays last for flows and DNS: the sink puts the block pointer in the last parameter (sqlite-sink.ts blockRow).
+ * Only the columns queries use (sqlite-rows.ts flowRow, dnsRow); from schema 11 the rest are left NULL,
+ * and run_id holds the run's key (run-keys.ts: its parameter is given twice, positionalRow does it).
+ */
 export const FLOW_COLUMNS = [
-  'registrant_country', 'geo_disagreement',
-  'uid', 'run_id', 'ts_start', 'ts_end', 'transport', 'community_id', 'source_ip', 'source_port', 'source_mac',
-  'destination_ip', 'destination_port', 'destination_domain', 'name_source', 'country', 'asn', 'as_org',
-  'operator_country', 'source_bytes', 'source_packets', 'destination_bytes', 'destination_packets', 'end_reason',
-  'start_seen', 'orientation', 'record',
+  'uid', 'run_id', 'ts_start', 'transport', 'source_ip', 'destination_ip', 'destination_port', 'destination_domain',
+  'country', 'asn', 'record',
 ];
-export const DNS_COLUMNS = [
-  'uid', 'run_id', 'ts', 'transport', 'source_ip', 'source_port', 'destination_ip', 'destination_port', 'dns_id',
-  'dns_type', 'dns_question_name', 'dns_question_type', 'dns_response_code', 'dns_resolved_ip', 'record',
-];
+export const DNS_COLUMNS = ['uid', 'run_id', 'ts', 'source_ip', 'destination_ip', 'dns_question_name', 'dns_question_type', 'record'];
 const ALERT_COLUMNS = [
   'registrant_country', 'geo_disagreement',
   'id', 'run_id', 'ts', 'severity', 'severity_num', 'rule_id', 'rule_version', 'ruleset', 'category', 'flow_uid',
@@ -42,6 +41,7 @@ export interface WriteStatements {
   gap: Statement;
   alertRepeats: Statement;
   alertRun: Statement;
+  runKey: Statement;
 }
 
 export function prepareWriteStatements(db: StoreDb): WriteStatements {
@@ -59,6 +59,7 @@ export function prepareWriteStatements(db: StoreDb): WriteStatements {
       `UPDATE alerts SET repeats = @repeats, last_seen = @last_seen, folded = COALESCE(@folded, folded) WHERE id = @id`,
     ),
     alertRun: db.prepare('INSERT OR IGNORE INTO alert_runs (alert_id, run_id) VALUES (@alert_id, @run_id)'),
+    runKey: db.prepare(ADD_RUN_KEY_SQL),
   };
 }
 
@@ -68,11 +69,16 @@ function insertSql(table: string, columns: string[]): string {
 
 /** A row's values in the order of `columns`, for a statement from positionalInsertSql. */
 export function positionalRow<T>(columns: readonly string[], row: Record<string, T>): T[] {
-  return columns.map((c) => row[c] as T);
+  const values: T[] = [];
+  for (const c of columns) {
+    values.push(row[c] as T);
+    if (c === 'run_id') values.push(row[c] as T);
+  }
+  return values;
 }
 
 function positionalInsertSql(table: string, columns: string[]): string {
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => (c === 'run_id' ? RUN_KEY_OF_PARAMETER : '?')).join(', ')})`;
 }
 
 function upsertSql(table: string, columns: string[]): string {

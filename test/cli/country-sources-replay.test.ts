@@ -110,10 +110,19 @@ describe('replay: location decides china.cn-located, a disagreement is said', ()
   });
 
   it('SQLite (read with the sqlite3 CLI): country, registrant_country and geo_disagreement columns', () => {
-    expect(sqlite(db, 'SELECT destination_ip, country, registrant_country, ifnull(geo_disagreement, \'-\') FROM flows ORDER BY destination_ip')).toEqual([
-      [MAINLAND, 'CN', 'CN', '-'],
-      [AWS_HK, 'HK', 'CN', 'CN'],
+    // Flow rows carry the location column queries filter on; the registrant answer is in the record (schema 11).
+    expect(sqlite(db, 'SELECT destination_ip, country, ifnull(registrant_country, \'-\'), ifnull(geo_disagreement, \'-\') FROM flows ORDER BY destination_ip')).toEqual([
+      [MAINLAND, 'CN', '-', '-'],
+      [AWS_HK, 'HK', '-', '-'],
     ]);
+    const listed = runCli(['flows', 'list', '--db', db, '--format', 'csv']);
+    expect(listed.status).toBe(0);
+    const [header, ...lines] = listed.stdout.trim().split('\n').map((l) => l.split(','));
+    const column = (name: string) => header!.indexOf(name);
+    expect(lines.map((l) => [l[column('destination_ip')], l[column('country')], l[column('registrant_country')]]).sort()).toEqual([
+      [MAINLAND, 'CN', 'CN'],
+      [AWS_HK, 'HK', 'CN'],
+    ].sort());
     const rows = sqlite(db, 'SELECT rule_id, country, registrant_country, ifnull(geo_disagreement, \'-\') FROM alerts WHERE destination_ip = \'18.162.0.10\' ORDER BY rule_id');
     expect(rows).toContainEqual(['china.cn-disputed', 'HK', 'CN', 'CN']);
     expect(rows.map((r) => r[0])).not.toContain('china.cn-located');

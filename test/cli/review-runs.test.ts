@@ -32,6 +32,9 @@ const replay = (...extra: string[]) => {
   expect(r.status, r.stderr).toBe(0);
 };
 
+
+/** Flow and DNS rows name their run by its key in run_keys (schema 11), as the sqlite3 shell sees it. */
+const ofRun = (id: string) => `run_id = (SELECT CAST(key AS TEXT) FROM run_keys WHERE run_id = '${id}')`;
 describe('the same capture replayed three times', () => {
   let firstRun: string, flowsPerRun: number, alertsAfterOne: string[], acked: string, ack: ReturnType<typeof gw>, runs: string[], latest: string;
   beforeAll(async () => {
@@ -40,7 +43,7 @@ describe('the same capture replayed three times', () => {
     replay();
     await turn();
     firstRun = sql('SELECT id FROM runs')[0]!;
-    flowsPerRun = Number(sql(`SELECT COUNT(*) FROM flows WHERE run_id = '${firstRun}'`)[0]);
+    flowsPerRun = Number(sql(`SELECT COUNT(*) FROM flows WHERE ${ofRun(firstRun)}`)[0]);
     alertsAfterOne = sql('SELECT id FROM alerts ORDER BY id');
     // Acknowledge one alert between replays, by a prefix as printed in the table.
     acked = alertsAfterOne[0]!;
@@ -61,7 +64,7 @@ describe('the same capture replayed three times', () => {
   });
 
   it('flows list shows the latest run only (not 23 -> 46 -> 69); --run and --all-runs reach the others', () => {
-    const latestUids = sql(`SELECT uid FROM flows WHERE run_id = '${latest}' ORDER BY uid`);
+    const latestUids = sql(`SELECT uid FROM flows WHERE ${ofRun(latest)} ORDER BY uid`);
     expect(ndjson('flows', 'list').map((f) => f.groundwatch.flow.uid).sort()).toEqual(latestUids);
     expect(ndjson('flows', 'list').every((f) => f.groundwatch.run_id === latest)).toBe(true);
     expect(ndjson('flows', 'list', '--all-runs')).toHaveLength(3 * flowsPerRun);
@@ -71,7 +74,7 @@ describe('the same capture replayed three times', () => {
   });
 
   it('dns list defaults to the latest run as well', () => {
-    const expected = sql(`SELECT COUNT(*) FROM dns WHERE run_id = '${latest}'`)[0];
+    const expected = sql(`SELECT COUNT(*) FROM dns WHERE ${ofRun(latest)}`)[0];
     expect(String(ndjson('dns', 'list').length)).toBe(expected);
     expect(ndjson('dns', 'list', '--name', 'dji.com').every((d) => /(^|\.)dji\.com$/.test(d.dns.question.name))).toBe(true);
   });
@@ -152,18 +155,18 @@ describe('the same capture replayed three times', () => {
     expect(ndjson('alerts', 'list', '--asn', 'AS37963').map((a) => a.event.id).sort()).toEqual(expected);
     expect(ndjson('alerts', 'list', '--asn', '37963').map((a) => a.event.id).sort()).toEqual(expected);
     expect(ndjson('flows', 'list', '--asn', 'as37963').map((f) => f.destination.as.number)).toEqual(
-      sql(`SELECT asn FROM flows WHERE asn = 37963 AND run_id = '${latest}'`).map(Number),
+      sql(`SELECT asn FROM flows WHERE asn = 37963 AND ${ofRun(latest)}`).map(Number),
     );
     expect(gw('alerts', 'list', '--asn', 'ASX').status).toBe(2);
   });
 
   it('flows show <uid>: the flow, the DNS messages it carried and the alerts raised on it (sqlite3)', () => {
-    const [uid] = sql(`SELECT uid FROM dns WHERE run_id = '${latest}' AND uid IN (SELECT flow_uid FROM alerts) GROUP BY uid LIMIT 1`);
+    const [uid] = sql(`SELECT uid FROM dns WHERE ${ofRun(latest)} AND uid IN (SELECT flow_uid FROM alerts) GROUP BY uid LIMIT 1`);
     const records = ndjson('flows', 'show', uid!.slice(0, 10));
     const datasets = records.map((r) => r.event.dataset);
     expect(records[0]!.groundwatch.flow.uid).toBe(uid);
     expect(records[0]!.groundwatch.run_id).toBe(latest);
-    expect(datasets.filter((d) => d === 'groundwatch.dns').length).toBe(Number(sql(`SELECT COUNT(*) FROM dns WHERE uid = '${uid}' AND run_id = '${latest}'`)[0]));
+    expect(datasets.filter((d) => d === 'groundwatch.dns').length).toBe(Number(sql(`SELECT COUNT(*) FROM dns WHERE uid = '${uid}' AND ${ofRun(latest)}`)[0]));
     expect(records.filter((r) => r.event.dataset === 'groundwatch.alert').map((a) => a.event.id).sort()).toEqual(sql(`SELECT id FROM alerts WHERE flow_uid = '${uid}' ORDER BY id`));
     const text = gw('flows', 'show', uid!);
     expect(text.stdout).toMatch(/^DNS messages in this flow: [1-9]/m);

@@ -9,10 +9,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listFlows } from '../../src/sinks/queries.js';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src/sinks/sqlite-schema.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
 import { decodeStoredText } from '../../src/sinks/stored-record.js';
+import { runCli } from '../support/cli.js';
 import { makeAlert, makeFlow, makeRun } from './fixtures.js';
 
 const sqlite3 = (path: string, sql: string) => execFileSync('sqlite3', ['-readonly', '-separator', '|', path, sql], { encoding: 'utf8' }).trim().split('\n');
@@ -35,11 +37,27 @@ describe('start_seen and orientation columns', () => {
     await sink.close();
 
     expect(sqlite3(path, 'PRAGMA user_version')).toEqual([String(SCHEMA_VERSION)]);
+    // From schema 11 a flow row leaves these columns NULL (no query filters on them); `flows list` reads them from the record.
     expect(sqlite3(path, "SELECT uid, quote(start_seen), quote(orientation) FROM flows ORDER BY uid")).toEqual([
-      "Cmid|0|'port'",
+      "Cmid|NULL|NULL",
       "Cold|NULL|NULL",
-      "Csyn|1|'syn'",
+      "Csyn|NULL|NULL",
     ]);
+    const listed = runCli(['flows', 'list', '--db', path, '--format', 'ndjson']);
+    expect(listed.status).toBe(0);
+    const records = listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { groundwatch?: { flow?: { uid: string; start_seen?: boolean; orientation?: string } } });
+    expect(records.map((r) => [r.groundwatch?.flow?.uid, r.groundwatch?.flow?.start_seen, r.groundwatch?.flow?.orientation]).sort()).toEqual([
+      [undefined, undefined, undefined],
+      ['Cmid', false, 'port'],
+      ['Csyn', true, 'syn'],
+    ]);
+    const store = openStore(path, { readonly: true });
+    expect(listFlows(store).map((f) => [f.uid, f.start_seen, f.orientation]).sort()).toEqual([
+      ['Cmid', 0, 'port'],
+      ['Cold', null, null],
+      ['Csyn', 1, 'syn'],
+    ]);
+    store.close();
     // The record is stored compressed (stored-record.ts): the shell gives its bytes, decoded here.
     const [columns, recordHex] = sqlite3(path, 'SELECT id, start_seen, orientation, hex(record) FROM alerts')[0]!.split(/\|(?=[0-9A-F]+$)/);
     const orientation = (JSON.parse(decodeStoredText(Buffer.from(recordHex!, 'hex'))) as { groundwatch: { flow: { orientation: string } } }).groundwatch.flow.orientation;

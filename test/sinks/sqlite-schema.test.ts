@@ -31,7 +31,7 @@ describe('store schema and migrations', () => {
     const db = new Database(path, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     db.close();
-    expect(tables).toEqual(['alert_acks', 'alert_runs', 'alerts', 'capture_gaps', 'dns', 'evidence_blocks', 'evidence_packets', 'flows', 'integrity_baseline', 'integrity_checkpoints', 'integrity_log', 'outbox', 'record_blocks', 'runs', 'stats']);
+    expect(tables).toEqual(['alert_acks', 'alert_runs', 'alerts', 'capture_gaps', 'dns', 'evidence_blocks', 'evidence_packets', 'flows', 'integrity_baseline', 'integrity_checkpoints', 'integrity_log', 'outbox', 'record_blocks', 'run_keys', 'runs', 'sqlite_sequence', 'stats']);
   });
 
   it('reopening an up-to-date database changes nothing', () => {

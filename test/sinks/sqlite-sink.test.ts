@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Counters } from '../../src/counters.js';
 import { ECS_VERSION, type CaptureGapRecord, type StatsRecord } from '../../src/records/ecs.js';
+import { listDnsPage } from '../../src/sinks/dns-queries.js';
 import { getAlert, listAlerts, listFlows } from '../../src/sinks/queries.js';
 import { SqliteSink } from '../../src/sinks/sqlite-sink.js';
 import { openStore } from '../../src/sinks/sqlite-store.js';
@@ -66,8 +67,20 @@ describe('SqliteSink round trip', () => {
     const db = new Database(path, { readonly: true });
     const dns = db.prepare('SELECT * FROM dns').get() as Record<string, unknown>;
     expect(readStoredRecord(db, dns['record'])).toEqual(makeDns('Cd'));
-    expect(dns).toMatchObject({ uid: 'Cd', run_id: 'R2', dns_question_name: 'mydjiflight.dji.com', dns_question_type: 'A', dns_id: 4660, dns_response_code: 'NOERROR' });
-    expect(JSON.parse(dns['dns_resolved_ip'] as string)).toEqual(['47.88.1.2']);
+    // Written with the columns queries use, the run by its key; the rest (schema 11) are left NULL and read from the record.
+    expect(db.prepare('SELECT key, run_id FROM run_keys').all()).toEqual([{ key: 1, run_id: 'R2' }]);
+    expect(dns).toMatchObject({
+      uid: 'Cd', run_id: '1', source_ip: '192.168.1.20', destination_ip: '114.114.114.114',
+      dns_question_name: 'mydjiflight.dji.com', dns_question_type: 'A',
+      transport: null, source_port: null, destination_port: null, dns_id: null, dns_type: null, dns_response_code: null, dns_resolved_ip: null,
+    });
+    const [listed] = listDnsPage(db).rows;
+    expect(listed).toMatchObject({
+      uid: 'Cd', run_id: 'R2', transport: 'udp', source_port: 53000, destination_port: 53,
+      dns_id: 4660, dns_type: 'answer', dns_question_name: 'mydjiflight.dji.com', dns_question_type: 'A', dns_response_code: 'NOERROR',
+    });
+    expect(Object.keys(listed!)).toEqual(Object.keys(dns).filter((k) => k !== 'rowid'));
+    expect(JSON.parse(listed!.dns_resolved_ip!)).toEqual(['47.88.1.2']);
     expect(decodeRecord((db.prepare('SELECT record FROM stats').get() as { record: unknown }).record)).toEqual(stats);
     expect(db.prepare('SELECT run_id, interface, reason, ts_start, ts_end FROM capture_gaps').get()).toEqual({
       run_id: 'R2', interface: 'eth0', reason: 'interface_down', ts_start: gap.groundwatch.gap.start, ts_end: gap.groundwatch.gap.end,
