@@ -95,6 +95,7 @@ export class OutboxStore {
   private readonly pendingBytesStmt: Statement;
   private readonly oldestPendingStmt: Statement;
   private readonly nextDueStmt: Statement;
+  private readonly markDeliveredBatch: (rowids: readonly number[], nowMs: number) => void;
 
   constructor(readonly db: StoreDb) {
     this.insertStmt = db.prepare(OUTBOX_INSERT_SQL);
@@ -107,6 +108,9 @@ export class OutboxStore {
     this.pendingBytesStmt = db.prepare(`SELECT COALESCE(SUM(size_bytes), 0) AS bytes, COUNT(*) AS n FROM outbox WHERE state = 'pending'`);
     this.oldestPendingStmt = db.prepare(`SELECT MIN(created_at) AS oldest FROM outbox WHERE state = 'pending'`);
     this.nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) AS next FROM outbox WHERE destination = ? AND state = 'pending'`);
+    this.markDeliveredBatch = db.transaction((rowids: readonly number[], nowMs: number) => {
+      for (const rowid of rowids) this.deliveredStmt.run(nowMs, rowid);
+    });
   }
 
   /** Queues one message for one destination in its own transaction (heartbeats, dropped events, checkpoints). */
@@ -124,8 +128,9 @@ export class OutboxStore {
     return r.next ?? undefined;
   }
 
-  markDelivered(rowid: number, nowMs: number): void {
-    this.deliveredStmt.run(nowMs, rowid);
+  /** Rows a destination acknowledged, in one transaction. */
+  markDelivered(rowids: readonly number[], nowMs: number): void {
+    this.markDeliveredBatch(rowids, nowMs);
   }
 
   retryLater(rowid: number, nextAttemptMs: number, error: string): void {

@@ -29,6 +29,7 @@ import { defaultRulePaths, loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/types.js';
 import { dropReporter, type DropReport } from '../sinks/drop-report.js';
 import { SinkFanout } from '../sinks/fanout.js';
+import type { RecordText } from '../sinks/record-text.js';
 import type { Sink } from '../sinks/sink.js';
 import { datasetOnStdout, TextSink, wantedOnStdout, type StdoutEvents } from '../sinks/text-sink.js';
 import type { Delivery, DeliveryReport, DeliverySetup } from '../delivery/delivery.js';
@@ -331,8 +332,8 @@ class FilteredSink implements Sink {
   accepts(dataset: Dataset): boolean {
     return datasetOnStdout(dataset, this.events) && (this.inner.accepts?.(dataset) ?? true);
   }
-  write(rec: GroundwatchRecord): void {
-    if (wantedOnStdout(rec, this.events)) this.inner.write(rec);
+  write(rec: GroundwatchRecord, text?: RecordText): void {
+    if (wantedOnStdout(rec, this.events)) this.inner.write(rec, text);
   }
   flush(): Promise<void> {
     return this.inner.flush();

@@ -11,6 +11,7 @@ import type { Counters } from '../counters.js';
 import type { CaptureRun, Dataset, FoldedFlows, GroundwatchRecord } from '../records/ecs.js';
 import { Backoff } from '../util/backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
+import { RecordText } from './record-text.js';
 import type { Sink } from './sink.js';
 
 export const DEFAULT_SINK_QUEUE_LIMIT = 10_000;
@@ -76,7 +77,8 @@ export class SinkFanout implements Sink {
   }
 
   write(rec: GroundwatchRecord): void {
-    this.dispatch((s) => s.write(rec));
+    const text = new RecordText(rec);
+    this.dispatch((s) => s.write(rec, text));
   }
 
   startRun(run: CaptureRun): void {

@@ -14,6 +14,7 @@ import pino from 'pino';
 import type { Counters } from '../counters.js';
 import type { GroundwatchRecord } from '../records/ecs.js';
 import { LineLedger } from './line-ledger.js';
+import { recordJson, type RecordText } from './record-text.js';
 import type { Sink } from './sink.js';
 
 export const DEFAULT_NDJSON_BUFFER_BYTES = 64 * 1024 * 1024;
@@ -67,9 +68,9 @@ export class NdjsonSink implements Sink {
     this.dest = this.openDestination();
   }
 
-  write(rec: GroundwatchRecord): void {
+  write(rec: GroundwatchRecord, text?: RecordText): void {
     if (this.failure !== undefined) throw this.failure;
-    const line = `${JSON.stringify(rec)}\n`;
+    const line = `${recordJson(rec, text)}\n`;
     this.batch.push(line);
     this.batchChars += line.length;
     if (this.batchChars >= BATCH_CHARS) this.handOver();

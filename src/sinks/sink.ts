@@ -4,10 +4,12 @@
  * to throw or reject: SinkFanout isolates failures from the capture path.
  */
 import type { CaptureRun, Dataset, FoldedFlows, GroundwatchRecord } from '../records/ecs.js';
+import type { RecordText } from './record-text.js';
 
 export interface Sink {
   readonly name: string;
-  write(rec: GroundwatchRecord): void;
+  /** `text` is the record's JSON, shared by the sinks one write reaches (record-text.ts); absent, a sink makes its own. */
+  write(rec: GroundwatchRecord, text?: RecordText): void;
   /**
    * False when the sink ignores every record of this dataset: when no sink takes a dataset, the
    * pipeline does not build its records at all (`--events alerts` without a store builds no flow

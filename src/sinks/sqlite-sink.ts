@@ -33,6 +33,7 @@ import { RecordBlockWriter } from './record-block-writer.js';
 import type { BlockKind } from './record-blocks.js';
 import type { Sink } from './sink.js';
 import { alertRow, alertRunRow, dnsRow, flowRow, gapRow, runRow, statsRow, type Row, type SqlValue } from './sqlite-rows.js';
+import { recordJson, type RecordText } from './record-text.js';
 import { DNS_COLUMNS, FLOW_COLUMNS, positionalRow, prepareWriteStatements, type WriteStatements } from './sqlite-statements.js';
 import { closeStore, type StoreDb } from './sqlite-store.js';
 import { storedTime } from './timestamps.js';
@@ -129,8 +130,8 @@ export class SqliteSink implements Sink {
     return this.pending.length;
   }
 
-  write(rec: GroundwatchRecord): void {
-    const row = this.toRow(rec);
+  write(rec: GroundwatchRecord, text?: RecordText): void {
+    const row = this.toRow(rec, text);
     if (!row) return;
     const alertRun = rec.event.dataset === 'groundwatch.alert' ? alertRunRow(rec as AlertRecord, this.runId) : undefined;
     const extra = [...(alertRun ? [{ stmt: this.statements.alertRun, params: alertRun }] : []), ...(this.outbox?.rowsFor(rec) ?? [])];
@@ -261,12 +262,12 @@ export class SqliteSink implements Sink {
     this.onDrop?.(dropped);
   }
 
-  private toRow(rec: GroundwatchRecord): PendingRow | undefined {
+  private toRow(rec: GroundwatchRecord, text: RecordText | undefined): PendingRow | undefined {
     const s = this.statements;
     try {
       switch (rec.event.dataset) {
-        case 'groundwatch.flow': return blockRow(s.flow, FLOW_COLUMNS, 'flow', rec, flowRow(rec as FlowRecord, this.runId), 'ts_start');
-        case 'groundwatch.dns': return blockRow(s.dns, DNS_COLUMNS, 'dns', rec, dnsRow(rec as DnsRecord, this.runId), 'ts');
+        case 'groundwatch.flow': return blockRow(s.flow, FLOW_COLUMNS, 'flow', recordJson(rec, text), flowRow(rec as FlowRecord, this.runId), 'ts_start');
+        case 'groundwatch.dns': return blockRow(s.dns, DNS_COLUMNS, 'dns', recordJson(rec, text), dnsRow(rec as DnsRecord, this.runId), 'ts');
         case 'groundwatch.alert': return { stmt: s.alert, params: alertRow(rec as AlertRecord, this.runId), log: 'alert' };
         case 'groundwatch.stats': return { stmt: s.stats, params: statsRow(rec as StatsRecord, this.runId), log: 'stats' };
         case 'groundwatch.capture_gap': return { stmt: s.gap, params: gapRow(rec as CaptureGapRecord, this.runId), log: 'capture_gap' };
@@ -281,11 +282,11 @@ export class SqliteSink implements Sink {
 }
 
 /** A flow or DNS row, its `record` (the last column) left for the block pointer the commit puts there. */
-function blockRow(stmt: Statement, columns: readonly string[], kind: BlockKind, rec: GroundwatchRecord, row: Row, tsColumn: string): PendingRow {
+function blockRow(stmt: Statement, columns: readonly string[], kind: BlockKind, json: string, row: Row, tsColumn: string): PendingRow {
   const params = positionalRow(columns, row);
   params[params.length - 1] = null;
   const ts = row[tsColumn];
-  return { stmt, params, block: { kind, json: JSON.stringify(rec), ts: typeof ts === 'string' ? ts : null } };
+  return { stmt, params, block: { kind, json, ts: typeof ts === 'string' ? ts : null } };
 }
 
 /** The logged row's key: the id of alerts and runs, the rowid SQLite gave the others. */

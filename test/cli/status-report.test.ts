@@ -103,7 +103,7 @@ describe('outbox backlog', () => {
     outbox.enqueue(A, msg('2'), t0 + 60_000);
     outbox.enqueue(A, msg('3'), t0 + 120_000);
     const [first, second] = outbox.due(A, NOW.getTime(), 10);
-    outbox.markDelivered(first!.rowid, t0 + 1000);
+    outbox.markDelivered([first!.rowid], t0 + 1000);
     outbox.retryLater(second!.rowid, NOW.getTime() + 5000, 'HTTP 503 Service Unavailable');
     // B: 2 rows disabled by a 410.
     outbox.enqueue(B, msg('1'), t0);

@@ -172,6 +172,31 @@ describe('dispatcher', () => {
     ]);
   });
 
+  it('acknowledgements are marked together at the end of a batch, and before a retry or a disable ends it', async () => {
+    const s = store(tempDb());
+    enqueueAlerts(s, 'gone', ['A1', 'A2', 'A3', 'A4']);
+    enqueueAlerts(s, 'flaky', ['A1', 'A2', 'A3']);
+    const gone = new ScriptedTransport('gone', [{ kind: 'acknowledged' }, { kind: 'acknowledged' }, { kind: 'disabled', reason: 'HTTP 410 Gone' }]);
+    const flaky = new ScriptedTransport('flaky', [{ kind: 'acknowledged' }, { kind: 'retry', reason: 'HTTP 503' }]);
+    const routes = [{ route: { label: 'gone', minSeverity: 'info' as const }, transport: gone }, { route: { label: 'flaky', minSeverity: 'info' as const }, transport: flaky }];
+    const d = new Dispatcher(s, routes, { counters: new Counters(), warn: () => {}, ...fast, backoff: { baseMs: 5000, capMs: 5000 } });
+    dispatchers.push(d);
+    d.start();
+    await until(() => gone.sent.length === 3 && flaky.sent.length === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    // Read by another connection: what was committed, not what this one has pending.
+    const committed = rawRows(s.db.name, 'SELECT destination, message_id, state, attempts FROM outbox ORDER BY destination, message_id');
+    expect(committed).toEqual([
+      { destination: 'flaky', message_id: 'A1', state: 'delivered', attempts: 1 },
+      { destination: 'flaky', message_id: 'A2', state: 'pending', attempts: 1 },
+      { destination: 'flaky', message_id: 'A3', state: 'pending', attempts: 0 },
+      { destination: 'gone', message_id: 'A1', state: 'delivered', attempts: 1 },
+      { destination: 'gone', message_id: 'A2', state: 'delivered', attempts: 1 },
+      { destination: 'gone', message_id: 'A3', state: 'disabled', attempts: 0 },
+      { destination: 'gone', message_id: 'A4', state: 'disabled', attempts: 0 },
+    ]);
+  });
+
   it('drain gives up at its bound and reports what is left', async () => {
     const s = store(tempDb());
     enqueueAlerts(s, 'down', ['A1', 'A2']);
