@@ -2,9 +2,11 @@
  * A month of monitoring in a store, written through the real store code (SqliteSink, the
  * same rows a monitor writes): 30 daily runs of one tablet, ~3,000 flows a day to DJI,
  * SDK, resolver, benign and unnamed destinations, alerts for the concerning ones, a few
- * capture gaps. Deterministic (seeded), so the bench's self-checks know the totals.
+ * capture gaps, the DNS answer that named each named flow, the integrity log on (as the monitor
+ * has it with a store). Deterministic (seeded), so the bench's self-checks know the totals.
  */
-import { ECS_VERSION, type AlertRecord, type CaptureGapRecord, type CaptureRun, type FlowRecord } from '../src/records/ecs.js';
+import { IntegrityLog } from '../src/integrity/integrity-log.js';
+import { ECS_VERSION, type AlertRecord, type CaptureGapRecord, type CaptureRun, type DnsRecord, type FlowRecord } from '../src/records/ecs.js';
 import { isoFromSeconds } from '../src/records/time.js';
 import { SqliteSink } from '../src/sinks/sqlite-sink.js';
 import { openStore } from '../src/sinks/sqlite-store.js';
@@ -14,6 +16,7 @@ export interface MonthTotals {
   alerts: number;
   destinations: number;
   gaps: number;
+  dns: number;
 }
 
 interface Dest {
@@ -56,10 +59,11 @@ function rng(seed: number): () => number {
 }
 
 export async function writeMonth(dbPath: string, days = 30, flowsPerDay = 3000): Promise<MonthTotals> {
-  const sink = new SqliteSink(openStore(dbPath), { batchSize: 5000, maxPending: 50_000 });
+  const db = openStore(dbPath);
+  const sink = new SqliteSink(db, { batchSize: 5000, maxPending: 50_000, integrity: new IntegrityLog(db) });
   const dests = destinations();
   const random = rng(17);
-  const totals: MonthTotals = { flows: 0, alerts: 0, destinations: dests.length, gaps: 0 };
+  const totals: MonthTotals = { flows: 0, alerts: 0, destinations: dests.length, gaps: 0, dns: 0 };
   for (let day = 0; day < days; day++) {
     const run: CaptureRun = {
       id: `month-run-${day}`, tool_version: 'bench', mode: 'monitor', started_at: new Date((START + day * DAY) * 1000).toISOString(),
@@ -72,6 +76,10 @@ export async function writeMonth(dbPath: string, days = 30, flowsPerDay = 3000):
       const d = dests[di]!;
       const t = START + day * DAY + 6 * 3600 + random() * 12 * 3600;
       const uid = `Cm${day}x${n}`;
+      if (d.name) {
+        sink.write(dnsAnswer(d, uid, t - 0.05, run.id, n));
+        totals.dns++;
+      }
       sink.write(flowRecord(d, uid, t, run.id, Math.floor(random() * 60_000)));
       totals.flows++;
       // One alert per concerning destination a day (the suppressor folds the rest into repeats).
@@ -129,6 +137,23 @@ function alertRecord(d: Dest, uid: string, t: number, runId: string, day: number
       name: d.name ? { source: 'tls_sni', evidence: [{ host: d.name, source: 'tls_sni', ts: t }], conflict: false } : { evidence: [], conflict: false },
       jurisdiction: { operator_country: d.operator }, geoip: GEOIP, repeats: 3, trigger: 'tls_sni', run_id: runId,
     },
+  };
+}
+
+/** The resolver's answer that named a flow (carried by its own UDP flow, uid D...). */
+function dnsAnswer(d: Dest, flowUid: string, t: number, runId: string, n: number): DnsRecord {
+  return {
+    '@timestamp': isoFromSeconds(t),
+    ecs: { version: ECS_VERSION },
+    event: { kind: 'event', dataset: 'groundwatch.dns', category: ['network'], type: ['protocol'] },
+    source: { ip: '192.168.2.20', port: 30000 + (n % 30000) },
+    destination: { ip: '192.168.2.1', port: 53 },
+    network: { transport: 'udp', protocol: 'dns' },
+    dns: {
+      id: String(n % 65536), type: 'answer', question: { name: d.name!, type: 'A' },
+      answers: [{ name: d.name!, type: 'A', ttl: 60, data: d.ip }], resolved_ip: [d.ip], response_code: 'NOERROR',
+    },
+    groundwatch: { flow: { uid: `D${flowUid.slice(1)}` }, run_id: runId },
   };
 }
 

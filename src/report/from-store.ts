@@ -9,7 +9,7 @@ import type { AlertRecord, CaptureGapRecord, FlowRecord, StatsRecord } from '../
 import { runColumnValues, runIdOfColumn } from '../sinks/run-keys.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
 import { alertRecordOfRow, decodeRecord } from '../sinks/stored-record.js';
-import { readStoredRecord } from '../sinks/stored-record-reader.js';
+import { readStoredRecord, readStoredRecords } from '../sinks/stored-record-reader.js';
 import { parseTimeFilter } from '../sinks/timestamps.js';
 import type { Ack } from './alert-card.js';
 import { ReportBuilder } from './builder.js';
@@ -57,8 +57,11 @@ export function reportFromStore(db: StoreDb, opts: StoreReportOptions): ReportMo
   if (opts.runId !== undefined) runIds.add(opts.runId);
   // The run id is a column (the sink writes it), not always a field of the stored record.
   const rows = (sql: string) => db.prepare(sql).iterate(params) as IterableIterator<{ run_id: string | null; record: unknown; repeats?: number; folded?: string | null }>;
-  for (const row of flowPages(db, where('ts_start', '', true), flowParams)) {
-    if (builder.addFlow(readStoredRecord<FlowRecord>(db, row.record)) && row.run_id) runIds.add(runIdOfColumn(db, row.run_id)!);
+  for (const page of flowPages(db, where('ts_start', '', true), flowParams)) {
+    const records = readStoredRecords<FlowRecord>(db, page.map((row) => row.record));
+    page.forEach((row, i) => {
+      if (builder.addFlow(records[i]!) && row.run_id) runIds.add(runIdOfColumn(db, row.run_id)!);
+    });
   }
   const acks = acksByAlert(db, where('ts', 'a.'), params);
   for (const row of rows(`SELECT run_id, record, repeats, folded FROM alerts ${where('ts')} ORDER BY ts, id`)) {
@@ -117,13 +120,13 @@ function toInput(r: RunRow): ReportInput {
 const FLOW_PAGE_ROWS = 2000;
 
 /** The flows `where` selects, in (ts_start, rowid) order, one page in memory at a time. */
-function* flowPages(db: StoreDb, where: string, params: Record<string, string>): Generator<{ run_id: string | null; record: unknown }> {
+function* flowPages(db: StoreDb, where: string, params: Record<string, string>): Generator<{ run_id: string | null; record: unknown }[]> {
   const keyset = '(ts_start, rowid) > (@afterTs, @afterRowid)';
   const stmt = db.prepare(`SELECT rowid, ts_start, run_id, record FROM flows ${where ? `${where} AND ${keyset}` : `WHERE ${keyset}`} ORDER BY ts_start, rowid LIMIT ${FLOW_PAGE_ROWS}`);
   let after = { afterTs: '', afterRowid: -1 };
   for (;;) {
     const page = stmt.all({ ...params, ...after }) as { rowid: number; ts_start: string; run_id: string | null; record: unknown }[];
-    yield* page;
+    yield page;
     const last = page.at(-1);
     if (!last || page.length < FLOW_PAGE_ROWS) return;
     after = { afterTs: last.ts_start, afterRowid: last.rowid };

@@ -7,7 +7,7 @@ import { cachedStatement } from '../util/statement-cache.js';
 import { foldHostName } from '../util/host-name.js';
 import { InvalidFilterError } from './filter-error.js';
 import { parseTimeFilter } from './timestamps.js';
-import { readStoredRecord } from './stored-record-reader.js';
+import { readStoredRecord, readStoredRecords } from './stored-record-reader.js';
 
 export const DEFAULT_LIST_LIMIT = 1000;
 
@@ -85,16 +85,17 @@ export function takePage<T>(rows: T[], f: PageFilters): Page<T> {
 export function newestFirstPage<T>(db: StoreDb, table: string, tsColumn: string, w: Where, f: PageFilters, details?: RecordColumns): Page<T> {
   const sql = `SELECT * FROM ${table} ${w.toSql()} ORDER BY ${tsColumn} DESC, rowid DESC ${pageSql(f)}`;
   const rows = cachedStatement(db, sql).all(w.params) as Record<string, unknown>[];
-  return takePage(rows.map((r) => withParsedRecord<T>(db, r, details)), f);
+  const records = readStoredRecords(db, rows.map((r) => r['record']));
+  return takePage(rows.map((r, i) => withParsedRecord<T>(db, r, details, records[i])), f);
 }
 
 /** The columns a row is no longer written with (schema 11: flows, DNS), computed from its decoded record. */
 export type RecordColumns = (record: never) => Record<string, unknown>;
 
 /** A stored row for a reader: its columns, and the ECS record decoded (whatever its stored form, src/sinks/stored-record-reader.ts; rowid left out). */
-export function withParsedRecord<T>(db: StoreDb, r: Record<string, unknown>, details?: RecordColumns): T {
+export function withParsedRecord<T>(db: StoreDb, r: Record<string, unknown>, details?: RecordColumns, decoded?: unknown): T {
   const { rowid: _rowid, ...rest } = r;
-  const record = readStoredRecord(db, r['record']);
+  const record = decoded ?? readStoredRecord(db, r['record']);
   // Over the stored columns, in their place: a row written from schema 11 on has them NULL. A value
   // the record lacks leaves the column as stored (a row from before, written from a fuller record).
   if (details) {

@@ -66,10 +66,38 @@ export function encodeBlock(kind: BlockKind, texts: readonly string[]): Buffer {
 
 /** The JSON texts of a block, in the order written; throws on a value that is not a block. */
 export function decodeBlock(data: unknown): string[] {
+  const block = inflateBlock(data);
+  return Array.from({ length: block.count }, (_, i) => block.text(i)!);
+}
+
+/**
+ * A block inflated, its records still bytes: a reader wanting one record of 128 decodes that one.
+ * Decoding every record's UTF-8 each time a block was read made a report over a month, reading
+ * flows in time order across blocks, spend 65 % of its time in Buffer#toString.
+ */
+export interface InflatedBlock {
+  readonly count: number;
+  /** The record's JSON text, undefined past the end. */
+  text(index: number): string | undefined;
+}
+
+export function inflateBlock(data: unknown): InflatedBlock {
   if (!(data instanceof Uint8Array) || data.length === 0) throw new TypeError('record block is not a non-empty blob');
   const dictionary = DICTIONARY_OF_BLOCK_BYTE.get(data[0]!);
   if (dictionary === undefined) throw new TypeError(`record block has unknown format byte 0x${data[0]!.toString(16).padStart(2, '0')} (written by a newer groundwatch?)`);
-  return inflateRawSync(data.subarray(1), { dictionary }).toString('utf8').split('\n');
+  const bytes = inflateRawSync(data.subarray(1), { dictionary });
+  // JSON text escapes every control character, so a newline byte (never part of a UTF-8 sequence) only ever separates records.
+  const starts = [0];
+  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
+  return {
+    count: starts.length,
+    text: (index) => {
+      const start = starts[index];
+      if (start === undefined) return undefined;
+      const end = starts[index + 1];
+      return bytes.toString('utf8', start, end === undefined ? bytes.length : end - 1);
+    },
+  };
 }
 
 function writeLeb128(out: number[], n: number): void {

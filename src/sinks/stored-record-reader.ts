@@ -9,12 +9,12 @@
  */
 import type { Database } from 'better-sqlite3';
 import { cachedStatement } from '../util/statement-cache.js';
-import { decodeBlock, decodePointer } from './record-blocks.js';
+import { decodePointer, inflateBlock, type InflatedBlock } from './record-blocks.js';
 import { decodeStoredBytes } from './stored-record.js';
 
-/** ~190 KB of text each at 128 flow records: a bound, not a tuning knob. */
+/** ~190 KB inflated each at 128 flow records: a bound, not a tuning knob. */
 const DECODED_BLOCKS_KEPT = 8;
-const decodedBlocks = new WeakMap<Database, Map<number, string[]>>();
+const decodedBlocks = new WeakMap<Database, Map<number, InflatedBlock>>();
 
 /** The JSON text a stored `record` value holds; throws on a value no writer makes or a pointer to a block the store lacks. */
 export function readStoredText(db: Database, value: unknown): string {
@@ -22,7 +22,7 @@ export function readStoredText(db: Database, value: unknown): string {
     const pointer = decodePointer(value);
     if (pointer) {
       // The block still open when it was read has grown since (the writer appends to it): read it again.
-      const text = blockTexts(db, pointer.blockId)[pointer.index] ?? blockTexts(db, pointer.blockId, true)[pointer.index];
+      const text = blockTexts(db, pointer.blockId).text(pointer.index) ?? blockTexts(db, pointer.blockId, true).text(pointer.index);
       if (text === undefined) throw new TypeError(`stored record points to entry ${pointer.index} of block ${pointer.blockId}, which is shorter`);
       return text;
     }
@@ -34,7 +34,20 @@ export function readStoredRecord<T>(db: Database, value: unknown): T {
   return JSON.parse(readStoredText(db, value)) as T;
 }
 
-function blockTexts(db: Database, blockId: number, reread = false): string[] {
+/**
+ * Many rows' records, resolved block by block: a page read in time order points into blocks
+ * written in end order, and resolving it row by row inflated a block again each time the rows
+ * came back to it once it had left the cache. Results are in the order of `values`.
+ */
+export function readStoredRecords<T>(db: Database, values: readonly unknown[]): T[] {
+  const blockOf = values.map((v) => (v instanceof Uint8Array ? (decodePointer(v)?.blockId ?? -1) : -1));
+  const order = values.map((_, i) => i).sort((a, b) => blockOf[a]! - blockOf[b]! || a - b);
+  const out = new Array<T>(values.length);
+  for (const i of order) out[i] = readStoredRecord<T>(db, values[i]);
+  return out;
+}
+
+function blockTexts(db: Database, blockId: number, reread = false): InflatedBlock {
   let perDb = decodedBlocks.get(db);
   if (!perDb) {
     perDb = new Map();
@@ -49,7 +62,7 @@ function blockTexts(db: Database, blockId: number, reread = false): string[] {
   }
   const data = cachedStatement(db, 'SELECT data FROM record_blocks WHERE id = ?').pluck().get(blockId);
   if (data === undefined) throw new TypeError(`stored record points to block ${blockId}, which the store does not hold`);
-  const texts = decodeBlock(data);
+  const texts = inflateBlock(data);
   perDb.delete(blockId);
   if (perDb.size >= DECODED_BLOCKS_KEPT) perDb.delete(perDb.keys().next().value as number);
   perDb.set(blockId, texts);
