@@ -38,7 +38,12 @@ export function addKeyedRunScope(db: StoreDb, w: Where, scope: RunScope): void {
   if (scope.run !== undefined) {
     const [id, key] = runColumnValues(db, resolveRunId(db, scope.run));
     w.add('run_id IN (@run_id, @run_key)', { run_id: id, run_key: key });
-  } else if (!scope.allRuns) w.add(`(run_id IS NULL OR run_id IN (${runColumnValuesSql(LATEST_RUNS_SQL)}))`, {});
+  } else if (!scope.allRuns) {
+    // `+` keeps the planner off flows_run/dns_run here: the default scope holds most rows (a monitor's
+    // runs are all in it), and gathering them by run to sort them cost 180 ms for the newest 100 of a
+    // month where walking the time index and checking each row costs 5 ms.
+    w.add(`(+run_id IS NULL OR +run_id IN (${runColumnValuesSql(LATEST_RUNS_SQL)}))`, {});
+  }
 }
 
 /** Alerts (alias `a`): raised by the run asked for, or by a run in the default scope. */
