@@ -35,7 +35,9 @@ function reportBench() {
 }
 const reportLine = (r) =>
   `report over a month (${r.flows.toLocaleString('en-US')} flows, ${r.alerts.toLocaleString('en-US')} alerts, ${r.destinations} destinations): ` +
-  `HTML ${(r.htmlBytes / 1048576).toFixed(2)} MB (limit 5), Chromium load+paint median ${r.renderMedianMs.toFixed(0)} ms (limit 2000), report command ${r.reportMs.toFixed(0)} ms`;
+  `HTML ${(r.htmlBytes / 1048576).toFixed(2)} MB (limit 5), Chromium load+paint median ${r.renderMedianMs.toFixed(0)} ms (limit 2000), report command ${r.reportMs.toFixed(0)} ms; ` +
+  `store ${(r.dbBytes / 1e6).toFixed(1)} MB with ${r.dns.toLocaleString('en-US')} DNS rows and the integrity log; review commands (whole process, median of 3): ` +
+  Object.entries(r.reviewMs).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join('; ');
 if (flag('only-report')) {
   process.stdout.write(`${reportLine(reportBench())}\n`);
   process.exit(0);
