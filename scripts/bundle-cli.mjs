@@ -74,6 +74,24 @@ const requiredPackages = {
 };
 
 /**
+ * commander requires child_process when it loads, for executable subcommands (a subcommand run
+ * as its own program), which groundwatch has none of; child_process and what it loads (net,
+ * dgram, ...) were ~10 ms of every start. commander gets the module on first use instead.
+ */
+const deferredChildProcess = {
+  name: 'deferred-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'deferred-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'deferred-child-process' }, () => ({
+      contents: 'let m; module.exports = new Proxy({}, { get: (_, key) => Reflect.get((m ??= require("node:child_process")), key) });',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Each dist module's import.meta.url, as the URL of its own file relative to the bundle's
  * (a CommonJS file has no import.meta; the banner gives the bundle's URL).
  */
@@ -102,7 +120,7 @@ await build({
   // A dependency's import.meta.url (none today) is the bundle's, as it was in the ES module bundle.
   define: { 'import.meta.url': '__groundwatchBundleUrl' },
   external: BUILTIN,
-  plugins: [requiredPackages, ownModuleUrl],
+  plugins: [requiredPackages, deferredChildProcess, ownModuleUrl],
   // Whitespace and syntax only: names stay readable in stack traces. ASCII output: V8 decodes an
   // all-ASCII source as one-byte text, several times faster than a source with one other character.
   minifyWhitespace: true,
