@@ -107,6 +107,14 @@ const ownModuleUrl = {
   },
 };
 
+/**
+ * The top-level commands as help lists them, from tsc's program with every command registered:
+ * the bundle prints `groundwatch --help` without loading the command modules (src/cli/command-listing.ts).
+ */
+const { buildProgram } = await import(`${CLI_DIR}program.js`);
+const { listingOf } = await import(`${CLI_DIR}command-listing.js`);
+const commandListing = listingOf(await buildProgram());
+
 await build({
   entryPoints: [ENTRY],
   outfile: BUNDLE,
@@ -118,7 +126,7 @@ await build({
   // each module's import.meta.url is computed from (ownModuleUrl).
   banner: { js: `"use strict";${MARKER}\nconst __groundwatchBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
   // A dependency's import.meta.url (none today) is the bundle's, as it was in the ES module bundle.
-  define: { 'import.meta.url': '__groundwatchBundleUrl' },
+  define: { 'import.meta.url': '__groundwatchBundleUrl', GROUNDWATCH_COMMAND_LISTING: JSON.stringify(commandListing) },
   external: BUILTIN,
   plugins: [requiredPackages, deferredChildProcess, ownModuleUrl],
   // Whitespace and syntax only: names stay readable in stack traces. ASCII output: V8 decodes an
