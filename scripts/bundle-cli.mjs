@@ -1,32 +1,42 @@
 #!/usr/bin/env node
 /**
- * Last code step of `npm run build`: replaces tsc's dist/cli/main.js (the `groundwatch` bin) by
- * one file holding it and every module it can load, its pure-JS dependencies included (issue 18:
- * a tiny `replay --no-db` must start within 150 ms). Loading the ~220 separate modules a replay
- * needs was half of its start-up: each costs a resolution, a file read and a compilation, and a
- * single minified file costs about a fifth of that. Behaviour does not change:
+ * Code step of `npm run build` after tsc: the `groundwatch` bin as two files (issue 18: a tiny
+ * `replay --no-db` must start within 150 ms).
+ *  - dist/cli/cli-bundle.cjs: tsc's dist/cli/entry.js and every module it can load, its pure-JS
+ *    dependencies included. Loading the ~220 separate modules a replay needs was half of its
+ *    start-up: each costs a resolution, a file read and a compilation, and a single minified file
+ *    costs about a fifth of that. CommonJS, because it is compiled through node:vm with a V8 code
+ *    cache (src/cli/code-cache.ts; scripts/build-code-cache.mjs writes the cache), and node:vm
+ *    compiles scripts, not ES modules, on Node 20 without an experimental flag.
+ *  - dist/cli/main.js: the launcher (dist/cli/launcher.js and code-cache.js, nothing else), which
+ *    compiles and runs the bundle. tsc's main.js, the unbundled bin, is what it replaces.
+ * Behaviour does not change:
  *  - lazy imports stay lazy (esbuild turns them into deferred initialisers within the file);
  *  - every module still sees its own `import.meta.url` (the URL its file in dist/ has), so the
  *    paths computed from it (rules/, geoip/, dist/data-cache/, native bindings, the capture
  *    worker) are those of the unbundled build;
+ *  - the code is strict, as the ES modules it comes from were;
  *  - native code stays outside: better-sqlite3 and node-gyp-build are required from node_modules,
  *    the capture binding and better-sqlite3's compiled module are loaded by path as before; so do
  *    yaml and zod (see OFF_START_PATH) and Node's own modules, each when the first module
- *    importing it initialises (lazyExternals).
+ *    importing it initialises (BUILTIN, requiredPackages).
  * The rest of dist/ stays as tsc wrote it: the capture worker (dist/daemon/capture-worker.js)
- * and the build scripts load those modules directly.
- * Input is tsc's output, so this runs after tsc and only then (a second run would bundle the bundle):
- * it refuses a dist/cli/main.js it wrote itself.
+ * and the build scripts load those modules directly. Inputs are tsc's files, which this never
+ * overwrites, so running it twice gives the same output.
  */
 import { builtinModules } from 'node:module';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ENTRY = `${ROOT}dist/cli/main.js`;
+const CLI_DIR = `${ROOT}dist/cli/`;
+const ENTRY = `${CLI_DIR}entry.js`;
+const BUNDLE = `${CLI_DIR}cli-bundle.cjs`;
+const LAUNCHER = `${CLI_DIR}launcher.js`;
+const BIN = `${CLI_DIR}main.js`;
 const MARKER = '/* groundwatch: bundled by scripts/bundle-cli.mjs */';
 /** Loaded from node_modules at run time: native code, or code that finds native code by path. */
 const NATIVE = ['better-sqlite3', 'node-gyp-build'];
@@ -38,30 +48,53 @@ const NATIVE = ['better-sqlite3', 'node-gyp-build'];
  */
 const OFF_START_PATH = ['yaml', 'zod'];
 
-if (readFileSync(ENTRY, 'utf8').includes(MARKER)) {
-  process.stderr.write('groundwatch: dist/cli/main.js is already bundled; run tsc (npm run build) first\n');
-  process.exit(1);
-}
-
-/** Loaded with require() when the first module importing it initialises, not when the bundle starts. */
-const LAZY = new Set([...NATIVE, ...OFF_START_PATH, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+/**
+ * Node's own modules load with require() when the first module importing them initialises, not
+ * when the bundle starts: in a CommonJS bundle esbuild puts an external's require() where the
+ * importing module initialises, so the Node modules a replay does not use (http, tls, ...) load
+ * only with the lazily loaded command that uses them, as before bundling. A named import reads
+ * the required module's property; no copy of the module object is made per importing module.
+ */
+const BUILTIN = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 /**
- * An ES module bundle imports its externals at its top, all of them, at start: every Node module
- * any command uses (http, tls, child_process, ...) would load for a replay that needs none of
- * them. Each external is instead a small CommonJS module requiring it, which esbuild initialises
- * with the module that imports it: when a lazily loaded command loads, as before bundling.
+ * The packages outside the bundle are imported dynamically too (`await import('yaml')`), which in
+ * a CommonJS file would stay an import(), one the node:vm script has no loader for. Each is
+ * instead a small CommonJS module requiring it, which esbuild initialises with the module that
+ * imports it (its initialiser, for an import()).
  */
-const lazyExternals = {
-  name: 'lazy-externals',
+const OUTSIDE = new Set([...NATIVE, ...OFF_START_PATH]);
+const requiredPackages = {
+  name: 'required-packages',
   setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => (LAZY.has(args.path) && args.namespace !== 'lazy-external' ? { path: args.path, namespace: 'lazy-external' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-external' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
-    b.onResolve({ filter: /.*/, namespace: 'lazy-external' }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /.*/ }, (args) => (OUTSIDE.has(args.path) && args.namespace !== 'required-package' ? { path: args.path, namespace: 'required-package' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'required-package' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onResolve({ filter: /.*/, namespace: 'required-package' }, (args) => ({ path: args.path, external: true }));
   },
 };
 
-/** Each dist module's import.meta.url, as the URL of its own file relative to the bundle's. */
+/**
+ * commander requires child_process when it loads, for executable subcommands (a subcommand run
+ * as its own program), which groundwatch has none of; child_process and what it loads (net,
+ * dgram, ...) were ~10 ms of every start. commander gets the module on first use instead.
+ */
+const deferredChildProcess = {
+  name: 'deferred-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'deferred-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'deferred-child-process' }, () => ({
+      contents: 'let m; module.exports = new Proxy({}, { get: (_, key) => Reflect.get((m ??= require("node:child_process")), key) });',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Each dist module's import.meta.url, as the URL of its own file relative to the bundle's
+ * (a CommonJS file has no import.meta; the banner gives the bundle's URL).
+ */
 const ownModuleUrl = {
   name: 'own-module-url',
   setup(b) {
@@ -69,22 +102,33 @@ const ownModuleUrl = {
       const text = await readFile(args.path, 'utf8');
       if (!args.path.startsWith(`${ROOT}dist${sep}`) || !text.includes('import.meta.url')) return undefined;
       const fromBundle = relative(dirname(ENTRY), args.path).split(sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'js' };
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, __groundwatchBundleUrl).href`), loader: 'js' };
     });
   },
 };
 
+/**
+ * The top-level commands as help lists them, from tsc's program with every command registered:
+ * the bundle prints `groundwatch --help` without loading the command modules (src/cli/command-listing.ts).
+ */
+const { buildProgram } = await import(`${CLI_DIR}program.js`);
+const { listingOf } = await import(`${CLI_DIR}command-listing.js`);
+const commandListing = listingOf(await buildProgram());
+
 await build({
   entryPoints: [ENTRY],
-  outfile: ENTRY,
-  allowOverwrite: true,
+  outfile: BUNDLE,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
-  // CommonJS dependencies call require() for Node's own modules; an ES module has no require.
-  banner: { js: `${MARKER}\nimport { createRequire as __groundwatchRequire } from 'node:module';\nconst require = __groundwatchRequire(import.meta.url);` },
-  plugins: [lazyExternals, ownModuleUrl],
+  // ES modules are strict; as CommonJS the same code must be too. The bundle's own URL is what
+  // each module's import.meta.url is computed from (ownModuleUrl).
+  banner: { js: `"use strict";${MARKER}\nconst __groundwatchBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  // A dependency's import.meta.url (none today) is the bundle's, as it was in the ES module bundle.
+  define: { 'import.meta.url': '__groundwatchBundleUrl', GROUNDWATCH_COMMAND_LISTING: JSON.stringify(commandListing) },
+  external: BUILTIN,
+  plugins: [requiredPackages, deferredChildProcess, ownModuleUrl],
   // Whitespace and syntax only: names stay readable in stack traces. ASCII output: V8 decodes an
   // all-ASCII source as one-byte text, several times faster than a source with one other character.
   minifyWhitespace: true,
@@ -94,5 +138,26 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-chmodSync(ENTRY, 0o755);
-process.stdout.write('groundwatch: bundled dist/cli/main.js\n');
+// The node:vm script has no loader for import(): every import() must have become a bundled
+// initialiser or a require(); one left would fail only when its command runs.
+const dynamicImport = /\bimport\s*\(/.exec(readFileSync(BUNDLE, 'utf8'));
+if (dynamicImport) throw new Error(`${BUNDLE}: an import() is left in the bundle at offset ${dynamicImport.index}`);
+
+await build({
+  entryPoints: [LAUNCHER],
+  outfile: BIN,
+  allowOverwrite: true,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  banner: { js: `#!/usr/bin/env node\n${MARKER}` },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  charset: 'ascii',
+  logLevel: 'warning',
+});
+// tsc's map of the unbundled main.js no longer describes it.
+rmSync(`${BIN}.map`, { force: true });
+chmodSync(BIN, 0o755);
+process.stdout.write('groundwatch: bundled dist/cli/cli-bundle.cjs and its launcher dist/cli/main.js\n');

@@ -6,6 +6,7 @@
  */
 import { isCounterName, type CounterName } from './telemetry/catalogue.js';
 import { noteInternalError } from './telemetry/internal-errors.js';
+import { compareNames } from './util/name-order.js';
 
 export type { AnomalyName, CounterName } from './telemetry/catalogue.js';
 
@@ -28,7 +29,7 @@ export class Counters {
   }
 
   toJSON(): Record<string, number> {
-    return Object.fromEntries([...this.values.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.values.entries()].sort(([a], [b]) => compareNames(a, b)));
   }
 }
 

@@ -9,7 +9,14 @@
  * alive while idle.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
+
+/**
+ * worker_threads is required when the thread starts, not when this module loads: a replay of
+ * small files never starts it, and loading the module cost ~5 ms of every start (issue 18).
+ */
+const workerClass = (): typeof Worker => (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).Worker;
 
 /** Files up to this size are hashed on the calling thread (~4 ms at 8 MiB). */
 export const INLINE_HASH_MAX_BYTES = 8 * 1024 * 1024;
@@ -110,7 +117,7 @@ class HashThread {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(THREAD_SOURCE, { eval: true });
+    const worker = new (workerClass())(THREAD_SOURCE, { eval: true });
     worker.on('message', (reply: Reply) => {
       if (reply.op === 'digest') {
         this.settle(reply);

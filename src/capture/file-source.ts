@@ -11,7 +11,7 @@ import type { CaptureFormat } from './format.js';
 import { PcapParser } from './pcap.js';
 import { PcapngParser } from './pcapng.js';
 import type { ParserProblem, RecordParser } from './record-parser.js';
-import { GzipDamage } from './gzip-members.js';
+import { GzipDamage } from './gzip-damage.js';
 import { StoredBytes } from './stored-bytes.js';
 
 export interface CaptureFileInfo {

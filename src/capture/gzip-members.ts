@@ -10,16 +10,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Transform } from 'node:stream';
 import { constants, createInflateRaw } from 'node:zlib';
 import { crc32 } from './crc32.js';
+import { GzipDamage } from './gzip-damage.js';
 
-export class GzipDamage extends Error {
-  constructor(
-    readonly kind: 'truncated' | 'corrupt',
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'GzipDamage';
-  }
-}
+export { GzipDamage };
 
 export interface GzipReadOptions {
   path: string;

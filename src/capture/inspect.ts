@@ -9,7 +9,7 @@ import { Counters } from '../counters.js';
 import { GroundwatchError } from '../errors.js';
 import { minimumHeaderBytes, sniffFormat } from './format.js';
 import { createParser, unreadable, type CaptureFileSpec } from './file-source.js';
-import { GzipDamage, gunzipMembers } from './gzip-members.js';
+import { GzipDamage } from './gzip-damage.js';
 
 /** Content read up front: enough for the header and, usually, the first packet. */
 const HEAD_BYTES = 64 * 1024;
@@ -64,6 +64,8 @@ async function readHead(path: string): Promise<Uint8Array> {
 async function gunzipHead(path: string, size: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
+  // The gzip reader (zlib, streams) loads only for a compressed file.
+  const { gunzipMembers } = await import('./gzip-members.js');
   const content = gunzipMembers({ path, size, chunkBytes: HEAD_BYTES, onRead: () => undefined });
   try {
     for await (const chunk of content) {

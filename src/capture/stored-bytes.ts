@@ -7,7 +7,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { ReadDigest, type FileDigest } from './file-hasher.js';
-import { gunzipMembers } from './gzip-members.js';
 
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
@@ -28,6 +27,8 @@ export class StoredBytes {
   /** The content, chunk by chunk. Breaking out early closes the file. gzip damage is thrown (GzipDamage) after the data before it. */
   async *content(): AsyncGenerator<Uint8Array> {
     if (this.compressed) {
+      // The gzip reader (zlib, streams) loads only for a compressed file.
+      const { gunzipMembers } = await import('./gzip-members.js');
       const onRead = (chunk: Uint8Array, at: number) => this.digest.update(chunk, at);
       for await (const chunk of gunzipMembers({ path: this.path, size: this.size, chunkBytes: this.chunkBytes, onRead })) {
         await this.digest.caughtUp();

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { applyHeapPolicy } from './heap-policy.js';
-import { runCli } from './run.js';
+// The unbundled bin (tsc's output); `npm run build` replaces it by the launcher of the bundle (launcher.ts).
+import { main } from './entry.js';
 
-applyHeapPolicy();
-process.exitCode = await runCli(process.argv);
+process.exitCode = await main(process.argv);

@@ -1,5 +1,6 @@
-import { Command } from 'commander';
+import { Command, type Help } from 'commander';
 import { TOOL_VERSION } from '../engine/version.js';
+import { builtListing, registerListed } from './command-listing.js';
 
 type Register = (program: Command) => void;
 
@@ -7,7 +8,8 @@ type Register = (program: Command) => void;
  * Each top-level command and how to load the module that registers it. Start-up is dominated by
  * module loading (a tiny replay took ~0.6 s against ~0.12 s for bare node), so a run loads only
  * the command it was asked for; help and unknown commands load them all.
- * Order here is the order `--help` lists them. test/cli/program-lazy.test.ts checks the names.
+ * `--version` loads none, and neither does help when the bundle carries the command listing
+ * (command-listing.ts). Order here is the order `--help` lists them. test/cli/program-lazy.test.ts checks the names.
  */
 export const COMMAND_LOADERS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['replay', async () => (await import('./replay-command.js')).registerReplayCommand],
@@ -33,10 +35,18 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [string, () => Promise<Regi
   ['report', async () => (await import('./report-command.js')).registerReportCommand],
 ];
 
+const HELP_CONFIG: Partial<Help> = { sortSubcommands: false };
+
+/** The whole command line is one of these: nothing but the version is printed. */
+const VERSION_ONLY = new Set(['-V', '--version']);
+/** The whole command line is one of these (or empty): nothing but the top-level help is printed. */
+const HELP_ONLY = new Set(['-h', '--help', 'help']);
+
 /**
- * The program with the command named in `argv` (process.argv shape) registered, or with every
- * command when argv names none of them (no argv, `--help`, `help <command>`, a typo: commander
- * then lists or suggests from all of them).
+ * The program with the command named in `argv` (process.argv shape) registered; with none for
+ * `--version` alone; with stand-ins listed as the commands are (command-listing.ts) for the
+ * top-level help alone, when the bundle carries their listing; otherwise with every command
+ * (no argv, `help <command>`, a typo: commander then lists or suggests from all of them).
  */
 export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('groundwatch')
@@ -45,8 +55,15 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
       'Network egress monitor for drone ground-control traffic: records, flow by flow, where the flight ' +
         "app's traffic goes (name, country, network operator) and alerts on flows to Chinese servers and DJI endpoints.",
     )
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp(HELP_CONFIG);
   const asked = argv?.[2];
+  const alone = argv?.length === 3 ? asked : undefined;
+  if (alone !== undefined && VERSION_ONLY.has(alone)) return program;
+  const listing = builtListing();
+  if (listing && (argv?.length === 2 || (alone !== undefined && HELP_ONLY.has(alone)))) {
+    registerListed(program, listing, HELP_CONFIG);
+    return program;
+  }
   const only = COMMAND_LOADERS.find(([name]) => name === asked);
   const loaders = only ? [only] : COMMAND_LOADERS;
   const registers = await Promise.all(loaders.map(([, load]) => load()));

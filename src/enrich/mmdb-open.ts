@@ -56,7 +56,7 @@ export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): Opened
   if (m.binaryFormatMajorVersion !== 2 || m.searchTreeSize + 16 > buf.length || !(m.nodeCount > 0)) {
     throw new Error(`${path}: MaxMind DB metadata inconsistent with file size`);
   }
-  if (lazy && !readTreeOnDemand(reader, lazy, m.searchTreeSize)) {
+  if (lazy && !readOnDemand(reader, lazy)) {
     lazy.readAll();
     reader = new Reader<Record<string, unknown>>(buf);
   }
@@ -95,34 +95,67 @@ function openLazy(path: string): LazyFileBytes {
   return lazy;
 }
 
-/** The reader's internals this relies on (mmdb-lib 3): its tree walker and the IPv4 subtree's start node. */
+/** The reader's internals this relies on (mmdb-lib 3): its tree walker, the IPv4 subtree's start node, its data decoder. */
 interface ReaderInternals {
   walker?: { left(offset: number): number; right(offset: number): number };
   ipv4Start?: () => number;
   ipv4StartNodeNumber?: number;
+  decoder?: DecoderInternals;
 }
 
 /**
- * Makes the reader read each search-tree node from the file before it reads the node from the
- * buffer: the walker is the only code that reads the tree (mmdb-lib's Reader), so wrapping it
- * covers every lookup exactly, with no second copy of the tree-walking rules. The data section is
- * read now, whole: records follow pointers anywhere in it (it is small but for the ASN
- * database's names). Once the file is complete the reader gets its own walker back. False when
- * the reader does not look as expected (another mmdb-lib): the caller then reads the file whole.
+ * mmdb-lib's decoder: decode(offset) reads a field's control and size bytes (and a pointer's
+ * bytes: at most 5 in all) and hands the payload's place and size to decodeByType, which reads
+ * it (for a map or an array, `size` counts entries, each decoded through decode again).
  */
-function readTreeOnDemand(reader: Reader<Record<string, unknown>>, lazy: LazyFileBytes, treeSize: number): boolean {
+interface DecoderInternals {
+  decode?: (offset: number) => unknown;
+  decodeByType?: (type: number, offset: number, size: number) => unknown;
+}
+
+/** The most bytes decode() reads before decodeByType: control byte, extended type, 3 size bytes (or 4 pointer bytes). */
+const FIELD_HEADER_BYTES = 8;
+
+/**
+ * Makes the reader read from the file what a lookup reads, before it reads it from the buffer:
+ * each search-tree node the walker visits (the walker is the only code that reads the tree,
+ * mmdb-lib's Reader) and each data field the decoder decodes (its header, then its payload, as
+ * the decoder learns where it is). Wrapping those covers every lookup exactly, with no second
+ * copy of the format's rules; the data section was read whole before, which for the ASN
+ * database (3 MB of names) cost more than all of a tiny replay's lookups. Once the file is
+ * complete the reader gets its own walker and decoder back. False when the reader does not look
+ * as expected (another mmdb-lib): the caller then reads the file whole.
+ */
+function readOnDemand(reader: Reader<Record<string, unknown>>, lazy: LazyFileBytes): boolean {
   const internals = reader as unknown as ReaderInternals;
   const walker = internals.walker;
+  const decoder = internals.decoder;
   if (!walker || typeof walker.left !== 'function' || typeof walker.right !== 'function') return false;
   if (typeof internals.ipv4Start !== 'function' || typeof internals.ipv4StartNodeNumber !== 'number') return false;
-  lazy.preload(treeSize, lazy.size - treeSize);
+  const decode = decoder?.decode;
+  const decodeByType = decoder?.decodeByType;
+  if (!decoder || typeof decode !== 'function' || typeof decodeByType !== 'function' || Object.hasOwn(decoder, 'decode') || Object.hasOwn(decoder, 'decodeByType')) return false;
   const nodeBytes = reader.metadata.nodeByteSize;
+  const restore = (): void => {
+    internals.walker = walker;
+    delete decoder.decode;
+    delete decoder.decodeByType;
+  };
   const onDemand = (read: (offset: number) => number) => (offset: number) => {
     lazy.ensure(offset, nodeBytes);
-    if (lazy.complete) internals.walker = walker;
+    if (lazy.complete) restore();
     return read(offset);
   };
   internals.walker = { left: onDemand(walker.left), right: onDemand(walker.right) };
+  decoder.decode = (offset: number): unknown => {
+    lazy.ensure(offset, FIELD_HEADER_BYTES);
+    return decode.call(decoder, offset);
+  };
+  decoder.decodeByType = (type: number, offset: number, size: number): unknown => {
+    lazy.ensure(offset, size);
+    if (lazy.complete) restore();
+    return decodeByType.call(decoder, type, offset, size);
+  };
   // The constructor found the IPv4 subtree on a tree not read yet: find it again, reading as it goes.
   internals.ipv4StartNodeNumber = internals.ipv4Start.call(reader);
   return true;

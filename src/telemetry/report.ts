@@ -1,5 +1,6 @@
 /** What the stats record and the run summary report, derived from the catalogue. */
 import type { Counters } from '../counters.js';
+import { compareNames } from '../util/name-order.js';
 import { TELEMETRY, isCounterName, telemetryEntry, type DeclaredCounter } from './catalogue.js';
 
 /** Every declared counter (zero included) and every family member counted, by name, sorted. */
@@ -10,7 +11,7 @@ export function reportedCounters(counters: Counters): ReportedCounters {
   for (const name of Object.keys(TELEMETRY) as DeclaredCounter[]) out[name] = counters.get(name);
   // Family members (per sink, per link type) exist only once counted; an undeclared name cannot be counted.
   for (const [name, value] of Object.entries(counters.toJSON())) if (isCounterName(name)) out[name] = value;
-  return Object.fromEntries(Object.entries(out).sort(([x], [y]) => x.localeCompare(y))) as ReportedCounters;
+  return Object.fromEntries(Object.entries(out).sort(([x], [y]) => compareNames(x, y))) as ReportedCounters;
 }
 
 /** Limits that were hit, outside `anomaly.*` (those the anomaly line already shows). */

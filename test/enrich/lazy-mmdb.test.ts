@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureAsnMmdb } from '../../src/enrich/asn-build.js';
 import { LAZY_PAGE_BYTES, LazyFileBytes } from '../../src/enrich/lazy-file-bytes.js';
+import { MmdbWriter } from '../../src/enrich/mmdb-writer/writer.js';
 import { openMmdb, safeGet } from '../../src/enrich/mmdb-open.js';
 import { embeddedCountryMmdb, embeddedGeoipDir } from '../../src/enrich/paths.js';
 import { mmdblookupAsns, mmdblookupString, rng } from './oracle.js';
@@ -99,5 +100,27 @@ describe('embedded databases opened lazily', () => {
     for (const ip of ips) expect(asn(ip), ip).toBe(want.get(ip));
     expect(createHash('sha256').update(db.contents()).digest('hex')).toBe(sha256sum(copy));
     for (const ip of ips.slice(0, 20)) expect(asn(ip), ip).toBe(want.get(ip));
+  });
+
+  it('a database whose fields span pages answers as mmdblookup does while it is read page by page', () => {
+    // Names of several pages each: a field's payload lies beyond the page its header is on, so
+    // every page it covers must be read before it is decoded. Enough of them (~2 MB) that the
+    // few lookups below stay far from reading the file whole.
+    const writer = new MmdbWriter({ databaseType: 'GW-Lazy-Test-ASN', description: 'long names', buildEpoch: 1 });
+    const name = (i: number) => Array.from({ length: 2 * LAZY_PAGE_BYTES + 97 * i }, (_, k) => String.fromCharCode(97 + ((k * 7 + i) % 26))).join('');
+    for (let i = 0; i < 200; i++) {
+      const index = writer.addRecord(`r${i}`, { t: 'map', v: [['autonomous_system_number', { t: 'uint32', v: 64_512 + i }], ['autonomous_system_organization', { t: 'utf8', v: name(i) }]] });
+      writer.insertIpv4Range(0x0a000000 + i * 256, 0x0a000000 + i * 256 + 255, index);
+    }
+    const file = join(work, 'long-names.mmdb');
+    writeFileSync(file, writer.build().bytes);
+    const db = openMmdb(file, 'embedded');
+    type AsnRecord = { autonomous_system_number?: number; autonomous_system_organization?: string } | null | undefined;
+    for (const i of [3, 77, 150, 199]) {
+      const ip = `10.0.${i}.9`;
+      const got = safeGet(db, ip) as AsnRecord;
+      expect(got?.autonomous_system_organization === mmdblookupString(file, ip, ['autonomous_system_organization']), ip).toBe(true);
+      expect(got?.autonomous_system_number, ip).toBe(64_512 + i);
+    }
   });
 });
