@@ -13,6 +13,7 @@
 import type { Flow } from '../flow/flow.js';
 import type { PacketRing, RingEntry, RingOwner, EvictionReason } from './packet-ring.js';
 import { Fifo } from './fifo.js';
+import { copyBytes } from './copy-bytes.js';
 
 /** Client packets held whole waiting for a ClientHello (a post-quantum ClientHello spans 2-3 segments or Initials). */
 export const MAX_HELLO_PACKETS = 6;
@@ -67,7 +68,7 @@ export class FlowSlot implements RingOwner {
     this.forget(entry);
     entry.tentative = false;
     entry.content = 'dns';
-    if (entry.data.length !== frame.length) this.ring.resize(entry, frame.slice());
+    if (entry.data.length !== frame.length) this.ring.resize(entry, copyBytes(frame));
   }
 
   /** Settles held packets once the answer is known; `final` (flow end) settles them either way. */
@@ -94,7 +95,7 @@ export class FlowSlot implements RingOwner {
   private cutTentative(e: RingEntry): void {
     e.tentative = false;
     e.content = 'headers';
-    this.ring.resize(e, e.data.slice(0, e.headerLen));
+    this.ring.resize(e, copyBytes(e.data, 0, e.headerLen));
     this.forget(e);
   }
 

@@ -22,6 +22,7 @@ import { FlowSlot } from './flow-slot.js';
 import { headerLength } from './header-slicer.js';
 import { PacketRing, type EvictionReason, type RingEntry } from './packet-ring.js';
 import type { SliceRole, SliceStore } from './slice-store.js';
+import { copyBytes } from './copy-bytes.js';
 
 /** What the pipeline hands over for each packet of a judged flow, before attribution reads it. */
 export interface PacketKeeper {
@@ -85,8 +86,8 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
       linkType: raw.linkType,
       origLen: raw.wireLen,
       headerLen,
-      // A copy: the capture source reuses its buffers.
-      data: full || tentative ? frame.slice() : frame.slice(0, headerLen),
+      // A copy of its own (copy-bytes.ts): the frame is a view into the capture source's chunk.
+      data: full || tentative ? copyBytes(frame) : copyBytes(frame, 0, headerLen),
       content: full ? 'full' : 'headers',
       tentative,
       live: true,
@@ -157,7 +158,7 @@ export class EvidenceRecorder implements Sink, PacketKeeper {
     const { slot, entry, frame } = this.current;
     if (slot === undefined || entry === undefined || frame === undefined || slot.uid !== rec.groundwatch.flow.uid) return;
     slot.markDns(entry, frame);
-    const dnsEntry: RingEntry = { ...entry, data: frame.slice(), content: 'dns', tentative: false, live: true, owner: this.dns };
+    const dnsEntry: RingEntry = { ...entry, data: copyBytes(frame), content: 'dns', tentative: false, live: true, owner: this.dns };
     this.dns.add({
       entry: dnsEntry,
       name: rec.dns.question.name,
