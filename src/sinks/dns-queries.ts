@@ -1,7 +1,6 @@
 /** `dns list`: DNS queries and answers in the store, newest first, a page at a time within a run scope. */
 import type { DnsRecord } from '../records/ecs.js';
 import { addTimeRange, newestFirstPage, Where, type Page, type PageFilters } from './query-builder.js';
-import { withRunIds } from './run-keys.js';
 import { addKeyedRunScope, type RunScope } from './run-scope.js';
 import { dnsDetailColumns } from './sqlite-rows.js';
 import type { StoreDb } from './sqlite-store.js';
@@ -32,5 +31,5 @@ export function listDnsPage(db: StoreDb, filters: DnsFilters = {}): Page<DnsRow>
   if (filters.ip !== undefined) w.add('(source_ip = @ip OR destination_ip = @ip)', { ip: filters.ip });
   if (filters.qtype !== undefined) w.add('dns_question_type = @qtype', { qtype: filters.qtype.toUpperCase() });
   if (filters.uid !== undefined) w.add('uid = @uid', { uid: filters.uid });
-  return withRunIds(db, newestFirstPage<DnsRow>(db, 'dns', 'ts', w, filters, dnsDetailColumns));
+  return newestFirstPage<DnsRow>(db, 'dns', 'ts', w, filters, dnsDetailColumns);
 }

@@ -15,7 +15,6 @@ import type { Severity } from '../types.js';
 import { InvalidFilterError } from './filter-error.js';
 import { resolveIdPrefix } from './id-prefix.js';
 import { addTimeRange, cachedStatement, newestFirstPage, pageSql, takePage, Where, withParsedRecord, type Page, type PageFilters } from './query-builder.js';
-import { runIdOfColumn, withRunIds } from './run-keys.js';
 import { addAlertRunScope, addKeyedRunScope, type RunScope } from './run-scope.js';
 import { flowDetailColumns } from './sqlite-rows.js';
 import type { StoreDb } from './sqlite-store.js';
@@ -100,13 +99,11 @@ export function listFlowsPage(db: StoreDb, filters: FlowFilters = {}): Page<Flow
   if (filters.transport !== undefined) w.add('transport = @transport', { transport: filters.transport.toLowerCase() });
   if (filters.country !== undefined) w.add('country = @country', { country: filters.country.toUpperCase() });
   if (filters.asn !== undefined) w.add('asn = @asn', { asn: filters.asn });
-  return withRunIds(db, newestFirstPage<FlowRow>(db, 'flows', 'ts_start', w, filters, flowDetailColumns));
+  return newestFirstPage<FlowRow>(db, 'flows', 'ts_start', w, filters, flowDetailColumns);
 }
 
 export function toFlowRow(db: StoreDb, r: Record<string, unknown>): FlowRow {
-  const row = withParsedRecord<FlowRow>(db, r, flowDetailColumns);
-  row.run_id = runIdOfColumn(db, row.run_id);
-  return row;
+  return withParsedRecord<FlowRow>(db, r, flowDetailColumns);
 }
 
 export function listAlerts(db: StoreDb, filters: AlertFilters = {}): AlertRow[] {

@@ -7,6 +7,7 @@ import { cachedStatement } from '../util/statement-cache.js';
 import { foldHostName } from '../util/host-name.js';
 import { InvalidFilterError } from './filter-error.js';
 import { parseTimeFilter } from './timestamps.js';
+import { runIdOfColumn } from './run-keys.js';
 import { readStoredRecord, readStoredRecords } from './stored-record-reader.js';
 
 export const DEFAULT_LIST_LIMIT = 1000;
@@ -92,9 +93,14 @@ export function newestFirstPage<T>(db: StoreDb, table: string, tsColumn: string,
 /** The columns a row is no longer written with (schema 11: flows, DNS), computed from its decoded record. */
 export type RecordColumns = (record: never) => Record<string, unknown>;
 
-/** A stored row for a reader: its columns, and the ECS record decoded (whatever its stored form, src/sinks/stored-record-reader.ts; rowid left out). */
+/**
+ * A stored row for a reader: its columns, the run named by its id (a flow or DNS row holds the
+ * run's key from schema 11 on: run-keys.ts), and the ECS record decoded (whatever its stored form,
+ * src/sinks/stored-record-reader.ts; rowid left out).
+ */
 export function withParsedRecord<T>(db: StoreDb, r: Record<string, unknown>, details?: RecordColumns, decoded?: unknown): T {
   const { rowid: _rowid, ...rest } = r;
+  if ('run_id' in rest) rest['run_id'] = runIdOfColumn(db, rest['run_id']);
   const record = decoded ?? readStoredRecord(db, r['record']);
   // Over the stored columns, in their place: a row written from schema 11 on has them NULL. A value
   // the record lacks leaves the column as stored (a row from before, written from a fuller record).

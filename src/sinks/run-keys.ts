@@ -8,8 +8,13 @@
 import { cachedStatement } from '../util/statement-cache.js';
 import type { StoreDb } from './sqlite-store.js';
 
+/** SQL for the key (as the column holds it: text) of the run whose id `idSql` gives; NULL when it has none. */
+export function runKeyOf(idSql: string): string {
+  return `(SELECT CAST(k.key AS TEXT) FROM run_keys k WHERE k.run_id = ${idSql})`;
+}
+
 /** The flow and DNS insert's run_id value: the run's key, or its id for a run that has none (written by no sink's startRun). */
-export const RUN_KEY_OF_PARAMETER = 'COALESCE((SELECT CAST(k.key AS TEXT) FROM run_keys k WHERE k.run_id = ?), ?)';
+export const RUN_KEY_OF_PARAMETER = `COALESCE(${runKeyOf('?')}, ?)`;
 
 export const ADD_RUN_KEY_SQL = 'INSERT OR IGNORE INTO run_keys (run_id) VALUES (?)';
 
@@ -20,7 +25,7 @@ export function runColumnValuesSql(runIdsSql: string): string {
 
 /** The two values a run's flow and DNS rows may hold: its id, and its key (the id again when it has none). */
 export function runColumnValues(db: StoreDb, runId: string): [string, string] {
-  const key = cachedStatement(db, 'SELECT CAST(key AS TEXT) FROM run_keys WHERE run_id = ?').pluck().get(runId) as string | undefined;
+  const key = cachedStatement(db, `SELECT ${runKeyOf('?')}`).pluck().get(runId) as string | null;
   return [runId, key ?? runId];
 }
 
@@ -40,10 +45,4 @@ export function runIdOfColumn(db: StoreDb, value: unknown): string | null {
   if (id === undefined) return value;
   ids.set(value, id);
   return id;
-}
-
-/** A page of flow or DNS rows with each run_id the run's id. */
-export function withRunIds<P extends { rows: { run_id: string | null }[] }>(db: StoreDb, page: P): P {
-  for (const row of page.rows) row.run_id = runIdOfColumn(db, row.run_id);
-  return page;
 }

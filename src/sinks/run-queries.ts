@@ -6,6 +6,7 @@
  */
 import type { CaptureRun } from '../records/ecs.js';
 import { cachedStatement, pageSql, takePage, type Page, type PageFilters } from './query-builder.js';
+import { runKeyOf } from './run-keys.js';
 import { LATEST_RUNS_SQL, resolveRunId } from './run-scope.js';
 import type { StoreDb } from './sqlite-store.js';
 
@@ -20,7 +21,7 @@ export interface RunRow extends Omit<CaptureRun, 'sources' | 'rules' | 'geoip'> 
 }
 
 /** Flow and DNS rows name their run by id or, from schema 11, by key (run-keys.ts). */
-const RUN_KEY_OF_RUN = '(SELECT CAST(k.key AS TEXT) FROM run_keys k WHERE k.run_id = r.id)';
+const RUN_KEY_OF_RUN = runKeyOf('r.id');
 
 const RUN_SELECT = `SELECT r.*, r.id IN (${LATEST_RUNS_SQL}) AS latest,
   (SELECT COUNT(*) FROM flows f WHERE f.run_id IN (r.id, ${RUN_KEY_OF_RUN})) AS stored_flows,
