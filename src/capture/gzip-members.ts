@@ -12,8 +12,6 @@ import { constants, createInflateRaw } from 'node:zlib';
 import { crc32 } from './crc32.js';
 import { GzipDamage } from './gzip-damage.js';
 
-export { GzipDamage };
-
 export interface GzipReadOptions {
   path: string;
   /** Bytes of the file to read (its size when validated): nothing beyond is read. */

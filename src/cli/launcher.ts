@@ -21,8 +21,8 @@ interface BundleExports {
   main(argv: string[]): Promise<number>;
 }
 
-// Before compiling: V8 rejects code cached under other flags, and the bundle sets this one first
-// thing (entry.ts); a cache written after it would never match a fresh process.
+// Before compiling: V8 rejects code cached under other flags, and the cache is written at the end
+// of a run, under this one; a fresh process must be under it too when it reads the cache.
 applyHeapPolicy();
 const compiled = runWithCodeCache(BUNDLE_PATH, CODE_CACHE_PATH, WRAP);
 const bundle = { exports: {} as BundleExports };
