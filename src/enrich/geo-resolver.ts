@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Counters } from '../counters.js';
 import { GroundwatchError } from '../errors.js';
 import type { GeoDatabaseRef, GeoInfo, GeoLookup } from '../types.js';
@@ -139,7 +138,7 @@ export class GeoResolver implements GeoLookup {
    */
   contentSha256(path: string): string | undefined {
     const db = [this.loaded.country, this.loaded.registrant, this.loaded.asn].find((d) => d?.path === path);
-    return db ? createHash('sha256').update(db.contents()).digest('hex') : undefined;
+    return db?.sha256();
   }
 
   databases(now: Date = new Date()): GeoDatabaseInfo[] {

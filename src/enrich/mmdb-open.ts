@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Reader } from 'maxmind';
@@ -27,6 +28,8 @@ export interface OpenedDb {
    * memory). An embedded database is read on demand (lazy-file-bytes.ts); this reads the rest.
    */
   contents(): Buffer;
+  /** The SHA-256 of those contents; an embedded database is not read whole for it (lazy-file-bytes.ts). */
+  sha256(): string;
 }
 
 /** The MMDB format keeps its metadata within the file's last 128 KiB. */
@@ -81,6 +84,7 @@ export function openMmdb(path: string, origin: DbOrigin, bytes?: Buffer): Opened
     ipVersion: m.ipVersion,
     fileSize: bytes ? bytes.length : (lazy?.size ?? statSync(path).size),
     contents: () => lazy?.readAll() ?? buf,
+    sha256: () => lazy?.sha256() ?? createHash('sha256').update(buf).digest('hex'),
   };
   probeMmdb(db);
   return db;

@@ -55,6 +55,34 @@ describe('LazyFileBytes', () => {
     expect(lazy.readAll().equals(before)).toBe(true);
   });
 
+  it('hashes the file as sha256sum does without reading the pages not yet read into its bytes', () => {
+    const file = join(work, 'hashed.bin');
+    // Over one scratch chunk (256 pages) with a partial last page, so runs of read and unread pages alternate across chunks.
+    const content = Buffer.from(Array.from({ length: 700 * LAZY_PAGE_BYTES + 77 }, (_, i) => (i * 13 + (i >> 12)) & 0xff));
+    writeFileSync(file, content);
+    const lazy = new LazyFileBytes(file);
+    expect(lazy.sha256()).toBe(sha256sum(file));
+    for (const page of [0, 3, 255, 256, 257, 600]) lazy.ensure(page * LAZY_PAGE_BYTES, 1);
+    lazy.preload(content.length - 5, 5);
+    expect(lazy.sha256()).toBe(sha256sum(file));
+    expect(lazy.complete).toBe(false);
+    // The unread pages stay unread: the bytes are still zero there.
+    expect(lazy.bytes.subarray(LAZY_PAGE_BYTES, 2 * LAZY_PAGE_BYTES).every((b) => b === 0)).toBe(true);
+    expect(lazy.bytes.subarray(500 * LAZY_PAGE_BYTES, 501 * LAZY_PAGE_BYTES).every((b) => b === 0)).toBe(true);
+    lazy.readAll();
+    expect(lazy.sha256()).toBe(sha256sum(file));
+  });
+
+  it('hashes the file as it was at open when it is replaced on disk (rename)', () => {
+    const file = join(work, 'hashed-replaced.bin');
+    writeFileSync(file, Buffer.alloc(3 * LAZY_PAGE_BYTES, 0x44));
+    const oracle = sha256sum(file);
+    const lazy = new LazyFileBytes(file);
+    writeFileSync(`${file}.new`, Buffer.alloc(3 * LAZY_PAGE_BYTES, 0x55));
+    renameSync(`${file}.new`, file);
+    expect(lazy.sha256()).toBe(oracle);
+  });
+
   it('reads the rest at once when a quarter of the file has been read page by page', () => {
     const file = join(work, 'quarter.bin');
     writeFileSync(file, Buffer.alloc(16 * LAZY_PAGE_BYTES, 0x33));
@@ -79,6 +107,9 @@ describe('embedded databases opened lazily', () => {
       expect(got, ip).toBe(want);
     }
     expect(db.fileSize).toBe(readFileSync(path).length);
+    expect(db.sha256()).toBe(sha256sum(path));
+    // Hashing read nothing into the reader's buffer: lookups still answer as mmdblookup does.
+    for (const ip of ips.slice(0, 10)) expect((safeGet(db, ip) as { country_code?: string } | null | undefined)?.country_code, ip).toBe(mmdblookupString(path, ip, ['country_code']));
     expect(db.contents().equals(readFileSync(path))).toBe(true);
   });
 
