@@ -15,6 +15,7 @@ import { OutboxOnlySink } from './outbox-only-sink.js';
 import { OutboxStore } from './outbox-store.js';
 import { OutboxWriter } from './outbox-writer.js';
 import type { BackoffPolicy } from './backoff.js';
+import type { Route } from './route.js';
 
 export interface DeliverySetup {
   readonly destinations: readonly DeliveryTarget[];
@@ -41,6 +42,11 @@ export interface DeliveryReport {
   readonly waitedMs: number;
   /** False with --no-db: what was not delivered is gone with the process. */
   readonly durable: boolean;
+}
+
+/** What an outbox writer needs of the setup, as plain data (the store's writer thread gets a copy). */
+export function outboxSettings(setup: DeliverySetup): { routes: Route[]; maxBytes: number } {
+  return { routes: setup.destinations.map((d) => ({ label: d.route.label, minSeverity: d.route.minSeverity })), maxBytes: setup.outboxMaxBytes };
 }
 
 export class Delivery {
@@ -82,7 +88,7 @@ export class Delivery {
 
   /** The writer the SQLite sink commits outbox rows with (prepared on the sink's own connection). */
   writerFor(storeDb: StoreDb): OutboxWriter {
-    return new OutboxWriter(storeDb, { routes: this.setup.destinations.map((d) => d.route), maxBytes: this.setup.outboxMaxBytes, counters: this.ctx.counters });
+    return new OutboxWriter(storeDb, { ...outboxSettings(this.setup), counters: this.ctx.counters });
   }
 
   /** Without a store: a sink that feeds the in-memory outbox. */

@@ -7,7 +7,7 @@
 import type { Counters } from '../counters.js';
 import type { FlowJudge } from '../detect/judge.js';
 import type { GeoResolver } from '../enrich/index.js';
-import type { IntegrityLog } from '../integrity/integrity-log.js';
+import type { StoredCheckpoint } from '../integrity/log-store.js';
 import type { Pipeline } from '../pipeline.js';
 import type { CaptureRun } from '../records/ecs.js';
 import type { RuleSet } from '../rules/types.js';
@@ -24,6 +24,15 @@ export interface StatsView {
   readonly run: Readonly<Pick<CaptureRun, 'id'>>;
 }
 
+/**
+ * The store's integrity log as the summary and the start line see it: the last checkpoint this
+ * run wrote and the key's name (an IntegrityLog in-thread, a copy kept from the writer thread's messages).
+ */
+export interface IntegrityView {
+  readonly lastWritten: StoredCheckpoint | undefined;
+  readonly signer: { readonly name: string } | undefined;
+}
+
 /** The end-of-replay text summary. */
 export interface SummaryView {
   readonly counters: Counters;
@@ -32,14 +41,14 @@ export interface SummaryView {
   readonly collector: Readonly<Pick<AlertCollector, 'total'>>;
   readonly rules: Readonly<Pick<RuleSet, 'rulesets'>>;
   readonly geo: Pick<GeoResolver, 'databases'>;
-  readonly integrity?: Readonly<Pick<IntegrityLog, 'lastWritten' | 'signer'>> | undefined;
+  readonly integrity?: IntegrityView | undefined;
 }
 
 /** The monitor's one start line. */
 export interface StartLineView {
   readonly run: Readonly<Pick<CaptureRun, 'rules'>>;
   readonly geo: Pick<GeoResolver, 'databases'>;
-  readonly integrity?: Readonly<Pick<IntegrityLog, 'signer'>> | undefined;
+  readonly integrity?: Pick<IntegrityView, 'signer'> | undefined;
 }
 
 /** SIGHUP: the only things a reload changes (rule engine, GeoIP) and counts. */

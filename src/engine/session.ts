@@ -12,8 +12,6 @@ import { limitsForBudget, memoryBudget } from '../config/memory-budget.js';
 import { Counters } from '../counters.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
 import { canonicalJson, type JsonValue } from '../integrity/canonical-json.js';
-import type { IntegrityLog } from '../integrity/integrity-log.js';
-import { checkpointMessage } from '../integrity/checkpoint-message.js';
 import type { StoredCheckpoint } from '../integrity/log-store.js';
 import { DeviceSelector } from '../detect/devices.js';
 import { FlowJudge } from '../detect/judge.js';
@@ -36,6 +34,9 @@ import type { Delivery, DeliveryReport, DeliverySetup } from '../delivery/delive
 import { AlertCollector, DEFAULT_KEPT_ALERTS } from './alert-collector.js';
 import { runGeoDatabases } from './run-geoip.js';
 import { buildStatsRecord } from './stats.js';
+import { openStoreInThread, startStoreThread } from './store-open.js';
+import type { IntegrityView } from './run-view.js';
+import type { StoreThread } from './store-thread.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface SessionOptions {
@@ -72,6 +73,14 @@ export interface SessionOptions {
   keyRequired?: boolean;
   /** Each integrity checkpoint written (for delivery off the box: integrity/checkpoint-message.ts). */
   onCheckpoint?: (cp: StoredCheckpoint) => void;
+  /**
+   * Where the store writes: on a worker thread (default; issue 18) or on the pipeline's own thread
+   * (debugging; also $GROUNDWATCH_STORE_THREAD=main). Run from source (tests), there is no built
+   * worker file and the store runs in-thread unless `storeWorkerUrl` names one.
+   */
+  storeThread?: 'worker' | 'main';
+  /** The writer thread's file (tests): default engine/store-worker.js beside the running code. */
+  storeWorkerUrl?: URL;
   /** The effective configuration (flags and config file merged), hashed into the run's provenance. */
   effectiveConfig?: JsonValue;
   warn: (line: string) => void;
@@ -87,8 +96,10 @@ export class Session {
   readonly pipeline: Pipeline;
   readonly sinks: SinkFanout;
   readonly judge: FlowJudge;
-  /** The store's integrity log (absent without a store). */
-  integrity: IntegrityLog | undefined;
+  /** What the summary and start line show of the store's integrity log (absent without a store). */
+  integrity: IntegrityView | undefined;
+  /** The store's writer thread, when the store runs on one. */
+  private storeThread: StoreThread | undefined;
   /** Stamped on every flow, DNS and alert record; a replay fills in its capture files once they are open. */
   readonly provenance: { runId: string; files: string[] } & RunProvenance;
   private closed = false;
@@ -162,10 +173,28 @@ export class Session {
 
   /** Opens rules, GeoIP and sinks; any failure is a one-line error before a packet is read. */
   static async open(options: SessionOptions): Promise<Session> {
-    const rules = await loadRules(options.rulePaths?.length ? options.rulePaths : defaultRulePaths());
-    const geo = await GeoResolver.open({ ...(options.geoipDir ? { dir: options.geoipDir } : {}) });
     const counters = options.counters ?? new Counters();
     const reportDrop = dropReporter(options.warn);
+    let delivery: Delivery | undefined;
+    // The store's writer thread starts first: loading its code and opening the store overlap rules and GeoIP.
+    const storeThread = options.dbPath ? await startStoreThread(options, options.dbPath, counters, reportDrop, () => delivery) : undefined;
+    try {
+      return await Session.openRest(options, counters, reportDrop, storeThread, (d) => (delivery = d));
+    } catch (err) {
+      await storeThread?.abort();
+      throw err;
+    }
+  }
+
+  private static async openRest(
+    options: SessionOptions,
+    counters: Counters,
+    reportDrop: DropReport,
+    storeThread: StoreThread | undefined,
+    setDelivery: (d: Delivery | undefined) => void,
+  ): Promise<Session> {
+    const rules = await loadRules(options.rulePaths?.length ? options.rulePaths : defaultRulePaths());
+    const geo = await GeoResolver.open({ ...(options.geoipDir ? { dir: options.geoipDir } : {}) });
     const sinks: Sink[] = [];
     // The store, integrity log, evidence, delivery and pino load only when a run asks for them:
     // a `replay --no-db` loads none of them (start-up time; see bench/startup).
@@ -178,6 +207,8 @@ export class Session {
       sinks.push(new TextSink(options.stdout, options.events));
     }
     const runId = randomUUID();
+    // The writer thread creates and migrates a new store: the other connections (delivery, evidence) open after it.
+    await storeThread?.opened;
     const delivery = options.delivery?.destinations.length
       ? new (await import('../delivery/delivery.js')).Delivery(options.delivery, {
           dbPath: options.dbPath,
@@ -188,34 +219,19 @@ export class Session {
           ...(options.interfaceName ? { interfaceName: options.interfaceName } : {}),
         })
       : undefined;
-    let integrity: IntegrityLog | undefined;
+    setDelivery(delivery);
+    let integrity: IntegrityView | undefined;
     let evidence: (Sink & PacketKeeper) | undefined;
     if (options.dbPath) {
-      const [{ IntegrityLog }, { hasPrivateKey, loadSigner }, { SqliteSink }, { openStore }, { openEvidenceRecorder }] = await Promise.all([
-        import('../integrity/integrity-log.js'),
-        import('../integrity/key-files.js'),
-        import('../sinks/sqlite-sink.js'),
-        import('../sinks/sqlite-store.js'),
-        import('../evidence/open-recorder.js'),
-      ]);
-      const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
-      const db = openStore(options.dbPath, { warn: options.warn });
-      const outbox = delivery?.writerFor(db);
-      // Each checkpoint written is queued to every destination (issue 16): a copy off the box is
-      // what makes rewriting the log on the box detectable. Its own transaction, right after the
-      // checkpoint's: a crash between the two loses that copy only, and the next checkpoint covers it.
-      const onCheckpoint = (cp: StoredCheckpoint): void => {
-        if (outbox && delivery) {
-          outbox.enqueueMessage(checkpointMessage(cp));
-          delivery.kick();
-        }
-        options.onCheckpoint?.(cp);
-      };
-      integrity = new IntegrityLog(db, { ...(signer ? { signer } : {}), ...(outbox || options.onCheckpoint ? { onCheckpoint } : {}) });
-      // Outbox rows commit in the same transaction as the alert (or gap) row they carry.
-      sinks.push(
-        new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity, ...(outbox ? { outbox } : {}) }),
-      );
+      if (storeThread) {
+        sinks.push(storeThread);
+        integrity = storeThread.integrity;
+      } else {
+        const store = await openStoreInThread(options, options.dbPath, counters, reportDrop, delivery);
+        sinks.push(store.sink);
+        integrity = store.integrity;
+      }
+      const { openEvidenceRecorder } = await import('../evidence/open-recorder.js');
       evidence = openEvidenceRecorder(options.dbPath, options.evidence, counters);
     } else if (delivery) {
       sinks.push(delivery.outboxOnlySink());
@@ -224,6 +240,7 @@ export class Session {
     sinks.push(...(options.extraSinks ?? []));
     const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, runId, delivery, evidence);
     session.integrity = integrity;
+    session.storeThread = storeThread;
     // Hashing the ~25 MB of GeoIP data is a sizeable part of start-up: done only when something
     // records the run (the store's runs row, an extra sink such as the --report one).
     if (options.dbPath || options.extraSinks?.length) session.run.geoip = await runGeoDatabases(geo);
@@ -301,6 +318,8 @@ export class Session {
     this.sinks.endRun?.(this.run);
     await this.sinks.flush();
     await this.sinks.close();
+    // A store whose writer thread died was only a failing sink to the fan-out; the run ends with it.
+    failure ??= this.storeThread?.failure;
     if (failure !== undefined) throw failure;
   }
 }

@@ -181,6 +181,8 @@ export class SinkFanout implements Sink {
       if (slot.failing) await slot.sink.flush();
       this.replayQueue(slot);
       await slot.sink.flush();
+      // Settling or closing: what the sink still writes elsewhere must be done (and counted) now.
+      if (force) await slot.sink.whenWritten?.();
       slot.failing = false;
       slot.backoff.reset();
     } catch (err) {

@@ -7,9 +7,11 @@
 import type { GroundwatchRecord } from '../records/ecs.js';
 
 export class RecordText {
-  private text: string | undefined;
-
-  constructor(private readonly rec: GroundwatchRecord) {}
+  /** `text`: the record's JSON made elsewhere (the store's writer thread gets records as their text). */
+  constructor(
+    private readonly rec: GroundwatchRecord,
+    private text?: string,
+  ) {}
 
   get(): string {
     this.text ??= JSON.stringify(this.rec);

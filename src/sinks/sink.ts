@@ -17,6 +17,12 @@ export interface Sink {
    */
   accepts?(dataset: Dataset): boolean;
   flush(): Promise<void>;
+  /**
+   * Waits until everything flushed so far is written, rejecting as flush() would. For a sink whose
+   * flush() hands the work on without waiting for it (the store's writer thread); the fan-out calls
+   * it when it settles or closes, so the final stats record counts every outcome. Absent: flush() waits.
+   */
+  whenWritten?(): Promise<void>;
   close(): Promise<void>;
   startRun?(run: CaptureRun): void;
   endRun?(run: CaptureRun): void;

@@ -36,11 +36,10 @@ import { alertRow, alertRunRow, dnsRow, flowRow, gapRow, runRow, statsRow, type 
 import { recordJson, type RecordText } from './record-text.js';
 import { DNS_COLUMNS, FLOW_COLUMNS, positionalRow, prepareWriteStatements, type WriteStatements } from './sqlite-statements.js';
 import { closeStore, type StoreDb } from './sqlite-store.js';
+import { DEFAULT_SQLITE_BATCH, DEFAULT_SQLITE_FLUSH_MS, DEFAULT_SQLITE_MAX_PENDING } from './sqlite-sink-defaults.js';
 import { storedTime } from './timestamps.js';
 
-export const DEFAULT_SQLITE_BATCH = 1000;
-export const DEFAULT_SQLITE_FLUSH_MS = 1000;
-export const DEFAULT_SQLITE_MAX_PENDING = 10_000;
+export { DEFAULT_SQLITE_BATCH, DEFAULT_SQLITE_FLUSH_MS, DEFAULT_SQLITE_MAX_PENDING };
 
 export interface SqliteSinkOptions {
   counters?: Counters;

@@ -1,0 +1,91 @@
+/**
+ * The store's sink for a session, one of two ways: its writer on a worker thread (the default,
+ * store-thread.ts), or SqliteSink with its integrity log and outbox writer on the pipeline's own
+ * thread (GROUNDWATCH_STORE_THREAD=main, for debugging; also what runs from source, where no
+ * built worker file exists). Both write the same rows from the same code.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Counters } from '../counters.js';
+import type { Delivery } from '../delivery/delivery.js';
+import type { StoredCheckpoint } from '../integrity/log-store.js';
+import type { DropReport } from '../sinks/drop-report.js';
+import type { Sink } from '../sinks/sink.js';
+import type { SessionOptions } from './session.js';
+import type { IntegrityView } from './run-view.js';
+import type { StoreThread } from './store-thread.js';
+
+/** `GROUNDWATCH_STORE_THREAD=main` keeps the store on the pipeline's thread. */
+export const STORE_THREAD_ENV = 'GROUNDWATCH_STORE_THREAD';
+
+/**
+ * Starts the writer thread (it loads its code and opens the store while the caller goes on), or
+ * undefined when the store is to run in-thread.
+ */
+export async function startStoreThread(
+  options: SessionOptions,
+  dbPath: string,
+  counters: Counters,
+  reportDrop: DropReport,
+  delivery: () => Delivery | undefined,
+): Promise<StoreThread | undefined> {
+  const wanted = options.storeThread ?? (process.env[STORE_THREAD_ENV] === 'main' ? 'main' : 'worker');
+  if (wanted === 'main') return undefined;
+  const { StoreThread, STORE_WORKER_URL } = await import('./store-thread.js');
+  const workerUrl = options.storeWorkerUrl ?? STORE_WORKER_URL;
+  // Run from source there is only store-worker.ts, which a worker thread cannot load.
+  if (!options.storeWorkerUrl && !existsSync(fileURLToPath(workerUrl))) return undefined;
+  const outbox = options.delivery?.destinations.length ? (await import('../delivery/delivery.js')).outboxSettings(options.delivery) : undefined;
+  return new StoreThread({
+    setup: {
+      dbPath,
+      sinkName: 'sqlite',
+      ...(options.keyDir ? { keyDir: options.keyDir } : {}),
+      ...(options.keyRequired ? { keyRequired: true } : {}),
+      ...(outbox ? { outbox } : {}),
+    },
+    counters,
+    onDrop: (n) => reportDrop('sqlite', n),
+    warn: options.warn,
+    onCheckpoint: (cp) => {
+      // The writer queued it to the outbox already: wake delivery for it.
+      delivery()?.kick();
+      options.onCheckpoint?.(cp);
+    },
+    workerUrl,
+  });
+}
+
+/** The store on the pipeline's thread: opened now, in the caller's thread. */
+export async function openStoreInThread(
+  options: SessionOptions,
+  dbPath: string,
+  counters: Counters,
+  reportDrop: DropReport,
+  delivery: Delivery | undefined,
+): Promise<{ sink: Sink; integrity: IntegrityView }> {
+  const [{ IntegrityLog }, { hasPrivateKey, loadSigner }, { SqliteSink }, { openStore }, { checkpointMessage }] = await Promise.all([
+    import('../integrity/integrity-log.js'),
+    import('../integrity/key-files.js'),
+    import('../sinks/sqlite-sink.js'),
+    import('../sinks/sqlite-store.js'),
+    import('../integrity/checkpoint-message.js'),
+  ]);
+  const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
+  const db = openStore(dbPath, { warn: options.warn });
+  const outbox = delivery?.writerFor(db);
+  // Each checkpoint written is queued to every destination (issue 16): a copy off the box is
+  // what makes rewriting the log on the box detectable. Its own transaction, right after the
+  // checkpoint's: a crash between the two loses that copy only, and the next checkpoint covers it.
+  const onCheckpoint = (cp: StoredCheckpoint): void => {
+    if (outbox && delivery) {
+      outbox.enqueueMessage(checkpointMessage(cp));
+      delivery.kick();
+    }
+    options.onCheckpoint?.(cp);
+  };
+  const integrity = new IntegrityLog(db, { ...(signer ? { signer } : {}), ...(outbox || options.onCheckpoint ? { onCheckpoint } : {}) });
+  // Outbox rows commit in the same transaction as the alert (or gap) row they carry.
+  const sink = new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity, ...(outbox ? { outbox } : {}) });
+  return { sink, integrity };
+}

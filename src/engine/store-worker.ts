@@ -1,0 +1,119 @@
+/**
+ * The store's writer thread (worker_threads entry; issue 18): the same SqliteSink, IntegrityLog
+ * and OutboxWriter a run with the store in-thread uses, on their own connection, fed by the
+ * pipeline's thread (store-thread.ts). Turning records into rows, record blocks (zlib), log entries
+ * and outbox rows, and committing them, was about a third of a full replay; here it runs on another
+ * core while the pipeline goes on.
+ *
+ * Requests are handled one at a time, in order, and each gets one reply carrying what the thread's
+ * own counters gained, so the session's counters (and the final stats record) see the sink's,
+ * the log's and the outbox's counts. A commit that fails (disk full, read-only, lock) is a reply with
+ * its error; the rows stay pending in the sink, under its bound, as they would in-thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Counters } from '../counters.js';
+import { OutboxWriter } from '../delivery/outbox-writer.js';
+import { checkpointMessage } from '../integrity/checkpoint-message.js';
+import { IntegrityLog } from '../integrity/integrity-log.js';
+import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
+import type { GroundwatchRecord } from '../records/ecs.js';
+import { RecordText } from '../sinks/record-text.js';
+import { SqliteSink } from '../sinks/sqlite-sink.js';
+import { openStore } from '../sinks/sqlite-store.js';
+import { toWire, type FromWorker, type StoreOp, type StoreWorkerSetup, type ToWorker, type WireError } from './store-messages.js';
+
+if (!parentPort) throw new Error('store-worker.js runs as a worker thread (engine/store-thread.ts starts it)');
+const port = parentPort;
+const setup = workerData as StoreWorkerSetup;
+const post = (message: FromWorker): void => port.postMessage(message);
+
+const counters = new Counters();
+/** Each counter's value at the last reply: a reply carries the difference. */
+const reported = new Map<string, number>();
+let dropped = 0;
+
+function counterDelta(): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counters.toJSON())) {
+    const gained = value - (reported.get(name) ?? 0);
+    if (gained !== 0) delta[name] = gained;
+    reported.set(name, value);
+  }
+  return delta;
+}
+
+function openSink(): { sink: SqliteSink; signerName: string | undefined } {
+  const signer = setup.keyDir && (setup.keyRequired || hasPrivateKey(setup.keyDir)) ? loadSigner(setup.keyDir) : undefined;
+  const db = openStore(setup.dbPath, { warn: (line) => post({ type: 'warn', line }) });
+  const outbox = setup.outbox ? new OutboxWriter(db, { routes: setup.outbox.routes, maxBytes: setup.outbox.maxBytes, counters }) : undefined;
+  // As in-thread (engine/session.ts): the checkpoint goes to the outbox in its own transaction, right
+  // after the checkpoint's; the pipeline's thread then wakes delivery and tells its listener.
+  const integrity = new IntegrityLog(db, {
+    ...(signer ? { signer } : {}),
+    onCheckpoint: (checkpoint) => {
+      outbox?.enqueueMessage(checkpointMessage(checkpoint));
+      post({ type: 'checkpoint', checkpoint });
+    },
+  });
+  const sink = new SqliteSink(db, { name: setup.sinkName, counters, onDrop: (n) => (dropped += n), integrity, ...(outbox ? { outbox } : {}) });
+  return { sink, signerName: signer?.name };
+}
+
+function apply(sink: SqliteSink, op: StoreOp): void {
+  switch (op[0]) {
+    case 'write': {
+      const rec = JSON.parse(op[1]) as GroundwatchRecord;
+      sink.write(rec, new RecordText(rec, op[1]));
+      return;
+    }
+    case 'repeats': return sink.updateAlertRepeats(op[1], op[2], op[3], op[4]);
+    case 'startRun': return sink.startRun(op[1]);
+    case 'endRun': return sink.endRun(op[1]);
+  }
+}
+
+async function handle(sink: SqliteSink, request: ToWorker): Promise<WireError | undefined> {
+  try {
+    switch (request.type) {
+      case 'batch':
+        for (const op of request.ops) apply(sink, op);
+        if (request.commit) await sink.flush();
+        return undefined;
+      case 'abandon':
+        sink.abandonUnwritten();
+        // The pipeline's side counted this loss when it asked (it must be in the final stats record at once).
+        counterDelta();
+        dropped = 0;
+        return undefined;
+      case 'close':
+        await sink.close();
+        return undefined;
+    }
+  } catch (err) {
+    return toWire(err);
+  }
+}
+
+function start(): void {
+  let opened: ReturnType<typeof openSink>;
+  try {
+    opened = openSink();
+  } catch (err) {
+    post({ type: 'open-failed', error: toWire(err) });
+    return;
+  }
+  const { sink } = opened;
+  // One request at a time, in arrival order: a commit never overlaps the next batch's writes.
+  let queue = Promise.resolve();
+  port.on('message', (request: ToWorker) => {
+    queue = queue.then(async () => {
+      const error = await handle(sink, request);
+      const reply: FromWorker = { type: 'done', id: request.id, counters: counterDelta(), dropped, pending: sink.pendingCount, ...(error ? { error } : {}) };
+      dropped = 0;
+      post(reply);
+    });
+  });
+  post({ type: 'ready', signerName: opened.signerName });
+}
+
+start();
