@@ -20,6 +20,8 @@
  *    the capture binding and better-sqlite3's compiled module are loaded by path as before; so do
  *    yaml and zod (see OFF_START_PATH) and Node's own modules, each when the first module
  *    importing it initialises (BUILTIN, requiredPackages).
+ *  - dist/engine/store-worker.cjs: the store's writer thread (tsc's dist/engine/store-worker.js
+ *    and what it imports), for the same reason.
  * The rest of dist/ stays as tsc wrote it: the capture worker (dist/daemon/capture-worker.js)
  * and the build scripts load those modules directly. Inputs are tsc's files, which this never
  * overwrites, so running it twice gives the same output.
@@ -37,6 +39,8 @@ const ENTRY = `${CLI_DIR}entry.js`;
 const BUNDLE = `${CLI_DIR}cli-bundle.cjs`;
 const LAUNCHER = `${CLI_DIR}launcher.js`;
 const BIN = `${CLI_DIR}main.js`;
+const STORE_WORKER = `${ROOT}dist/engine/store-worker.js`;
+const STORE_WORKER_BUNDLE = `${ROOT}dist/engine/store-worker.cjs`;
 const MARKER = '/* groundwatch: bundled by scripts/bundle-cli.mjs */';
 /** Loaded from node_modules at run time: native code, or code that finds native code by path. */
 const NATIVE = ['better-sqlite3', 'node-gyp-build'];
@@ -95,17 +99,17 @@ const deferredChildProcess = {
  * Each dist module's import.meta.url, as the URL of its own file relative to the bundle's
  * (a CommonJS file has no import.meta; the banner gives the bundle's URL).
  */
-const ownModuleUrl = {
+const ownModuleUrl = (bundle) => ({
   name: 'own-module-url',
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       if (!args.path.startsWith(`${ROOT}dist${sep}`) || !text.includes('import.meta.url')) return undefined;
-      const fromBundle = relative(dirname(ENTRY), args.path).split(sep).join('/');
+      const fromBundle = relative(dirname(bundle), args.path).split(sep).join('/');
       return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, __groundwatchBundleUrl).href`), loader: 'js' };
     });
   },
-};
+});
 
 /**
  * The top-level commands as help lists them, from tsc's program with every command registered:
@@ -128,7 +132,7 @@ await build({
   // A dependency's import.meta.url (none today) is the bundle's, as it was in the ES module bundle.
   define: { 'import.meta.url': '__groundwatchBundleUrl', GROUNDWATCH_COMMAND_LISTING: JSON.stringify(commandListing) },
   external: BUILTIN,
-  plugins: [requiredPackages, deferredChildProcess, ownModuleUrl],
+  plugins: [requiredPackages, deferredChildProcess, ownModuleUrl(BUNDLE)],
   // Whitespace and syntax only: names stay readable in stack traces. ASCII output: V8 decodes an
   // all-ASCII source as one-byte text, several times faster than a source with one other character.
   minifyWhitespace: true,
@@ -157,7 +161,29 @@ await build({
   charset: 'ascii',
   logLevel: 'warning',
 });
+// The store's writer thread (src/engine/store-thread.ts) as one file too: loading its ~40 modules
+// one by one was most of its start-up, which a replay with a store waits for. A plain CommonJS file
+// run by the worker itself (no node:vm), so better-sqlite3 and Node's modules are simply required.
+await build({
+  entryPoints: [STORE_WORKER],
+  outfile: STORE_WORKER_BUNDLE,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  banner: { js: `"use strict";${MARKER}\nconst __groundwatchBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  define: { 'import.meta.url': '__groundwatchBundleUrl' },
+  external: [...BUILTIN, ...OUTSIDE],
+  plugins: [ownModuleUrl(STORE_WORKER_BUNDLE)],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  charset: 'ascii',
+  legalComments: 'eof',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+
 // tsc's map of the unbundled main.js no longer describes it.
 rmSync(`${BIN}.map`, { force: true });
 chmodSync(BIN, 0o755);
-process.stdout.write('groundwatch: bundled dist/cli/cli-bundle.cjs and its launcher dist/cli/main.js\n');
+process.stdout.write('groundwatch: bundled dist/cli/cli-bundle.cjs, its launcher dist/cli/main.js and the store writer dist/engine/store-worker.cjs\n');

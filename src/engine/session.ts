@@ -207,6 +207,10 @@ export class Session {
       sinks.push(new TextSink(options.stdout, options.events));
     }
     const runId = randomUUID();
+    // Hashing the ~25 MB of GeoIP data is a sizeable part of start-up: done only when something
+    // records the run (the store's runs row, an extra sink such as the --report one), and while the
+    // store's writer thread opens the store.
+    const geoip = options.dbPath || options.extraSinks?.length ? runGeoDatabases(geo) : undefined;
     // The writer thread creates and migrates a new store: the other connections (delivery, evidence) open after it.
     await storeThread?.opened;
     const delivery = options.delivery?.destinations.length
@@ -241,9 +245,7 @@ export class Session {
     const session = new Session({ ...options, counters }, rules, geo, sinks, reportDrop, runId, delivery, evidence);
     session.integrity = integrity;
     session.storeThread = storeThread;
-    // Hashing the ~25 MB of GeoIP data is a sizeable part of start-up: done only when something
-    // records the run (the store's runs row, an extra sink such as the --report one).
-    if (options.dbPath || options.extraSinks?.length) session.run.geoip = await runGeoDatabases(geo);
+    if (geoip) session.run.geoip = await geoip;
     session.sinks.startRun?.(session.run);
     delivery?.start();
     return session;

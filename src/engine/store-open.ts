@@ -31,10 +31,10 @@ export async function startStoreThread(
 ): Promise<StoreThread | undefined> {
   const wanted = options.storeThread ?? (process.env[STORE_THREAD_ENV] === 'main' ? 'main' : 'worker');
   if (wanted === 'main') return undefined;
-  const { StoreThread, STORE_WORKER_URL } = await import('./store-thread.js');
-  const workerUrl = options.storeWorkerUrl ?? STORE_WORKER_URL;
+  const { StoreThread, STORE_WORKER_URLS } = await import('./store-thread.js');
   // Run from source there is only store-worker.ts, which a worker thread cannot load.
-  if (!options.storeWorkerUrl && !existsSync(fileURLToPath(workerUrl))) return undefined;
+  const workerUrl = options.storeWorkerUrl ?? STORE_WORKER_URLS.find((url) => existsSync(fileURLToPath(url)));
+  if (!workerUrl) return undefined;
   const outbox = options.delivery?.destinations.length ? (await import('../delivery/delivery.js')).outboxSettings(options.delivery) : undefined;
   return new StoreThread({
     setup: {

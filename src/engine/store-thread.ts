@@ -26,7 +26,11 @@ import { checkpointFromWire, fromWire, type FromWorker, type StoreOp, type Store
 
 /** Batches posted and not yet answered before flush() waits: two keep both threads busy. */
 export const MAX_BATCHES_IN_FLIGHT = 2;
-export const STORE_WORKER_URL = new URL('./store-worker.js', import.meta.url);
+/**
+ * The writer thread's code: the build's one-file bundle of it (scripts/bundle-cli.mjs), else tsc's
+ * module; run from source, neither exists (engine/store-open.ts then keeps the store in-thread).
+ */
+export const STORE_WORKER_URLS = [new URL('./store-worker.cjs', import.meta.url), new URL('./store-worker.js', import.meta.url)];
 
 export interface StoreThreadOptions {
   readonly setup: StoreWorkerSetup;
@@ -36,8 +40,7 @@ export interface StoreThreadOptions {
   readonly warn: (line: string) => void;
   /** An integrity checkpoint was written (already queued to the outbox, with delivery). */
   readonly onCheckpoint: (cp: StoredCheckpoint) => void;
-  /** The worker's file (tests); default: store-worker.js beside this module. */
-  readonly workerUrl?: URL;
+  readonly workerUrl: URL;
 }
 
 interface Pending {
@@ -70,7 +73,7 @@ export class StoreThread implements Sink {
     this.opened = new Promise((resolve, reject) => (this.openedSettle = { resolve, reject }));
     // Awaited by Session.open, which may fail first (a bad rule file) and never get to it.
     this.opened.catch(() => undefined);
-    this.worker = new Worker(opts.workerUrl ?? STORE_WORKER_URL, { workerData: opts.setup });
+    this.worker = new Worker(opts.workerUrl, { workerData: opts.setup });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (err) => this.die(err.message));
     this.worker.on('messageerror', (err) => this.die(`a message could not be read: ${err.message}`));
