@@ -68,8 +68,8 @@ export const ERROR_CATALOGUE = {
   OUTPUT_WRITE_FAILED: { exitCode: 2, meaning: 'A report file asked for (--junit) cannot be written: the path is a directory, or not writable. A missing directory is created.' },
   AMBIGUOUS_ID: { exitCode: 2, meaning: 'An id prefix (alerts show 69ab, flows show, runs show, --run) matches more than one alert, flow or run: give more characters.' },
   STORE_WORKER_FAILED: {
-    exitCode: 70,
-    meaning: "The store's writer thread died (an internal error): the run goes on without the store, reported once as SINK_FAILED, and ends with this error; rows it had not committed are lost.",
+    exitCode: 2,
+    meaning: "The store's writer thread died (an internal error): the run goes on without the store (one SINK_FAILED warning) and ends with this error; rows it had not committed are lost, those it had are kept.",
   },
   SINK_FAILED: { exitCode: 2, meaning: 'An output (store, NDJSON file, stdout) failed to write a record: a warning once per sink, the other outputs go on.' },
   DELIVERY_DISABLED: {

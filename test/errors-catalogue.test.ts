@@ -22,6 +22,7 @@ const FOREIGN_CODES: Record<string, string> = {
   SQLITE_MISMATCH: 'SQLite result code',
   SQLITE_TOOBIG: 'SQLite result code',
   GROUNDWATCH_CONFIG: 'environment variable (review commands find the config file by it)',
+  GROUNDWATCH_STORE_THREAD: 'environment variable (main: the store writes on the pipeline thread, for debugging)',
   SQLITE_READONLY: 'SQLite result code',
   SQLITE_READONLY_DIRECTORY: 'SQLite extended result code',
   SQLITE_READONLY_CANTINIT: 'SQLite extended result code',
