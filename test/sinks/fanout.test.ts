@@ -171,3 +171,33 @@ describe('SinkFanout.accepts', () => {
     expect(new SinkFanout([], opts).accepts('groundwatch.alert')).toBe(false);
   });
 });
+
+describe('SinkFanout with a sink that writes after flush', () => {
+  it('settle and close wait for what a sink writes after flush (whenWritten), not a plain flush; a failure there is the sink failing before the final count', async () => {
+    /** Like the store's writer thread: flush() hands the work on; the outcome comes later. */
+    class DeferredSink extends MemorySink {
+      waited = 0;
+      abandoned = 0;
+      failLater = false;
+      async whenWritten(): Promise<void> {
+        this.waited++;
+        if (this.failLater) throw new Error(`${this.name}: disk full (found later)`);
+      }
+      abandonUnwritten(): void {
+        this.abandoned++;
+      }
+    }
+    const deferred = new DeferredSink('deferred');
+    const errors: string[] = [];
+    const fanout = new SinkFanout([deferred], { counters: new Counters(), onError: (s) => errors.push(s) });
+    await fanout.flush();
+    expect(deferred.waited).toBe(0);
+    deferred.failLater = true;
+    await fanout.settle();
+    expect(deferred.waited).toBe(1);
+    expect(errors).toEqual(['deferred']);
+    expect(deferred.abandoned).toBe(1);
+    await fanout.close();
+    expect(deferred.waited).toBe(2);
+  });
+});
