@@ -11,6 +11,7 @@ import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { Session, type SessionOptions } from './session.js';
 import type { DeliveryReport } from '../delivery/delivery.js';
 import { DEFAULT_DELIVER_TIMEOUT_MS } from './replay-defaults.js';
+import { prestartStoreThread } from './store-open.js';
 import { REPLAY_ADVICE, staleWarning } from '../enrich/staleness.js';
 
 const FLUSH_EVERY_MS = 1000;
@@ -74,6 +75,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   };
   // Inputs are checked before anything is opened or written: bad input costs nothing already recorded.
   const counters = new Counters();
+  if (opts.dbPath) await prestartStoreThread(opts);
   const input = await openCaptureFiles(opts.files, {
     counters,
     onWarning: (code: ErrorCode, message: string) => {

@@ -10,7 +10,7 @@ import type { StoredCheckpoint } from '../integrity/log-store.js';
 import type { CaptureRun, FoldedFlows } from '../records/ecs.js';
 import type { Route } from '../delivery/route.js';
 
-/** Given to the writer thread as its workerData. */
+/** Sent to the writer thread in its first message, 'open'. */
 export interface StoreWorkerSetup {
   readonly dbPath: string;
   readonly sinkName: string;
@@ -28,11 +28,16 @@ export type StoreOp =
   | readonly ['endRun', CaptureRun];
 
 export type ToWorker =
+  /** The first message: open the store (the thread may have started earlier, loading its code meanwhile). */
+  | { readonly type: 'open'; readonly setup: StoreWorkerSetup }
   /** `commit`: flush after the calls; without it (the store is failing) they only queue, under the sink's bound. */
   | { readonly type: 'batch'; readonly id: number; readonly ops: readonly StoreOp[]; readonly commit: boolean }
   /** The run ends on a failing store: drop what is pending; the pipeline's side has counted it already. */
   | { readonly type: 'abandon'; readonly id: number }
   | { readonly type: 'close'; readonly id: number };
+
+/** Every message after 'open': each gets one 'done' reply with its id. */
+export type StoreRequest = Exclude<ToWorker, { type: 'open' }>;
 
 export interface WireError {
   readonly message: string;

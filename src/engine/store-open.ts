@@ -18,6 +18,25 @@ import type { StoreThread } from './store-thread.js';
 /** `GROUNDWATCH_STORE_THREAD=main` keeps the store on the pipeline's thread. */
 export const STORE_THREAD_ENV = 'GROUNDWATCH_STORE_THREAD';
 
+/** The writer thread's file, or undefined when the store is to run in-thread. */
+async function storeWorkerUrl(options: Pick<SessionOptions, 'storeThread' | 'storeWorkerUrl'>): Promise<URL | undefined> {
+  const wanted = options.storeThread ?? (process.env[STORE_THREAD_ENV] === 'main' ? 'main' : 'worker');
+  if (wanted === 'main') return undefined;
+  if (options.storeWorkerUrl) return options.storeWorkerUrl;
+  const { STORE_WORKER_URLS } = await import('./store-thread.js');
+  // Run from source there is only store-worker.ts, which a worker thread cannot load.
+  return STORE_WORKER_URLS.find((url) => existsSync(fileURLToPath(url)));
+}
+
+/**
+ * A replay with a store starts its writer thread before checking its inputs: the thread loads its
+ * code meanwhile and opens the store only once the session asks (bad input still writes nothing).
+ */
+export async function prestartStoreThread(options: Pick<SessionOptions, 'storeThread' | 'storeWorkerUrl'>): Promise<void> {
+  const url = await storeWorkerUrl(options);
+  if (url) (await import('./store-thread.js')).prestartStoreWorker(url);
+}
+
 /**
  * Starts the writer thread (it loads its code and opens the store while the caller goes on), or
  * undefined when the store is to run in-thread.
@@ -29,12 +48,9 @@ export async function startStoreThread(
   reportDrop: DropReport,
   delivery: () => Delivery | undefined,
 ): Promise<StoreThread | undefined> {
-  const wanted = options.storeThread ?? (process.env[STORE_THREAD_ENV] === 'main' ? 'main' : 'worker');
-  if (wanted === 'main') return undefined;
-  const { StoreThread, STORE_WORKER_URLS } = await import('./store-thread.js');
-  // Run from source there is only store-worker.ts, which a worker thread cannot load.
-  const workerUrl = options.storeWorkerUrl ?? STORE_WORKER_URLS.find((url) => existsSync(fileURLToPath(url)));
+  const workerUrl = await storeWorkerUrl(options);
   if (!workerUrl) return undefined;
+  const { StoreThread } = await import('./store-thread.js');
   const outbox = options.delivery?.destinations.length ? (await import('../delivery/delivery.js')).outboxSettings(options.delivery) : undefined;
   return new StoreThread({
     setup: {

@@ -22,7 +22,7 @@ import type { CaptureRun, FoldedFlows, GroundwatchRecord } from '../records/ecs.
 import type { RecordText } from '../sinks/record-text.js';
 import type { Sink } from '../sinks/sink.js';
 import { DEFAULT_SQLITE_BATCH, DEFAULT_SQLITE_FLUSH_MS, DEFAULT_SQLITE_MAX_PENDING } from '../sinks/sqlite-sink-defaults.js';
-import { checkpointFromWire, fromWire, type FromWorker, type StoreOp, type StoreWorkerSetup, type ToWorker } from './store-messages.js';
+import { checkpointFromWire, fromWire, type FromWorker, type StoreOp, type StoreRequest, type StoreWorkerSetup, type ToWorker } from './store-messages.js';
 
 /** Batches posted and not yet answered before flush() waits: two keep both threads busy. */
 export const MAX_BATCHES_IN_FLIGHT = 2;
@@ -31,6 +31,35 @@ export const MAX_BATCHES_IN_FLIGHT = 2;
  * module; run from source, neither exists (engine/store-open.ts then keeps the store in-thread).
  */
 export const STORE_WORKER_URLS = [new URL('./store-worker.cjs', import.meta.url), new URL('./store-worker.js', import.meta.url)];
+
+/** A writer thread started before its session opens (prestartStoreWorker), not yet claimed. */
+let prestarted: { href: string; worker: Worker; dead: boolean } | undefined;
+
+/**
+ * Starts the writer thread early (a replay: before its inputs are checked), so that its start and
+ * code loading overlap the run's own; it opens no store until a StoreThread claims it. Unclaimed
+ * (the run ends with a bad input), it never keeps the process alive.
+ */
+export function prestartStoreWorker(url: URL): void {
+  if (prestarted) return;
+  const entry = { href: url.href, worker: new Worker(url), dead: false };
+  entry.worker.unref();
+  const dead = (): void => {
+    entry.dead = true;
+  };
+  entry.worker.once('error', dead).once('exit', dead);
+  prestarted = entry;
+}
+
+function claimPrestarted(url: URL): Worker | undefined {
+  const entry = prestarted;
+  if (!entry || entry.href !== url.href) return undefined;
+  prestarted = undefined;
+  entry.worker.removeAllListeners();
+  // Died before it was needed: a fresh one (the new StoreThread reports it if that one fails too).
+  if (entry.dead) return undefined;
+  return entry.worker;
+}
 
 export interface StoreThreadOptions {
   readonly setup: StoreWorkerSetup;
@@ -73,7 +102,9 @@ export class StoreThread implements Sink {
     this.opened = new Promise((resolve, reject) => (this.openedSettle = { resolve, reject }));
     // Awaited by Session.open, which may fail first (a bad rule file) and never get to it.
     this.opened.catch(() => undefined);
-    this.worker = new Worker(opts.workerUrl, { workerData: opts.setup });
+    this.worker = claimPrestarted(opts.workerUrl) ?? new Worker(opts.workerUrl);
+    this.worker.ref();
+    this.worker.postMessage({ type: 'open', setup: opts.setup } satisfies ToWorker);
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (err) => this.die(err.message));
     this.worker.on('messageerror', (err) => this.die(`a message could not be read: ${err.message}`));
@@ -190,7 +221,7 @@ export class StoreThread implements Sink {
     this.request({ type: 'batch', id: this.nextId++, ops, commit });
   }
 
-  private request(message: ToWorker): Pending {
+  private request(message: StoreRequest): Pending {
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
     const pending = { done, resolve };

@@ -10,7 +10,7 @@
  * the log's and the outbox's counts. A commit that fails (disk full, read-only, lock) is a reply with
  * its error; the rows stay pending in the sink, under its bound, as they would in-thread.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { Counters } from '../counters.js';
 import { OutboxWriter } from '../delivery/outbox-writer.js';
 import { checkpointMessage } from '../integrity/checkpoint-message.js';
@@ -20,11 +20,10 @@ import type { GroundwatchRecord } from '../records/ecs.js';
 import { RecordText } from '../sinks/record-text.js';
 import { SqliteSink } from '../sinks/sqlite-sink.js';
 import { openStore } from '../sinks/sqlite-store.js';
-import { toWire, type FromWorker, type StoreOp, type StoreWorkerSetup, type ToWorker, type WireError } from './store-messages.js';
+import { toWire, type FromWorker, type StoreOp, type StoreRequest, type StoreWorkerSetup, type ToWorker, type WireError } from './store-messages.js';
 
 if (!parentPort) throw new Error('store-worker.js runs as a worker thread (engine/store-thread.ts starts it)');
 const port = parentPort;
-const setup = workerData as StoreWorkerSetup;
 const post = (message: FromWorker): void => port.postMessage(message);
 
 const counters = new Counters();
@@ -42,7 +41,7 @@ function counterDelta(): Record<string, number> {
   return delta;
 }
 
-function openSink(): { sink: SqliteSink; signerName: string | undefined } {
+function openSink(setup: StoreWorkerSetup): { sink: SqliteSink; signerName: string | undefined } {
   const signer = setup.keyDir && (setup.keyRequired || hasPrivateKey(setup.keyDir)) ? loadSigner(setup.keyDir) : undefined;
   const db = openStore(setup.dbPath, { warn: (line) => post({ type: 'warn', line }) });
   const outbox = setup.outbox ? new OutboxWriter(db, { routes: setup.outbox.routes, maxBytes: setup.outbox.maxBytes, counters }) : undefined;
@@ -72,7 +71,7 @@ function apply(sink: SqliteSink, op: StoreOp): void {
   }
 }
 
-async function handle(sink: SqliteSink, request: ToWorker): Promise<WireError | undefined> {
+async function handle(sink: SqliteSink, request: StoreRequest): Promise<WireError | undefined> {
   try {
     switch (request.type) {
       case 'batch':
@@ -94,10 +93,10 @@ async function handle(sink: SqliteSink, request: ToWorker): Promise<WireError | 
   }
 }
 
-function start(): void {
+function start(setup: StoreWorkerSetup): void {
   let opened: ReturnType<typeof openSink>;
   try {
-    opened = openSink();
+    opened = openSink(setup);
   } catch (err) {
     post({ type: 'open-failed', error: toWire(err) });
     return;
@@ -105,7 +104,7 @@ function start(): void {
   const { sink } = opened;
   // One request at a time, in arrival order: a commit never overlaps the next batch's writes.
   let queue = Promise.resolve();
-  port.on('message', (request: ToWorker) => {
+  port.on('message', (request: StoreRequest) => {
     queue = queue.then(async () => {
       const error = await handle(sink, request);
       const reply: FromWorker = { type: 'done', id: request.id, counters: counterDelta(), dropped, pending: sink.pendingCount, ...(error ? { error } : {}) };
@@ -116,4 +115,9 @@ function start(): void {
   post({ type: 'ready', signerName: opened.signerName });
 }
 
-start();
+// The thread may start before the run is ready to open the store (its code loads meanwhile): it
+// opens the store when told, with the setup that message carries.
+port.once('message', (first: ToWorker) => {
+  if (first.type !== 'open') throw new Error(`store writer: expected "open" first, got "${first.type}"`);
+  start(first.setup);
+});

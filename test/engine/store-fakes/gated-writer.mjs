@@ -1,14 +1,19 @@
-// A stand-in for the store's writer thread (engine/store-worker.ts), speaking its messages:
-// replies wait for the test to open a gate (workerData.gate, a shared Int32Array at 0 while
-// closed); batches whose id is in workerData.failIds fail as a full disk does; each reply
-// reports one counter gain per record written.
-import { parentPort, workerData } from 'node:worker_threads';
+// A stand-in for the store's writer thread (engine/store-worker.ts), speaking its messages. Test
+// settings come in the 'open' message's setup: replies wait for the test to open a gate (gate, a
+// shared Int32Array at 0 while closed); batches whose id is in failIds fail as a full disk does;
+// each reply reports one counter gain per record written.
+import { parentPort } from 'node:worker_threads';
 
-const gate = workerData.gate ? new Int32Array(workerData.gate) : undefined;
-const failIds = new Set(workerData.failIds ?? []);
+let gate;
+let failIds = new Set();
 let pending = 0;
-parentPort.postMessage({ type: 'ready', signerName: undefined });
 parentPort.on('message', (m) => {
+  if (m.type === 'open') {
+    gate = m.setup.gate ? new Int32Array(m.setup.gate) : undefined;
+    failIds = new Set(m.setup.failIds ?? []);
+    parentPort.postMessage({ type: 'ready', signerName: undefined });
+    return;
+  }
   if (gate) Atomics.wait(gate, 0, 0);
   const written = m.type === 'batch' ? m.ops.filter((op) => op[0] === 'write').length : 0;
   pending += written;
