@@ -245,7 +245,7 @@ export class StoreThread implements Sink {
       case 'ready':
         if (m.signerName !== undefined) this.integrity.signer = { name: m.signerName };
         this.openedSettle?.resolve();
-        this.worker.unref();
+        if (this.inFlight.size === 0) this.worker.unref();
         return;
       case 'open-failed':
         this.ending = true;
