@@ -11,7 +11,7 @@ import { SEVERITY_ORDER, type Severity } from '../types.js';
 import { Session, type SessionOptions } from './session.js';
 import type { DeliveryReport } from '../delivery/delivery.js';
 import { DEFAULT_DELIVER_TIMEOUT_MS } from './replay-defaults.js';
-import { prestartStoreThread } from './store-open.js';
+import { prestartStoreThread, replayStoreThread } from './store-open.js';
 import { REPLAY_ADVICE, staleWarning } from '../enrich/staleness.js';
 
 const FLUSH_EVERY_MS = 1000;
@@ -75,7 +75,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   };
   // Inputs are checked before anything is opened or written: bad input costs nothing already recorded.
   const counters = new Counters();
-  if (opts.dbPath) await prestartStoreThread(opts);
+  const storeThread = opts.dbPath ? (opts.storeThread ?? (await replayStoreThread(opts.files))) : undefined;
+  if (opts.dbPath) await prestartStoreThread({ ...opts, ...(storeThread ? { storeThread } : {}) });
   const input = await openCaptureFiles(opts.files, {
     counters,
     onWarning: (code: ErrorCode, message: string) => {
@@ -84,7 +85,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     },
     batchSize: opts.batchSize ?? 512,
   });
-  const session = await Session.open({ ...opts, mode: 'replay', counters, warn });
+  const session = await Session.open({ ...opts, ...(storeThread ? { storeThread } : {}), mode: 'replay', counters, warn });
   session.provenance.files = input.files.map((f) => f.path);
   // Said once, before any packet: about the data judging this replay, not about its input (no warnings entry,
   // so it neither counts as an input problem in JUnit nor changes the exit status).

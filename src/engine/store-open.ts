@@ -15,8 +15,30 @@ import type { SessionOptions } from './session.js';
 import type { IntegrityView } from './run-view.js';
 import type { StoreThread } from './store-thread.js';
 
-/** `GROUNDWATCH_STORE_THREAD=main` keeps the store on the pipeline's thread. */
+/** `GROUNDWATCH_STORE_THREAD=main` keeps the store on the pipeline's thread; `=worker` puts it on its own whatever the input. */
 export const STORE_THREAD_ENV = 'GROUNDWATCH_STORE_THREAD';
+
+/**
+ * Captures smaller than this in all keep the store on the replay's own thread. Starting the writer
+ * thread costs a small replay ~65 ms of wall time and ~110 ms of CPU (hyperfine, the session
+ * fixture with a store: 481 against 416 ms), while the store's work is ~14 ms of CPU per MiB of
+ * the bench corpus: below about 8 MiB the thread costs more than it takes off the pipeline. CI
+ * replays many small captures.
+ */
+export const SMALL_REPLAY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Where a replay's store writes, unless the caller or $GROUNDWATCH_STORE_THREAD says: in-thread
+ * for captures under SMALL_REPLAY_BYTES in all (a file that cannot be read counts as small: the
+ * replay reports it before anything is written).
+ */
+export async function replayStoreThread(files: readonly string[]): Promise<'main' | undefined> {
+  if (process.env[STORE_THREAD_ENV]) return undefined;
+  const { stat } = await import('node:fs/promises');
+  let total = 0;
+  for (const file of files) total += await stat(file).then((s) => s.size, () => 0);
+  return total < SMALL_REPLAY_BYTES ? 'main' : undefined;
+}
 
 /** The writer thread's file, or undefined when the store is to run in-thread. */
 async function storeWorkerUrl(options: Pick<SessionOptions, 'storeThread' | 'storeWorkerUrl'>): Promise<URL | undefined> {

@@ -1,16 +1,18 @@
 /**
  * The store's writer thread (issue 18), from the built CLI as a user runs it (the default), against
- * independent oracles: the same replay with the store in-thread (GROUNDWATCH_STORE_THREAD=main) read
+ * independent oracles (these captures are small, so the tests ask for the thread: GROUNDWATCH_STORE_THREAD=worker):
+ * the same replay with the store in-thread (GROUNDWATCH_STORE_THREAD=main) read
  * with the sqlite3 shell, and the NDJSON file, which another sink writes from the same record text.
  * A writer that crashes mid-run (test/engine/store-fakes/crash-preload.cjs; nothing in src/ knows of
  * it) ends the run with one STORE_WORKER_FAILED line and exit 2, keeping what was committed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_REPLAY_BYTES } from '../../src/engine/store-open.js';
 import { readStoredText } from '../../src/sinks/stored-record-reader.js';
 import { CLI, REPO_ROOT } from '../support/cli.js';
 import { writeSteadyCapture } from '../sinks/burst-capture.js';
@@ -32,7 +34,8 @@ beforeAll(() => {
 function gw(args: string[], opts: { env?: NodeJS.ProcessEnv; require?: string } = {}) {
   const r = spawnSync(process.execPath, [...(opts.require ? ['--require', opts.require] : []), CLI, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, GROUNDWATCH_STORE_THREAD: '', ...opts.env },
+    // These captures are small: a replay would keep their store in-thread (store-open.ts SMALL_REPLAY_BYTES) unless told.
+    env: { ...process.env, GROUNDWATCH_STORE_THREAD: 'worker', ...opts.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     timeout: 120_000,
@@ -119,5 +122,20 @@ describe('the store written by its worker thread', () => {
     const withStore = gw([...args, '--db', join(dir, 'load.db')], { require: log });
     expect(withStore.status, withStore.stderr).toBe(0);
     expect(withStore.stderr).toContain('test-preload: worker_threads loaded');
+  }, 60_000);
+
+  it('a small capture keeps its store in-thread unless $GROUNDWATCH_STORE_THREAD asks for the writer thread', () => {
+    const log = join(FAKES, 'log-worker-threads.cjs');
+    expect(statSync(FIXTURE).size).toBeLessThan(SMALL_REPLAY_BYTES);
+    const args = ['replay', FIXTURE, '--format', 'text', '--fail-on', 'never', '--no-summary'];
+    const small = gw([...args, '--db', join(dir, 'small.db')], { require: log, env: { GROUNDWATCH_STORE_THREAD: '' } });
+    expect(small.status, small.stderr).toBe(0);
+    expect(small.stderr).not.toContain('test-preload: worker_threads loaded');
+    // The same rows either way: the sqlite3 shell counts what the in-thread store wrote.
+    expect(Number(sqlite(join(dir, 'small.db'), 'SELECT count(*) FROM flows'))).toBeGreaterThan(0);
+    const forced = gw([...args, '--db', join(dir, 'forced.db')], { require: log, env: { GROUNDWATCH_STORE_THREAD: 'worker' } });
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain('test-preload: worker_threads loaded');
+    expect(sqlite(join(dir, 'forced.db'), 'SELECT count(*) FROM flows')).toBe(sqlite(join(dir, 'small.db'), 'SELECT count(*) FROM flows'));
   }, 60_000);
 });
