@@ -5,6 +5,7 @@
  * built worker file exists). Both write the same rows from the same code.
  */
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Counters } from '../counters.js';
 import type { Delivery } from '../delivery/delivery.js';
@@ -34,7 +35,6 @@ export const SMALL_REPLAY_BYTES = 8 * 1024 * 1024;
  */
 export async function replayStoreThread(files: readonly string[]): Promise<'main' | undefined> {
   if (process.env[STORE_THREAD_ENV]) return undefined;
-  const { stat } = await import('node:fs/promises');
   let total = 0;
   for (const file of files) total += await stat(file).then((s) => s.size, () => 0);
   return total < SMALL_REPLAY_BYTES ? 'main' : undefined;
