@@ -63,6 +63,7 @@ export class Dispatcher {
 
   /** Rows pending for this run's destinations that are not disabled. */
   undelivered(): number {
+    this.store.settleMarks();
     let n = 0;
     const stmt = this.store.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE destination = ? AND state = 'pending'`);
     for (const q of this.queues) if (!q.disabled) n += (stmt.get(q.label) as { n: number }).n;
@@ -71,6 +72,7 @@ export class Dispatcher {
 
   /** Rows not delivered (pending or disabled) per destination of this run. */
   undeliveredByDestination(): Map<string, number> {
+    this.store.settleMarks();
     const stmt = this.store.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE destination = ? AND state != 'delivered'`);
     return new Map(this.queues.map((q) => [q.label, (stmt.get(q.label) as { n: number }).n]));
   }
@@ -100,6 +102,7 @@ export class Dispatcher {
   /** Stops every queue; a send in flight resolves as 'retry' (transport.close) and its row stays pending. */
   async stop(): Promise<void> {
     await Promise.all(this.queues.map((q) => q.stop()));
+    this.store.settleMarks();
   }
 }
 

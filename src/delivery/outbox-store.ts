@@ -10,6 +10,7 @@
 import type { Statement } from 'better-sqlite3';
 import { SEVERITY_NUMBER } from '../records/ecs.js';
 import type { StoreDb } from '../sinks/sqlite-store.js';
+import { writeWithoutWaiting } from '../sinks/without-waiting.js';
 import { decodeStoredText, encodeStored, type StoredKind } from '../sinks/stored-record.js';
 import type { Severity } from '../types.js';
 import type { OutgoingKind, OutgoingMessage } from './transport.js';
@@ -95,7 +96,13 @@ export class OutboxStore {
   private readonly pendingBytesStmt: Statement;
   private readonly oldestPendingStmt: Statement;
   private readonly nextDueStmt: Statement;
-  private readonly markDeliveredBatch: (rowids: readonly number[], nowMs: number) => void;
+  private readonly markDeliveredBatch: (marks: readonly (readonly [rowid: number, deliveredAtMs: number])[]) => void;
+  /**
+   * Rows acknowledged but not yet marked delivered (rowid -> when): the store's writer thread held
+   * the write lock. They are marked at the next chance, never sent again meanwhile (due() leaves
+   * them out), and before anything counts what is undelivered (settleMarks).
+   */
+  private readonly unmarked = new Map<number, number>();
 
   constructor(readonly db: StoreDb) {
     this.insertStmt = db.prepare(OUTBOX_INSERT_SQL);
@@ -108,8 +115,8 @@ export class OutboxStore {
     this.pendingBytesStmt = db.prepare(`SELECT COALESCE(SUM(size_bytes), 0) AS bytes, COUNT(*) AS n FROM outbox WHERE state = 'pending'`);
     this.oldestPendingStmt = db.prepare(`SELECT MIN(created_at) AS oldest FROM outbox WHERE state = 'pending'`);
     this.nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) AS next FROM outbox WHERE destination = ? AND state = 'pending'`);
-    this.markDeliveredBatch = db.transaction((rowids: readonly number[], nowMs: number) => {
-      for (const rowid of rowids) this.deliveredStmt.run(nowMs, rowid);
+    this.markDeliveredBatch = db.transaction((marks: readonly (readonly [number, number])[]) => {
+      for (const [rowid, deliveredAtMs] of marks) this.deliveredStmt.run(deliveredAtMs, rowid);
     });
   }
 
@@ -119,7 +126,9 @@ export class OutboxStore {
   }
 
   due(destination: string, nowMs: number, limit: number): OutboxRow[] {
-    return this.dueStmt.all(destination, nowMs, limit) as OutboxRow[];
+    this.markWithoutWaiting();
+    const rows = this.dueStmt.all(destination, nowMs, limit + this.unmarked.size) as OutboxRow[];
+    return this.unmarked.size === 0 ? rows : rows.filter((r) => !this.unmarked.has(r.rowid)).slice(0, limit);
   }
 
   /** The earliest next attempt of a destination's pending rows (ms), or undefined when none is pending. */
@@ -128,9 +137,30 @@ export class OutboxStore {
     return r.next ?? undefined;
   }
 
-  /** Rows a destination acknowledged, in one transaction. */
+  /**
+   * Rows a destination acknowledged, in one transaction; while another connection (the store's
+   * writer thread) holds the write lock, later instead of waiting for it (see `unmarked`).
+   */
   markDelivered(rowids: readonly number[], nowMs: number): void {
-    this.markDeliveredBatch(rowids, nowMs);
+    for (const rowid of rowids) this.unmarked.set(rowid, nowMs);
+    this.markWithoutWaiting();
+  }
+
+  /** Marks every acknowledged row still unmarked, waiting for the write lock if need be: before counting what is undelivered. */
+  settleMarks(): void {
+    if (this.unmarked.size === 0) return;
+    this.markDeliveredBatch([...this.unmarked]);
+    this.unmarked.clear();
+  }
+
+  /** Acknowledged rows not yet marked delivered (the write lock was held each time). */
+  get unmarkedCount(): number {
+    return this.unmarked.size;
+  }
+
+  private markWithoutWaiting(): void {
+    if (this.unmarked.size === 0) return;
+    if (writeWithoutWaiting(this.db, () => this.markDeliveredBatch([...this.unmarked]))) this.unmarked.clear();
   }
 
   retryLater(rowid: number, nextAttemptMs: number, error: string): void {
@@ -143,16 +173,19 @@ export class OutboxStore {
   }
 
   pendingTotals(): { bytes: number; rows: number } {
+    this.settleMarks();
     const r = this.pendingBytesStmt.get() as { bytes: number; n: number };
     return { bytes: r.bytes, rows: r.n };
   }
 
   oldestPendingMs(): number | undefined {
+    this.settleMarks();
     const r = this.oldestPendingStmt.get() as { oldest: number | null };
     return r.oldest ?? undefined;
   }
 
   backlog(): DestinationBacklog[] {
+    this.settleMarks();
     return this.db
       .prepare(
         `SELECT destination,

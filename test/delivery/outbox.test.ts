@@ -4,6 +4,7 @@
  * 410 disabling once, and the byte bound's shedding order with its dropped event.
  */
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -263,6 +264,39 @@ describe('byte bound', () => {
     const s = store(tempDb());
     enqueueAlerts(s, 'd', ['A1', 'A2'], 'info');
     expect(enforceOutboxLimit(s, 1 << 20, new Date())).toBeUndefined();
+    expect(s.pendingTotals().rows).toBe(2);
+  });
+});
+
+describe('marking delivered while the store writer holds the write lock', () => {
+  /** The sqlite3 shell's view of the file (another process: it sees what is committed). */
+  function shellStates(path: string): string {
+    const r = spawnSync('sqlite3', ['-batch', path, 'SELECT rowid, state FROM outbox ORDER BY rowid'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`sqlite3 failed (apt-get install sqlite3): ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  it('does not wait for the lock, never hands the row out again, and marks it once the lock is free', () => {
+    const path = tempDb();
+    const s = store(path);
+    enqueueAlerts(s, 'w', ['a1', 'a2', 'a3']);
+    const [first, second, third] = s.due('w', Date.now() + 1000, 10).map((r) => r.rowid) as [number, number, number];
+    // Another connection (the writer thread's, in a run) holds the write lock; this one would wait 5 s for it.
+    const writer = new Database(path);
+    writer.exec('BEGIN IMMEDIATE');
+    const t0 = Date.now();
+    s.markDelivered([first], Date.now());
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(s.unmarkedCount).toBe(1);
+    expect(s.due('w', Date.now() + 1000, 10).map((r) => r.rowid)).toEqual([second, third]);
+    expect(s.due('w', Date.now() + 1000, 1).map((r) => r.rowid)).toEqual([second]);
+    expect(shellStates(path)).toBe(`${first}|pending\n${second}|pending\n${third}|pending`);
+    writer.exec('COMMIT');
+    writer.close();
+    // The next look at what is due marks it.
+    expect(s.due('w', Date.now() + 1000, 10).map((r) => r.rowid)).toEqual([second, third]);
+    expect(s.unmarkedCount).toBe(0);
+    expect(shellStates(path)).toBe(`${first}|delivered\n${second}|pending\n${third}|pending`);
     expect(s.pendingTotals().rows).toBe(2);
   });
 });
