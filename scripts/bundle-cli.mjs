@@ -119,9 +119,8 @@ const { buildProgram } = await import(`${CLI_DIR}program.js`);
 const { listingOf } = await import(`${CLI_DIR}command-listing.js`);
 const commandListing = listingOf(await buildProgram());
 
-await build({
-  entryPoints: [ENTRY],
-  outfile: BUNDLE,
+/** What the CLI bundle and the store writer's bundle share. */
+const COMMONJS_BUNDLE = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -129,10 +128,6 @@ await build({
   // ES modules are strict; as CommonJS the same code must be too. The bundle's own URL is what
   // each module's import.meta.url is computed from (ownModuleUrl).
   banner: { js: `"use strict";${MARKER}\nconst __groundwatchBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
-  // A dependency's import.meta.url (none today) is the bundle's, as it was in the ES module bundle.
-  define: { 'import.meta.url': '__groundwatchBundleUrl', GROUNDWATCH_COMMAND_LISTING: JSON.stringify(commandListing) },
-  external: BUILTIN,
-  plugins: [requiredPackages, deferredChildProcess, ownModuleUrl(BUNDLE)],
   // Whitespace and syntax only: names stay readable in stack traces. ASCII output: V8 decodes an
   // all-ASCII source as one-byte text, several times faster than a source with one other character.
   minifyWhitespace: true,
@@ -141,6 +136,16 @@ await build({
   legalComments: 'eof',
   sourcemap: 'linked',
   logLevel: 'warning',
+};
+
+await build({
+  entryPoints: [ENTRY],
+  outfile: BUNDLE,
+  ...COMMONJS_BUNDLE,
+  // A dependency's import.meta.url (none today) is the bundle's, as it was in the ES module bundle.
+  define: { 'import.meta.url': '__groundwatchBundleUrl', GROUNDWATCH_COMMAND_LISTING: JSON.stringify(commandListing) },
+  external: BUILTIN,
+  plugins: [requiredPackages, deferredChildProcess, ownModuleUrl(BUNDLE)],
 });
 // The node:vm script has no loader for import(): every import() must have become a bundled
 // initialiser or a require(); one left would fail only when its command runs.
@@ -167,20 +172,10 @@ await build({
 await build({
   entryPoints: [STORE_WORKER],
   outfile: STORE_WORKER_BUNDLE,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  banner: { js: `"use strict";${MARKER}\nconst __groundwatchBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  ...COMMONJS_BUNDLE,
   define: { 'import.meta.url': '__groundwatchBundleUrl' },
   external: [...BUILTIN, ...OUTSIDE],
   plugins: [ownModuleUrl(STORE_WORKER_BUNDLE)],
-  minifyWhitespace: true,
-  minifySyntax: true,
-  charset: 'ascii',
-  legalComments: 'eof',
-  sourcemap: 'linked',
-  logLevel: 'warning',
 });
 
 // tsc's map of the unbundled main.js no longer describes it.

@@ -21,7 +21,7 @@ const FOREIGN_CODES: Record<string, string> = {
   SQLITE_CONSTRAINT: 'SQLite result code',
   SQLITE_MISMATCH: 'SQLite result code',
   SQLITE_TOOBIG: 'SQLite result code',
-  SQLITE_BUSY: 'SQLite result code (another connection holds the write lock: sinks/without-waiting.ts)',
+  SQLITE_BUSY: 'SQLite result code (another connection holds the lock: sinks/sqlite-store.ts isBusyError)',
   GROUNDWATCH_CONFIG: 'environment variable (review commands find the config file by it)',
   GROUNDWATCH_STORE_THREAD: 'environment variable (main: the store writes on the pipeline thread, for debugging)',
   SQLITE_READONLY: 'SQLite result code',

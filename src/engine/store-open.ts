@@ -9,7 +9,6 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Counters } from '../counters.js';
 import type { Delivery } from '../delivery/delivery.js';
-import type { StoredCheckpoint } from '../integrity/log-store.js';
 import type { DropReport } from '../sinks/drop-report.js';
 import type { Sink } from '../sinks/sink.js';
 import type { SessionOptions } from './session.js';
@@ -102,28 +101,19 @@ export async function openStoreInThread(
   reportDrop: DropReport,
   delivery: Delivery | undefined,
 ): Promise<{ sink: Sink; integrity: IntegrityView }> {
-  const [{ IntegrityLog }, { hasPrivateKey, loadSigner }, { SqliteSink }, { openStore }, { checkpointMessage }] = await Promise.all([
-    import('../integrity/integrity-log.js'),
-    import('../integrity/key-files.js'),
-    import('../sinks/sqlite-sink.js'),
-    import('../sinks/sqlite-store.js'),
-    import('../integrity/checkpoint-message.js'),
-  ]);
-  const signer = options.keyDir && (options.keyRequired || hasPrivateKey(options.keyDir)) ? loadSigner(options.keyDir) : undefined;
-  const db = openStore(dbPath, { warn: options.warn });
-  const outbox = delivery?.writerFor(db);
-  // Each checkpoint written is queued to every destination (issue 16): a copy off the box is
-  // what makes rewriting the log on the box detectable. Its own transaction, right after the
-  // checkpoint's: a crash between the two loses that copy only, and the next checkpoint covers it.
-  const onCheckpoint = (cp: StoredCheckpoint): void => {
-    if (outbox && delivery) {
-      outbox.enqueueMessage(checkpointMessage(cp));
-      delivery.kick();
-    }
-    options.onCheckpoint?.(cp);
-  };
-  const integrity = new IntegrityLog(db, { ...(signer ? { signer } : {}), ...(outbox || options.onCheckpoint ? { onCheckpoint } : {}) });
-  // Outbox rows commit in the same transaction as the alert (or gap) row they carry.
-  const sink = new SqliteSink(db, { name: 'sqlite', counters, onDrop: (n) => reportDrop('sqlite', n), integrity, ...(outbox ? { outbox } : {}) });
-  return { sink, integrity };
+  const { openStoreWriter } = await import('./store-writer.js');
+  return openStoreWriter({
+    dbPath,
+    keyDir: options.keyDir,
+    keyRequired: options.keyRequired,
+    sinkName: 'sqlite',
+    counters,
+    warn: options.warn,
+    onDrop: (n) => reportDrop('sqlite', n),
+    outbox: delivery ? (db) => delivery.writerFor(db) : undefined,
+    onCheckpoint: (cp) => {
+      delivery?.kick();
+      options.onCheckpoint?.(cp);
+    },
+  });
 }

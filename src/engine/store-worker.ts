@@ -13,13 +13,10 @@
 import { parentPort } from 'node:worker_threads';
 import { Counters } from '../counters.js';
 import { OutboxWriter } from '../delivery/outbox-writer.js';
-import { checkpointMessage } from '../integrity/checkpoint-message.js';
-import { IntegrityLog } from '../integrity/integrity-log.js';
-import { hasPrivateKey, loadSigner } from '../integrity/key-files.js';
 import type { GroundwatchRecord } from '../records/ecs.js';
 import { RecordText } from '../sinks/record-text.js';
-import { SqliteSink } from '../sinks/sqlite-sink.js';
-import { openStore } from '../sinks/sqlite-store.js';
+import type { SqliteSink } from '../sinks/sqlite-sink.js';
+import { openStoreWriter } from './store-writer.js';
 import { toWire, type FromWorker, type StoreOp, type StoreRequest, type StoreWorkerSetup, type ToWorker, type WireError } from './store-messages.js';
 
 if (!parentPort) throw new Error('store-worker.js runs as a worker thread (engine/store-thread.ts starts it)');
@@ -42,20 +39,20 @@ function counterDelta(): Record<string, number> {
 }
 
 function openSink(setup: StoreWorkerSetup): { sink: SqliteSink; signerName: string | undefined } {
-  const signer = setup.keyDir && (setup.keyRequired || hasPrivateKey(setup.keyDir)) ? loadSigner(setup.keyDir) : undefined;
-  const db = openStore(setup.dbPath, { warn: (line) => post({ type: 'warn', line }) });
-  const outbox = setup.outbox ? new OutboxWriter(db, { routes: setup.outbox.routes, maxBytes: setup.outbox.maxBytes, counters }) : undefined;
-  // As in-thread (engine/session.ts): the checkpoint goes to the outbox in its own transaction, right
-  // after the checkpoint's; the pipeline's thread then wakes delivery and tells its listener.
-  const integrity = new IntegrityLog(db, {
-    ...(signer ? { signer } : {}),
-    onCheckpoint: (checkpoint) => {
-      outbox?.enqueueMessage(checkpointMessage(checkpoint));
-      post({ type: 'checkpoint', checkpoint });
-    },
+  const outbox = setup.outbox;
+  const { sink, integrity } = openStoreWriter({
+    dbPath: setup.dbPath,
+    keyDir: setup.keyDir,
+    keyRequired: setup.keyRequired,
+    sinkName: setup.sinkName,
+    counters,
+    warn: (line) => post({ type: 'warn', line }),
+    onDrop: (n) => (dropped += n),
+    outbox: outbox ? (db) => new OutboxWriter(db, { routes: outbox.routes, maxBytes: outbox.maxBytes, counters }) : undefined,
+    // Queued to the outbox already; the pipeline's thread then wakes delivery and tells its listener.
+    onCheckpoint: (checkpoint) => post({ type: 'checkpoint', checkpoint }),
   });
-  const sink = new SqliteSink(db, { name: setup.sinkName, counters, onDrop: (n) => (dropped += n), integrity, ...(outbox ? { outbox } : {}) });
-  return { sink, signerName: signer?.name };
+  return { sink, signerName: integrity.signer?.name };
 }
 
 function apply(sink: SqliteSink, op: StoreOp): void {

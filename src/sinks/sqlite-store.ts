@@ -98,6 +98,12 @@ export function isReadOnlyError(err: unknown): boolean {
   return typeof code === 'string' && READ_ONLY_CODES.has(code);
 }
 
+/** True when another connection holds the lock this statement needed (SQLITE_BUSY and its extended codes). */
+export function isBusyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 function openError(path: string, opts: OpenStoreOptions, err: unknown): GroundwatchError {
   const code = (err as { code?: unknown } | null)?.code;
   if (!opts.readonly && isReadOnlyError(err)) {

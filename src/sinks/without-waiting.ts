@@ -6,6 +6,7 @@
  * written: a transaction is rolled back); any other error is thrown.
  */
 import type { Database } from 'better-sqlite3';
+import { isBusyError } from './sqlite-store.js';
 
 export function writeWithoutWaiting(db: Database, write: () => void): boolean {
   const waitMs = db.pragma('busy_timeout', { simple: true }) as number;
@@ -14,14 +15,9 @@ export function writeWithoutWaiting(db: Database, write: () => void): boolean {
     write();
     return true;
   } catch (err) {
-    if (isBusy(err)) return false;
+    if (isBusyError(err)) return false;
     throw err;
   } finally {
     db.pragma(`busy_timeout = ${Math.trunc(waitMs)}`);
   }
-}
-
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
